@@ -1,0 +1,245 @@
+//! The domain: an archive of discussions, each an article with its threaded
+//! comments. Nothing here knows about HTTP, HTML or files.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A problem found while reading a file. Parsing never fails; it reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file's name, as given to the parser.
+    pub file: String,
+    /// The 1-based line the problem is on, or `None` for the whole file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A comment's stable, URL-safe identifier.
+///
+/// It is derived from the author, the time text and the occurrence of that
+/// pair in the file, never from the comment's position, so a permalink keeps
+/// working when other comments are added to the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct CommentId(String);
+
+impl CommentId {
+    const ALPHABET: &'static [u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+    /// The id of the `occurrence`-th (0-based) comment by `author` with the
+    /// header time text `time_text`, using `bits` bits of the hash (a
+    /// multiple of 5, at most 60).
+    pub(crate) fn derive(author: &str, time_text: &str, occurrence: usize, bits: u32) -> Self {
+        let key = format!("{author}\u{0}{time_text}\u{0}{occurrence}");
+        let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+        let mut id = String::with_capacity((bits / 5) as usize);
+        let mut shift = 64 - bits;
+        let mut value = hash >> shift;
+        let mut chars = Vec::with_capacity(id.capacity());
+        while shift < 64 {
+            chars.push(Self::ALPHABET[(value & 31) as usize]);
+            value >>= 5;
+            shift += 5;
+        }
+        chars.reverse();
+        id.extend(chars.into_iter().map(char::from));
+        CommentId(id)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CommentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One reader's comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub id: CommentId,
+    /// The author's name; `[deleted]` and `<USERNAME>` are ordinary names.
+    pub author: String,
+    /// When it was posted, if the header's date is a real one.
+    pub posted_at: Option<DateTime<Utc>>,
+    /// The header's time exactly as written, e.g. `August 5th, 2023 at 10:22`.
+    pub time_text: String,
+    /// The index (in [`Discussion::comments`]) of the comment this replies to.
+    pub parent: Option<usize>,
+    /// 0 for a top-level comment.
+    pub depth: usize,
+    /// The raw Markdown body with the reply indentation removed.
+    pub body: String,
+    /// The 1-based line of the header in the file.
+    pub line: usize,
+}
+
+/// An article with its readers' comments, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discussion {
+    /// The file's stem, e.g. `000_3e51731060edc037`.
+    pub id: String,
+    pub title: String,
+    /// Where the article came from (often a domain), from the byline.
+    pub source: Option<String>,
+    /// Who submitted it: the discussion's original poster.
+    pub submitter: Option<String>,
+    /// The article body (Markdown), possibly empty.
+    pub body: String,
+    comments: Vec<Comment>,
+    /// Derived from `comments`: each comment's direct replies, in file order.
+    children: Vec<Vec<usize>>,
+    roots: Vec<usize>,
+    by_id: HashMap<CommentId, usize>,
+}
+
+impl Discussion {
+    /// Builds a discussion; `comments` must be in file order with every
+    /// `parent` pointing at an earlier comment.
+    pub fn new(
+        id: String,
+        title: String,
+        source: Option<String>,
+        submitter: Option<String>,
+        body: String,
+        comments: Vec<Comment>,
+    ) -> Self {
+        let mut children = vec![Vec::new(); comments.len()];
+        let mut roots = Vec::new();
+        let mut by_id = HashMap::with_capacity(comments.len());
+        for (index, comment) in comments.iter().enumerate() {
+            match comment.parent {
+                Some(parent) => {
+                    assert!(parent < index, "a reply must follow its parent");
+                    children[parent].push(index);
+                }
+                None => roots.push(index),
+            }
+            by_id.insert(comment.id.clone(), index);
+        }
+        Discussion {
+            id,
+            title,
+            source,
+            submitter,
+            body,
+            comments,
+            children,
+            roots,
+            by_id,
+        }
+    }
+
+    /// Every comment, in file order.
+    pub fn comments(&self) -> &[Comment] {
+        &self.comments
+    }
+
+    /// The direct replies of comment `index`, in file order.
+    pub fn replies(&self, index: usize) -> &[usize] {
+        &self.children[index]
+    }
+
+    /// The top-level comments, in file order.
+    pub fn roots(&self) -> &[usize] {
+        &self.roots
+    }
+
+    /// The index of the comment with this id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Whether `author` is the discussion's submitter (its OP).
+    pub fn is_op(&self, author: &str) -> bool {
+        self.submitter.as_deref() == Some(author)
+    }
+
+    /// The earliest and latest known comment times.
+    pub fn time_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let mut times = self.comments.iter().filter_map(|c| c.posted_at);
+        let first = times.next()?;
+        Some(times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t))))
+    }
+
+    /// The number of replies below comment `index`, at every depth.
+    pub fn descendant_count(&self, index: usize) -> usize {
+        let mut count = 0;
+        let mut stack: Vec<usize> = self.children[index].clone();
+        while let Some(next) = stack.pop() {
+            count += 1;
+            stack.extend_from_slice(&self.children[next]);
+        }
+        count
+    }
+
+    /// The chain of parents of comment `index`, outermost first.
+    pub fn ancestors(&self, index: usize) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut current = self.comments[index].parent;
+        while let Some(parent) = current {
+            chain.push(parent);
+            current = self.comments[parent].parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+impl std::borrow::Borrow<str> for CommentId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Every discussion that loaded, plus what went wrong while loading.
+#[derive(Debug, Default)]
+pub struct Archive {
+    discussions: Vec<Discussion>,
+    by_id: HashMap<String, usize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Archive {
+    /// Builds an archive; discussions are kept sorted by id.
+    pub fn new(mut discussions: Vec<Discussion>, diagnostics: Vec<Diagnostic>) -> Self {
+        discussions.sort_by(|a, b| a.id.cmp(&b.id));
+        let by_id = discussions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        Archive {
+            discussions,
+            by_id,
+            diagnostics,
+        }
+    }
+
+    pub fn discussions(&self) -> &[Discussion] {
+        &self.discussions
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Discussion> {
+        self.by_id.get(id).map(|&i| &self.discussions[i])
+    }
+
+    pub fn comment_count(&self) -> usize {
+        self.discussions.iter().map(|d| d.comments.len()).sum()
+    }
+}

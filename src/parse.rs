@@ -1,0 +1,326 @@
+//! The discussion document parser (see `FORMAT.md` in the shared folder and
+//! the README). It is pure: it takes a file's name and its content and
+//! returns the discussion with its diagnostics. It never panics, never fails
+//! and never drops text; whatever cannot be read cleanly is reported.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::LazyLock;
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use regex::Regex;
+
+use crate::model::{Comment, CommentId, Diagnostic, Discussion};
+
+/// What the parser recovered from one file.
+#[derive(Debug)]
+pub struct Parsed {
+    /// `None` when the file was skipped (empty or binary); the diagnostics
+    /// then say why.
+    pub discussion: Option<Discussion>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A tab counts as this many columns of indentation.
+const TAB_WIDTH: usize = 4;
+
+/// How many bits of hash a comment id carries (8 characters); a collision
+/// within one discussion falls back to [`LONG_ID_BITS`].
+const ID_BITS: u32 = 40;
+const LONG_ID_BITS: u32 = 60;
+
+/// At most this many lines with invalid UTF-8 are named one by one.
+const MAX_ENCODING_DIAGNOSTICS: usize = 20;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+static HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([ \t]*)(\S+) on (([A-Z][a-z]+) ([0-9]{1,2})(?:st|nd|rd|th)?, ([0-9]{4}) at ([0-9]{1,2}):([0-9]{2})) UTC »$",
+    )
+    .expect("the header pattern is valid")
+});
+
+/// A comment header line, as matched.
+#[derive(Debug, PartialEq, Eq)]
+struct Header<'a> {
+    indent: usize,
+    author: &'a str,
+    time_text: &'a str,
+    /// `(year, month, day, hour, minute)` as written, not yet validated.
+    fields: (i32, u32, u32, u32, u32),
+}
+
+/// Matches a whole header line (trailing white space already removed).
+fn header(line: &str) -> Option<Header<'_>> {
+    // Cheap test first: nearly every line is body text.
+    if !line.ends_with("UTC »") {
+        return None;
+    }
+    let caps = HEADER.captures(line)?;
+    let month = MONTHS.iter().position(|m| *m == &caps[4])? as u32 + 1;
+    let number = |i: usize| caps[i].parse::<u32>().ok();
+    Some(Header {
+        indent: indentation(&caps[1]),
+        author: caps.get(2)?.as_str(),
+        time_text: caps.get(3)?.as_str(),
+        fields: (
+            caps[6].parse().ok()?,
+            month,
+            number(5)?,
+            number(7)?,
+            number(8)?,
+        ),
+    })
+}
+
+/// The width of leading white space, a tab counting [`TAB_WIDTH`].
+fn indentation(prefix: &str) -> usize {
+    prefix
+        .chars()
+        .map(|c| if c == '\t' { TAB_WIDTH } else { 1 })
+        .sum()
+}
+
+/// Removes up to `width` columns of leading spaces and tabs from `line`,
+/// keeping any further indentation.
+fn dedent(line: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    let mut removed = 0;
+    for (offset, c) in line.char_indices() {
+        if removed >= width {
+            return line[offset..].into();
+        }
+        match c {
+            ' ' => removed += 1,
+            '\t' if removed + TAB_WIDTH <= width => removed += TAB_WIDTH,
+            // A tab that straddles the indentation keeps its excess as spaces.
+            '\t' => {
+                let excess = removed + TAB_WIDTH - width;
+                return format!("{}{}", " ".repeat(excess), &line[offset + 1..]).into();
+            }
+            _ => return line[offset..].into(),
+        }
+    }
+    "".into()
+}
+
+/// Joins lines, dropping blank lines at both ends.
+fn join_trimmed<'a>(lines: impl Iterator<Item = std::borrow::Cow<'a, str>>) -> String {
+    let lines: Vec<_> = lines.collect();
+    let start = lines.iter().position(|l| !l.is_empty());
+    let end = lines.iter().rposition(|l| !l.is_empty());
+    match (start, end) {
+        (Some(start), Some(end)) => lines[start..=end].join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// The discussion id for a file name: its stem.
+pub fn discussion_id(name: &str) -> String {
+    Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_owned())
+}
+
+/// Parses a file's raw bytes: bytes that are not UTF-8 are replaced with
+/// U+FFFD, with a diagnostic naming each line; a NUL byte marks the file as
+/// binary and skips it.
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> Parsed {
+    if let Some(at) = memchr::memchr(0, bytes) {
+        let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+        return skipped(name, Some(line), "a NUL byte: this looks like a binary file");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(name, text),
+        Err(_) => {
+            let mut diagnostics = Vec::new();
+            let mut line = 1;
+            let mut bad_lines = Vec::new();
+            for chunk in bytes.utf8_chunks() {
+                line += memchr::memchr_iter(b'\n', chunk.valid().as_bytes()).count();
+                if !chunk.invalid().is_empty() && bad_lines.last() != Some(&line) {
+                    bad_lines.push(line);
+                }
+            }
+            for &line in bad_lines.iter().take(MAX_ENCODING_DIAGNOSTICS) {
+                diagnostics.push(diagnostic(
+                    name,
+                    Some(line),
+                    "bytes that are not UTF-8, shown as U+FFFD",
+                ));
+            }
+            if bad_lines.len() > MAX_ENCODING_DIAGNOSTICS {
+                diagnostics.push(diagnostic(
+                    name,
+                    None,
+                    format!(
+                        "{} more lines with bytes that are not UTF-8",
+                        bad_lines.len() - MAX_ENCODING_DIAGNOSTICS
+                    ),
+                ));
+            }
+            let mut parsed = parse(name, &String::from_utf8_lossy(bytes));
+            diagnostics.append(&mut parsed.diagnostics);
+            parsed.diagnostics = diagnostics;
+            parsed
+        }
+    }
+}
+
+fn diagnostic(name: &str, line: Option<usize>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        file: name.to_owned(),
+        line,
+        message: message.into(),
+    }
+}
+
+fn skipped(name: &str, line: Option<usize>, why: &str) -> Parsed {
+    Parsed {
+        discussion: None,
+        diagnostics: vec![diagnostic(name, line, format!("skipped: {why}"))],
+    }
+}
+
+/// A comment header found in the file, with the range of its body lines.
+struct Found<'a> {
+    header: Header<'a>,
+    line: usize,
+    body: std::ops::Range<usize>,
+}
+
+/// Parses a document. `name` is the file's name; the discussion's id is its
+/// stem.
+pub fn parse(name: &str, text: &str) -> Parsed {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\0') {
+        return skipped(name, None, "a NUL byte: this looks like a binary file");
+    }
+    // Lines without their ending and trailing white space (which covers
+    // Windows line endings).
+    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    let Some(first) = lines.iter().position(|l| !l.is_empty()) else {
+        return skipped(name, None, "the file is empty");
+    };
+    let mut diagnostics = Vec::new();
+
+    let (title, body_start, source, submitter) = if header(lines[first]).is_some() {
+        diagnostics.push(diagnostic(
+            name,
+            Some(first + 1),
+            "the first line is a comment header: there is no title, so the file's name is used",
+        ));
+        (discussion_id(name), first, None, None)
+    } else {
+        let title = lines[first].trim().to_owned();
+        let next = (first + 1..lines.len()).find(|&i| !lines[i].is_empty());
+        match next.and_then(|i| Some((i, lines[i].trim_start().strip_prefix("Authored by ")?))) {
+            Some((i, byline)) => {
+                let (source, submitter) = match byline.split_once(" and submitted by ") {
+                    Some((s, u)) => (s.trim(), Some(u.trim().to_owned())),
+                    None => (byline.trim(), None),
+                };
+                let source = (!source.is_empty()).then(|| source.to_owned());
+                (title, i + 1, source, submitter.filter(|u| !u.is_empty()))
+            }
+            None => (title, first + 1, None, None),
+        }
+    };
+
+    let mut found: Vec<Found> = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(body_start) {
+        if let Some(header) = header(line) {
+            if let Some(last) = found.last_mut() {
+                last.body.end = i;
+            }
+            found.push(Found {
+                header,
+                line: i + 1,
+                body: i + 1..lines.len(),
+            });
+        }
+    }
+    let article_end = found.first().map_or(lines.len(), |f| f.line - 1);
+    let body = join_trimmed(lines[body_start..article_end].iter().map(|&l| l.into()));
+
+    let mut open: Vec<(usize, usize)> = Vec::new(); // (indentation, comment index)
+    let mut occurrences: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut ids: HashSet<CommentId> = HashSet::new();
+    let mut comments = Vec::with_capacity(found.len());
+    for (index, f) in found.iter().enumerate() {
+        let h = &f.header;
+        while open.last().is_some_and(|&(w, _)| w >= h.indent) {
+            open.pop();
+        }
+        let parent = open.last().map(|&(_, p)| p);
+        if parent.is_none() && h.indent > 0 {
+            diagnostics.push(diagnostic(
+                name,
+                Some(f.line),
+                "a reply indented under no comment: shown as a top-level comment",
+            ));
+        }
+        let depth = open.len();
+        open.push((h.indent, index));
+
+        let (year, month, day, hour, minute) = h.fields;
+        let posted_at = NaiveDate::from_ymd_opt(year, month, day)
+            .zip(NaiveTime::from_hms_opt(hour, minute, 0))
+            .map(|(d, t)| Utc.from_utc_datetime(&d.and_time(t)));
+        if posted_at.is_none() {
+            diagnostics.push(diagnostic(
+                name,
+                Some(f.line),
+                format!("an impossible date, \"{}\": the time is unknown", h.time_text),
+            ));
+        }
+
+        let occurrence = occurrences.entry((h.author, h.time_text)).or_default();
+        let mut id = CommentId::derive(h.author, h.time_text, *occurrence, ID_BITS);
+        if ids.contains(&id) {
+            id = CommentId::derive(h.author, h.time_text, *occurrence, LONG_ID_BITS);
+        }
+        *occurrence += 1;
+        ids.insert(id.clone());
+
+        comments.push(Comment {
+            id,
+            author: h.author.to_owned(),
+            posted_at,
+            time_text: h.time_text.to_owned(),
+            parent,
+            depth,
+            body: join_trimmed(lines[f.body.clone()].iter().map(|l| dedent(l, h.indent))),
+            line: f.line,
+        });
+    }
+
+    Parsed {
+        discussion: Some(Discussion::new(
+            discussion_id(name),
+            title,
+            source,
+            submitter,
+            body,
+            comments,
+        )),
+        diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests;
