@@ -2,3 +2,7 @@
 
 pub mod model;
 pub mod parse;
+pub mod markdown;
+pub mod thread;
+pub mod load;
+pub mod web;

@@ -1,3 +1,140 @@
-fn main() {
-    println!("Hello, world!");
+//! The `threadview` command: load a folder of discussions and serve it.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use threadview::load::load_dir;
+use threadview::web::{AppState, app};
+
+/// A local web viewer for archived discussions.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// The folder of discussion documents (*.txt) to serve.
+    #[arg(default_value_os_t = default_dir())]
+    dir: PathBuf,
+    /// The address to listen on; 0.0.0.0 shares the archive with the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// The port to listen on; 0 takes any free port.
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    /// Open the viewer in the default browser once it is listening.
+    #[arg(long)]
+    open: bool,
+}
+
+/// The project's own sample documents.
+fn default_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("threadview=info,tower_http=info")),
+        )
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("threadview: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let loaded =
+        load_dir(&args.dir).map_err(|e| format!("cannot read {}: {e}", args.dir.display()))?;
+    let archive = loaded.archive;
+    for diagnostic in &archive.diagnostics {
+        tracing::warn!("{diagnostic}");
+    }
+    tracing::info!(
+        discussions = archive.discussions().len(),
+        comments = archive.comment_count(),
+        diagnostics = archive.diagnostics.len(),
+        "loaded {} in {:.1?}",
+        args.dir.display(),
+        loaded.elapsed
+    );
+
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let url = local_url(bound);
+    println!("threadview is serving {} at {url}", args.dir.display());
+    if !args.host.is_loopback() {
+        tracing::warn!("listening on {bound}: the archive is visible to the network");
+        for address in lan_addresses(args.host) {
+            println!("  on the network: http://{}", SocketAddr::new(address, bound.port()));
+        }
+    }
+    if args.open {
+        if let Err(e) = open::that_detached(&url) {
+            tracing::warn!("could not open a browser: {e}");
+        }
+    }
+
+    axum::serve(listener, app(Arc::new(AppState::new(archive))))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The URL to open on this machine.
+fn local_url(bound: SocketAddr) -> String {
+    let ip = bound.ip();
+    let host = if ip.is_unspecified() {
+        match ip {
+            IpAddr::V4(_) => "127.0.0.1".to_owned(),
+            IpAddr::V6(_) => "[::1]".to_owned(),
+        }
+    } else {
+        SocketAddr::new(ip, 0).to_string().trim_end_matches(":0").to_owned()
+    };
+    format!("http://{host}:{}/", bound.port())
+}
+
+/// The addresses other machines can reach when listening on `host`.
+fn lan_addresses(host: IpAddr) -> Vec<IpAddr> {
+    if !host.is_unspecified() {
+        return vec![host];
+    }
+    if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|interface| interface.ip())
+        .filter(|ip| !ip.is_loopback() && ip.is_ipv4() == host.is_ipv4())
+        .collect()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
 }

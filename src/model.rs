@@ -105,6 +105,8 @@ pub struct Discussion {
     /// Derived from `comments`: each comment's direct replies, in file order.
     children: Vec<Vec<usize>>,
     roots: Vec<usize>,
+    /// Derived: how many replies sit below each comment, at every depth.
+    descendants: Vec<usize>,
     by_id: HashMap<CommentId, usize>,
 }
 
@@ -132,6 +134,13 @@ impl Discussion {
             }
             by_id.insert(comment.id.clone(), index);
         }
+        // Replies always follow their parent, so one backward pass suffices.
+        let mut descendants = vec![0; comments.len()];
+        for index in (0..comments.len()).rev() {
+            if let Some(parent) = comments[index].parent {
+                descendants[parent] += descendants[index] + 1;
+            }
+        }
         Discussion {
             id,
             title,
@@ -141,6 +150,7 @@ impl Discussion {
             comments,
             children,
             roots,
+            descendants,
             by_id,
         }
     }
@@ -179,13 +189,7 @@ impl Discussion {
 
     /// The number of replies below comment `index`, at every depth.
     pub fn descendant_count(&self, index: usize) -> usize {
-        let mut count = 0;
-        let mut stack: Vec<usize> = self.children[index].clone();
-        while let Some(next) = stack.pop() {
-            count += 1;
-            stack.extend_from_slice(&self.children[next]);
-        }
-        count
+        self.descendants[index]
     }
 
     /// The chain of parents of comment `index`, outermost first.
@@ -217,8 +221,22 @@ pub struct Archive {
 
 impl Archive {
     /// Builds an archive; discussions are kept sorted by id.
-    pub fn new(mut discussions: Vec<Discussion>, diagnostics: Vec<Diagnostic>) -> Self {
+    /// Two files with the same stem (`a.txt`, `a.TXT`) would share an id:
+    /// the first is kept and the other reported.
+    pub fn new(mut discussions: Vec<Discussion>, mut diagnostics: Vec<Diagnostic>) -> Self {
         discussions.sort_by(|a, b| a.id.cmp(&b.id));
+        discussions.dedup_by(|later, kept| {
+            let duplicate = later.id == kept.id;
+            if duplicate {
+                diagnostics.push(Diagnostic {
+                    file: later.id.clone(),
+                    line: None,
+                    message: "skipped: another file has the same name before its extension"
+                        .to_owned(),
+                });
+            }
+            duplicate
+        });
         let by_id = discussions
             .iter()
             .enumerate()

@@ -1,0 +1,199 @@
+//! Reddit-style Markdown to safe HTML.
+//!
+//! Raw HTML in the input is shown as text, never passed through. Only
+//! `http`, `https` and `mailto` destinations become links, each with
+//! `rel="nofollow noopener noreferrer"`; bare URLs in text are linked the
+//! same way. Images become links to the image: nothing is fetched from
+//! elsewhere when a page is shown. Headings are demoted so that a body never
+//! outranks the page's own headings.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+const LINK_SCHEMES: [&str; 3] = ["http://", "https://", "mailto:"];
+
+/// Renders a comment or article body.
+pub fn to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
+    let mut events = Vec::new();
+    // For each open link or image: whether its `<a>` was written.
+    let mut open_links: Vec<bool> = Vec::new();
+    let mut in_code_block = false;
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let href = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.trim().to_owned(),
+                };
+                let allowed = is_allowed(&href);
+                if allowed {
+                    events.push(Event::InlineHtml(anchor(&href, &title).into()));
+                }
+                open_links.push(allowed);
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                if open_links.pop() == Some(true) {
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                events.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(text) if !in_code_block && open_links.is_empty() => {
+                linkify_text(text, &mut events);
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => events.push(Event::Start(Tag::Heading {
+                level: demote(level),
+                id,
+                classes,
+                attrs,
+            })),
+            Event::End(TagEnd::Heading(level)) => {
+                events.push(Event::End(TagEnd::Heading(demote(level))))
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(markdown.len() * 5 / 4);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+fn is_allowed(href: &str) -> bool {
+    LINK_SCHEMES.iter().any(|scheme| {
+        href.get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+            && href.len() > scheme.len()
+    })
+}
+
+fn anchor(href: &str, title: &str) -> String {
+    let mut out = String::from("<a href=\"");
+    // Writing to a String cannot fail.
+    let _ = escape_href(&mut out, href);
+    out.push('"');
+    if !title.is_empty() {
+        out.push_str(" title=\"");
+        let _ = escape_html(&mut out, title);
+        out.push('"');
+    }
+    out.push_str(" rel=\"nofollow noopener noreferrer\">");
+    out
+}
+
+/// Splits plain text so that bare web addresses become links.
+fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    let mut links = finder.links(&text).peekable();
+    if links.peek().is_none() {
+        events.push(Event::Text(text));
+        return;
+    }
+    let mut last = 0;
+    for link in links {
+        if !is_allowed(link.as_str()) {
+            continue;
+        }
+        if link.start() > last {
+            events.push(Event::Text(text[last..link.start()].to_owned().into()));
+        }
+        events.push(Event::InlineHtml(anchor(link.as_str(), "").into()));
+        events.push(Event::Text(link.as_str().to_owned().into()));
+        events.push(Event::InlineHtml("</a>".into()));
+        last = link.end();
+    }
+    if last < text.len() {
+        events.push(Event::Text(text[last..].to_owned().into()));
+    }
+}
+
+/// Body headings start at level 3, under the page's title and sections.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_html;
+
+    #[track_caller]
+    fn check(input: &str, expected: &str) {
+        assert_eq!(to_html(input).trim(), expected.trim());
+    }
+
+    #[test]
+    fn paragraphs_quotes_lists_emphasis_and_code() {
+        check(
+            "**bold** and *it*\n\n> quoted\n\n    code <b>\n\n- one\n- two\n",
+            "<p><strong>bold</strong> and <em>it</em></p>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n<pre><code>code &lt;b&gt;\n</code></pre>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>",
+        );
+    }
+
+    #[test]
+    fn raw_html_is_text() {
+        check(
+            "hi <script>alert(1)</script>",
+            "<p>hi &lt;script&gt;alert(1)&lt;/script&gt;</p>",
+        );
+        check(
+            "<div onclick=\"x()\">\nblock\n</div>",
+            "<p>&lt;div onclick=\"x()\"&gt;\nblock\n&lt;/div&gt;</p>",
+        );
+    }
+
+    #[test]
+    fn only_web_and_mail_links_become_links() {
+        check(
+            "[a](https://example.com/?q=1&r=\"2\") [b](javascript:alert(1)) [c](/r/rust) <me@example.com>",
+            "<p><a href=\"https://example.com/?q=1&amp;r=%222%22\" rel=\"nofollow noopener noreferrer\">a</a> b c <a href=\"mailto:me@example.com\" rel=\"nofollow noopener noreferrer\">me@example.com</a></p>",
+        );
+        check(
+            "![pic](data:image/png;base64,xx) ![ok](http://x.org/p.png)",
+            "<p>pic <a href=\"http://x.org/p.png\" rel=\"nofollow noopener noreferrer\">ok</a></p>",
+        );
+    }
+
+    #[test]
+    fn bare_urls_are_linked_outside_code() {
+        check(
+            "see https://example.org/a_b. and `http://no.link`",
+            "<p>see <a href=\"https://example.org/a_b\" rel=\"nofollow noopener noreferrer\">https://example.org/a_b</a>. and <code>http://no.link</code></p>",
+        );
+    }
+
+    #[test]
+    fn headings_are_demoted() {
+        check("# Big\n\n## Less", "<h3>Big</h3>\n<h4>Less</h4>");
+    }
+}

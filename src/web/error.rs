@@ -1,0 +1,82 @@
+//! The one error type of the handlers, rendered as a page or as JSON.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+/// Why a request could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// An unknown discussion, comment, author or route.
+    #[error("{0}")]
+    NotFound(String),
+    /// A parameter with a value the route does not accept; the message says
+    /// what is accepted.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A template failed to render: a bug, logged, shown as a generic 500.
+    #[error("the page could not be rendered")]
+    Render(#[from] askama::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message shown to the reader; internal causes stay in the log.
+    fn public_message(&self) -> String {
+        if let AppError::Render(cause) = self {
+            tracing::error!(%cause, "rendering failed");
+        }
+        self.to_string()
+    }
+}
+
+/// Fields: `status` (code and reason), `message`.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let page = ErrorPage {
+            status,
+            message: self.public_message(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(cause) => {
+                tracing::error!(%cause, "rendering the error page failed");
+                (status, page.message).into_response()
+            }
+        }
+    }
+}
+
+/// An [`AppError`] answered as `{"error": "..."}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let body = serde_json::json!({ "error": self.0.public_message() });
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,55 @@
+//! The HTTP side: routes, handlers, templates' view models, errors.
+
+mod api;
+mod assets;
+mod error;
+mod pages;
+mod params;
+mod view;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::AppError;
+
+use crate::model::{Archive, Discussion};
+
+/// Everything a request can see: built once before the server binds, never
+/// mutated.
+pub struct AppState {
+    pub archive: Archive,
+}
+
+impl AppState {
+    pub fn new(archive: Archive) -> Self {
+        AppState { archive }
+    }
+
+    fn discussion(&self, id: &str) -> Result<&Discussion, AppError> {
+        self.archive
+            .get(id)
+            .ok_or_else(|| AppError::NotFound(format!("There is no discussion \"{id}\".")))
+    }
+}
+
+/// The whole application, ready to serve or to drive in tests.
+pub fn app(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/discussions", get(api::discussions))
+        .route("/discussions/{id}", get(api::discussion))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/d/{id}", get(pages::discussion))
+        .route("/d/{id}/c/{comment_id}", get(pages::comment))
+        .route("/static/{file}", get(assets::asset))
+        .nest("/api", api)
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
