@@ -75,7 +75,10 @@ async fn run(args: Args) -> Result<(), String> {
     if !args.host.is_loopback() {
         tracing::warn!("listening on {bound}: the archive is visible to the network");
         for address in lan_addresses(args.host) {
-            println!("  on the network: http://{}", SocketAddr::new(address, bound.port()));
+            println!(
+                "  on the network: http://{}",
+                SocketAddr::new(address, bound.port())
+            );
         }
     }
     if args.open {
@@ -99,7 +102,10 @@ fn local_url(bound: SocketAddr) -> String {
             IpAddr::V6(_) => "[::1]".to_owned(),
         }
     } else {
-        SocketAddr::new(ip, 0).to_string().trim_end_matches(":0").to_owned()
+        SocketAddr::new(ip, 0)
+            .to_string()
+            .trim_end_matches(":0")
+            .to_owned()
     };
     format!("http://{host}:{}/", bound.port())
 }

@@ -142,7 +142,11 @@ pub fn discussion_id(name: &str) -> String {
 pub fn parse_bytes(name: &str, bytes: &[u8]) -> Parsed {
     if let Some(at) = memchr::memchr(0, bytes) {
         let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
-        return skipped(name, Some(line), "a NUL byte: this looks like a binary file");
+        return skipped(
+            name,
+            Some(line),
+            "a NUL byte: this looks like a binary file",
+        );
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => parse(name, text),
@@ -285,7 +289,10 @@ pub fn parse(name: &str, text: &str) -> Parsed {
             diagnostics.push(diagnostic(
                 name,
                 Some(f.line),
-                format!("an impossible date, \"{}\": the time is unknown", h.time_text),
+                format!(
+                    "an impossible date, \"{}\": the time is unknown",
+                    h.time_text
+                ),
             ));
         }
 

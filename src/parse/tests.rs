@@ -30,7 +30,11 @@ fn dump(parsed: &Parsed) -> String {
         out += "skipped\n";
     }
     for d in &parsed.diagnostics {
-        out += &format!("! {}: {}\n", d.line.map_or("-".to_owned(), |l| l.to_string()), d.message);
+        out += &format!(
+            "! {}: {}\n",
+            d.line.map_or("-".to_owned(), |l| l.to_string()),
+            d.message
+        );
     }
     out
 }
@@ -271,7 +275,8 @@ fn invalid_utf8_is_replaced_and_named_by_line() {
 
 #[test]
 fn comment_ids_are_stable_when_comments_are_added() {
-    let before = "T\n\na on May 1, 2020 at 00:00 UTC »\nx\n    b on May 1, 2020 at 00:05 UTC »\ny\n";
+    let before =
+        "T\n\na on May 1, 2020 at 00:00 UTC »\nx\n    b on May 1, 2020 at 00:05 UTC »\ny\n";
     let after = "T\n\nz on May 2, 2020 at 00:00 UTC »\nnew\na on May 1, 2020 at 00:00 UTC »\nx\n    b on May 1, 2020 at 00:05 UTC »\ny\n";
     let ids = |text: &str| -> Vec<(String, String)> {
         let d = parse("doc.txt", text).discussion.unwrap();

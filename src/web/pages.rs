@@ -10,9 +10,7 @@ use axum::response::Html;
 use super::AppState;
 use super::error::AppError;
 use super::params::{IndexQuery, IndexSort, Params, ThreadQuery};
-use super::view::{
-    self, Choice, CommentView, DiscussionSummary, Participant, discussion_url,
-};
+use super::view::{self, Choice, CommentView, DiscussionSummary, Participant, discussion_url};
 use crate::markdown;
 use crate::model::Discussion;
 use crate::thread::{self, SortOrder};
@@ -34,9 +32,7 @@ pub async fn index(State(state): State<Arc<AppState>>, Params(q): Params<IndexQu
         IndexSort::Activity => {
             discussions.sort_by_key(|d| std::cmp::Reverse(d.time_span().map(|(_, last)| last)))
         }
-        IndexSort::Comments => {
-            discussions.sort_by_key(|d| std::cmp::Reverse(d.comments().len()))
-        }
+        IndexSort::Comments => discussions.sort_by_key(|d| std::cmp::Reverse(d.comments().len())),
         IndexSort::Title => discussions.sort_by_cached_key(|d| d.title.to_lowercase()),
     }
     let sorts = IndexSort::ALL
@@ -56,7 +52,10 @@ pub async fn index(State(state): State<Arc<AppState>>, Params(q): Params<IndexQu
         })
         .collect();
     let page = IndexPage {
-        discussions: discussions.into_iter().map(DiscussionSummary::new).collect(),
+        discussions: discussions
+            .into_iter()
+            .map(DiscussionSummary::new)
+            .collect(),
         sorts,
         comment_count: state.archive.comment_count(),
     };

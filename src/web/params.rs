@@ -18,7 +18,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Query::<T>::try_from_uri(&parts.uri)
             .map(|Query(value)| Params(value))
-            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))
+            .map_err(|rejection| {
+                let text = rejection.body_text();
+                let detail = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
+                AppError::BadRequest(format!(
+                    "A parameter of this address is not accepted: {detail}."
+                ))
+            })
     }
 }
 

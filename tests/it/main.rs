@@ -1,0 +1,90 @@
+//! The integration tests: one binary, helpers shared here.
+
+mod corpus;
+mod routes;
+mod socket;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use threadview::load::load_dir;
+use threadview::web::{AppState, app};
+
+/// The project's own sample documents.
+pub fn samples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// `../shared/<sub>` when it exists; tests that need it skip otherwise.
+pub fn shared_dir(sub: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(sub);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent", dir.display());
+        None
+    }
+}
+
+/// The whole app over the documents of `dir`.
+pub fn app_over(dir: &Path) -> Router {
+    let loaded = load_dir(dir).expect("the folder loads");
+    app(Arc::new(AppState::new(loaded.archive)))
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("the body is JSON")
+    }
+
+    /// Asserts that the body contains each of `needles`, in that order.
+    #[track_caller]
+    pub fn assert_in_order(&self, needles: &[&str]) {
+        let mut from = 0;
+        for needle in needles {
+            match self.body[from..].find(needle) {
+                Some(at) => from += at + needle.len(),
+                None => panic!("{needle:?} is missing (or out of order) in:\n{}", self.body),
+            }
+        }
+    }
+}
+
+/// Sends one GET request through the router, without a socket.
+pub async fn get(app: &Router, uri: &str) -> Reply {
+    get_with(app, uri, &[]).await
+}
+
+pub async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::get(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
