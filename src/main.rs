@@ -81,10 +81,10 @@ async fn run(args: Args) -> Result<(), String> {
             );
         }
     }
-    if args.open {
-        if let Err(e) = open::that_detached(&url) {
-            tracing::warn!("could not open a browser: {e}");
-        }
+    if args.open
+        && let Err(e) = open::that_detached(&url)
+    {
+        tracing::warn!("could not open a browser: {e}");
     }
 
     axum::serve(listener, app(Arc::new(AppState::new(archive))))
