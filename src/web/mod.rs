@@ -12,7 +12,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use error::AppError;
 
@@ -51,5 +52,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(pages::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
 }
