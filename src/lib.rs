@@ -4,5 +4,6 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod search;
 pub mod thread;
 pub mod web;

@@ -10,10 +10,18 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use crate::search::Query;
+
 const LINK_SCHEMES: [&str; 3] = ["http://", "https://", "mailto:"];
 
 /// Renders a comment or article body.
 pub fn to_html(markdown: &str) -> String {
+    to_html_marked(markdown, None)
+}
+
+/// Renders a body with the matches of `query` in its text marked
+/// (`<mark>`).
+pub fn to_html_marked(markdown: &str, query: Option<&Query>) -> String {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
     let mut events = Vec::new();
     // For each open link or image: whether its `<a>` was written.
@@ -21,7 +29,7 @@ pub fn to_html(markdown: &str) -> String {
     let mut in_code_block = false;
     for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Html(raw) | Event::InlineHtml(raw) => linkify_text(raw, query, &mut events),
             Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
             Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
             Event::Start(Tag::Link {
@@ -60,7 +68,7 @@ pub fn to_html(markdown: &str) -> String {
                 events.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(text) if !in_code_block && open_links.is_empty() => {
-                linkify_text(text, &mut events);
+                linkify_text(text, query, &mut events);
             }
             Event::Start(Tag::Heading {
                 level,
@@ -81,6 +89,35 @@ pub fn to_html(markdown: &str) -> String {
     }
     let mut out = String::with_capacity(markdown.len() * 5 / 4);
     html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// The text of a body without its Markdown, for excerpts: words and code
+/// kept, markup dropped, blocks separated by spaces.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    ) {
+        match event {
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&text)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {}
+            Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
     out
 }
 
@@ -106,12 +143,13 @@ fn anchor(href: &str, title: &str) -> String {
     out
 }
 
-/// Splits plain text so that bare web addresses become links.
-fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
+/// Splits plain text so that bare web addresses become links and the
+/// matches of `query` are marked.
+fn linkify_text<'a>(text: CowStr<'a>, query: Option<&Query>, events: &mut Vec<Event<'a>>) {
     let mut finder = linkify::LinkFinder::new();
     finder.kinds(&[linkify::LinkKind::Url]);
     let mut links = finder.links(&text).peekable();
-    if links.peek().is_none() {
+    if links.peek().is_none() && query.is_none() {
         events.push(Event::Text(text));
         return;
     }
@@ -120,13 +158,26 @@ fn linkify_text<'a>(text: CowStr<'a>, events: &mut Vec<Event<'a>>) {
         if !is_allowed(link.as_str()) {
             continue;
         }
-        if link.start() > last {
-            events.push(Event::Text(text[last..link.start()].to_owned().into()));
-        }
+        mark(&text[last..link.start()], query, events);
         events.push(Event::InlineHtml(anchor(link.as_str(), "").into()));
         events.push(Event::Text(link.as_str().to_owned().into()));
         events.push(Event::InlineHtml("</a>".into()));
         last = link.end();
+    }
+    mark(&text[last..], query, events);
+}
+
+/// Pushes `text`, with the matches of `query` wrapped in `<mark>`.
+fn mark(text: &str, query: Option<&Query>, events: &mut Vec<Event<'_>>) {
+    let mut last = 0;
+    for hit in query.map(|q| q.find(text)).unwrap_or_default() {
+        if hit.start > last {
+            events.push(Event::Text(text[last..hit.start].to_owned().into()));
+        }
+        events.push(Event::InlineHtml("<mark>".into()));
+        events.push(Event::Text(text[hit.clone()].to_owned().into()));
+        events.push(Event::InlineHtml("</mark>".into()));
+        last = hit.end;
     }
     if last < text.len() {
         events.push(Event::Text(text[last..].to_owned().into()));
@@ -189,6 +240,25 @@ mod tests {
         check(
             "see https://example.org/a_b. and `http://no.link`",
             "<p>see <a href=\"https://example.org/a_b\" rel=\"nofollow noopener noreferrer\">https://example.org/a_b</a>. and <code>http://no.link</code></p>",
+        );
+    }
+
+    #[test]
+    fn search_matches_are_marked_and_escaped() {
+        let q = crate::search::Query::new("<b>").unwrap();
+        assert_eq!(
+            super::to_html_marked("a <b> and `<b>`", Some(&q)).trim(),
+            "<p>a <mark>&lt;b&gt;</mark> and <code>&lt;b&gt;</code></p>"
+        );
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        let text =
+            super::to_plain_text("Some *emphasis*, `code` and [a link](http://x.y).\n\n> quoted");
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+            "Some emphasis, code and a link. quoted"
         );
     }
 

@@ -107,6 +107,8 @@ pub struct Discussion {
     roots: Vec<usize>,
     /// Derived: how many replies sit below each comment, at every depth.
     descendants: Vec<usize>,
+    /// Derived: the earliest and latest known comment times.
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     by_id: HashMap<CommentId, usize>,
 }
 
@@ -141,7 +143,12 @@ impl Discussion {
                 descendants[parent] += descendants[index] + 1;
             }
         }
+        let mut times = comments.iter().filter_map(|c| c.posted_at);
+        let span = times
+            .next()
+            .map(|first| times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t))));
         Discussion {
+            span,
             id,
             title,
             source,
@@ -182,9 +189,7 @@ impl Discussion {
 
     /// The earliest and latest known comment times.
     pub fn time_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        let mut times = self.comments.iter().filter_map(|c| c.posted_at);
-        let first = times.next()?;
-        Some(times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t))))
+        self.span
     }
 
     /// The number of replies below comment `index`, at every depth.
@@ -216,7 +221,30 @@ impl std::borrow::Borrow<str> for CommentId {
 pub struct Archive {
     discussions: Vec<Discussion>,
     by_id: HashMap<String, usize>,
+    /// Derived: every author, sorted by name.
+    authors: Vec<Author>,
+    author_by_name: HashMap<String, usize>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a comment is in the archive: `(discussion index, comment index)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommentRef {
+    pub discussion: usize,
+    pub comment: usize,
+}
+
+/// Everyone who commented anywhere in the archive, with their comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    /// Every comment of theirs, by discussion and then file order.
+    pub comments: Vec<CommentRef>,
+    /// In how many discussions they commented.
+    pub discussion_count: usize,
+    /// Their earliest and latest known comment times.
+    pub first_at: Option<DateTime<Utc>>,
+    pub last_at: Option<DateTime<Utc>>,
 }
 
 impl Archive {
@@ -242,11 +270,67 @@ impl Archive {
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
+        let authors = Self::index_authors(&discussions);
+        let author_by_name = authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i))
+            .collect();
         Archive {
             discussions,
             by_id,
+            authors,
+            author_by_name,
             diagnostics,
         }
+    }
+
+    fn index_authors(discussions: &[Discussion]) -> Vec<Author> {
+        let mut by_name: HashMap<&str, Author> = HashMap::new();
+        for (di, d) in discussions.iter().enumerate() {
+            for (ci, c) in d.comments.iter().enumerate() {
+                let author = by_name.entry(&c.author).or_insert_with(|| Author {
+                    name: c.author.clone(),
+                    comments: Vec::new(),
+                    discussion_count: 0,
+                    first_at: None,
+                    last_at: None,
+                });
+                if author
+                    .comments
+                    .last()
+                    .is_none_or(|last| last.discussion != di)
+                {
+                    author.discussion_count += 1;
+                }
+                author.comments.push(CommentRef {
+                    discussion: di,
+                    comment: ci,
+                });
+                if let Some(at) = c.posted_at {
+                    author.first_at = Some(author.first_at.map_or(at, |t| t.min(at)));
+                    author.last_at = Some(author.last_at.map_or(at, |t| t.max(at)));
+                }
+            }
+        }
+        let mut authors: Vec<Author> = by_name.into_values().collect();
+        authors.sort_by(|a, b| a.name.cmp(&b.name));
+        authors
+    }
+
+    /// Every author, sorted by name.
+    pub fn authors(&self) -> &[Author] {
+        &self.authors
+    }
+
+    pub fn author(&self, name: &str) -> Option<&Author> {
+        self.author_by_name.get(name).map(|&i| &self.authors[i])
+    }
+
+    /// The discussion and comment a reference points at.
+    pub fn resolve(&self, at: CommentRef) -> (&Discussion, &Comment) {
+        let d = &self.discussions[at.discussion];
+        (d, &d.comments[at.comment])
     }
 
     pub fn discussions(&self) -> &[Discussion] {

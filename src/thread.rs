@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Discussion;
+use crate::search::Query;
 
 /// How siblings are ordered at every level of a thread.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +107,73 @@ pub fn thread_order(discussion: &Discussion, sort: SortOrder) -> Vec<usize> {
     display_order(discussion, discussion.roots(), sort)
 }
 
+/// Which comments of a discussion a view shows, and how.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Filter<'a> {
+    pub sort: SortOrder,
+    /// Only this author's comments.
+    pub author: Option<&'a str>,
+    /// Only comments matching this search.
+    pub query: Option<&'a Query>,
+    /// All comments flat, in time order (`Original` sorts oldest first).
+    pub timeline: bool,
+}
+
+/// How the selected comments are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Nested by reply: each comment before its replies.
+    Tree,
+    /// One list, no nesting.
+    Flat,
+}
+
+/// The comments a view shows, in display order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    pub order: Vec<usize>,
+    pub layout: Layout,
+}
+
+/// Selects and orders comments: a timeline or an author filter gives a flat
+/// list; a search alone keeps the tree, with the parents of each match for
+/// context.
+pub fn select(d: &Discussion, filter: &Filter) -> Selection {
+    let comments = d.comments();
+    let wanted = |i: usize| {
+        filter.author.is_none_or(|a| comments[i].author == a)
+            && filter.query.is_none_or(|q| q.matches(&comments[i].body))
+    };
+    if filter.timeline || filter.author.is_some() {
+        let mut order: Vec<usize> = (0..comments.len()).filter(|&i| wanted(i)).collect();
+        let sort = match filter.sort {
+            SortOrder::Original if filter.timeline => SortOrder::Old,
+            other => other,
+        };
+        sort_siblings(d, &mut order, sort);
+        return Selection {
+            order,
+            layout: Layout::Flat,
+        };
+    }
+    let mut order = thread_order(d, filter.sort);
+    if filter.query.is_some() {
+        let mut shown = vec![false; comments.len()];
+        for i in (0..comments.len()).filter(|&i| wanted(i)) {
+            let mut at = Some(i);
+            while let Some(index) = at.filter(|&index| !shown[index]) {
+                shown[index] = true;
+                at = comments[index].parent;
+            }
+        }
+        order.retain(|&i| shown[i]);
+    }
+    Selection {
+        order,
+        layout: Layout::Tree,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +207,61 @@ x on February 30, 2020 at 01:00 UTC »
         assert_eq!(authors(SortOrder::New), "b .a .C ..d a x");
         assert_eq!(authors(SortOrder::Old), "a b .C ..d .a x");
         assert_eq!(authors(SortOrder::Author), "a b .a .C ..d x");
+    }
+
+    fn selected(filter: Filter) -> (String, Layout) {
+        let d = parse("t.txt", DOC).discussion.unwrap();
+        let s = select(&d, &filter);
+        let names = s
+            .order
+            .iter()
+            .map(|&i| d.comments()[i].author.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (names, s.layout)
+    }
+
+    #[test]
+    fn a_timeline_is_flat_in_time_order() {
+        let timeline = Filter {
+            timeline: true,
+            ..Filter::default()
+        };
+        assert_eq!(selected(timeline), ("a b C d a x".into(), Layout::Flat));
+        let newest = Filter {
+            sort: SortOrder::New,
+            ..timeline
+        };
+        assert_eq!(selected(newest).0, "a d C b a x");
+    }
+
+    #[test]
+    fn an_author_filter_is_flat() {
+        let only_a = Filter {
+            author: Some("a"),
+            ..Filter::default()
+        };
+        assert_eq!(selected(only_a), ("a a".into(), Layout::Flat));
+    }
+
+    #[test]
+    fn a_search_keeps_the_parents_of_each_match() {
+        let d = parse(
+            "t.txt",
+            "T\n\nr on May 1, 2020 at 01:00 UTC »\nroot\n  s on May 1, 2020 at 02:00 UTC »\nsibling\n  m on May 1, 2020 at 03:00 UTC »\nneedle\n",
+        )
+        .discussion
+        .unwrap();
+        let q = Query::new("NEEDLE").unwrap();
+        let s = select(
+            &d,
+            &Filter {
+                query: Some(&q),
+                ..Filter::default()
+            },
+        );
+        assert_eq!(s.order, [0, 2]);
+        assert_eq!(s.layout, Layout::Tree);
     }
 
     #[test]

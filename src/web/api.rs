@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::AppState;
 use super::error::{ApiError, AppError};
-use super::pages::thread_view;
+use super::pages::select;
 use super::params::{Params, ThreadQuery};
 use crate::model::Discussion;
 
@@ -70,28 +70,29 @@ pub async fn discussions(State(state): State<Arc<AppState>>) -> Response {
     Json(list).into_response()
 }
 
+impl<'a> CommentJson<'a> {
+    pub fn new(d: &'a Discussion, index: usize) -> Self {
+        let comments = d.comments();
+        let c = &comments[index];
+        CommentJson {
+            id: c.id.as_str(),
+            author: &c.author,
+            posted_at: c.posted_at,
+            parent: c.parent.map(|p| comments[p].id.as_str()),
+            depth: c.depth,
+            body: &c.body,
+        }
+    }
+}
+
 fn discussion_json<'a>(d: &'a Discussion, order: &[usize]) -> DiscussionJson<'a> {
-    let comments = d.comments();
     DiscussionJson {
         id: &d.id,
         title: &d.title,
         source: d.source.as_deref(),
         submitter: d.submitter.as_deref(),
         body: &d.body,
-        comments: order
-            .iter()
-            .map(|&i| {
-                let c = &comments[i];
-                CommentJson {
-                    id: c.id.as_str(),
-                    author: &c.author,
-                    posted_at: c.posted_at,
-                    parent: c.parent.map(|p| comments[p].id.as_str()),
-                    depth: c.depth,
-                    body: &c.body,
-                }
-            })
-            .collect(),
+        comments: order.iter().map(|&i| CommentJson::new(d, i)).collect(),
     }
 }
 
@@ -102,8 +103,9 @@ pub async fn discussion(
 ) -> Result<Response, ApiError> {
     let Params(q) = query?;
     let d = state.discussion(&id)?;
-    let order = thread_view(d, &q)?;
-    Ok(Json(discussion_json(d, &order)).into_response())
+    let search = q.search()?;
+    let selection = select(d, &q, search.as_ref())?;
+    Ok(Json(discussion_json(d, &selection.order)).into_response())
 }
 
 pub async fn not_found() -> ApiError {

@@ -15,6 +15,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/style.css"),
     ),
     (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../../static/favicon.svg"),

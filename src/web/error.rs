@@ -5,6 +5,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::view::Meta;
+
 /// Why a request could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -38,10 +40,11 @@ impl AppError {
     }
 }
 
-/// Fields: `status` (code and reason), `message`.
+/// Fields: `meta`, `status` (code and reason), `message`.
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    meta: Meta,
     status: StatusCode,
     message: String,
 }
@@ -49,9 +52,18 @@ struct ErrorPage {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let message = self.public_message();
         let page = ErrorPage {
+            meta: Meta::new(
+                format!(
+                    "{} {} · threadview",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or("Error")
+                ),
+                &message,
+            ),
             status,
-            message: self.public_message(),
+            message,
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),

@@ -2,9 +2,12 @@
 
 mod api;
 mod assets;
+mod authors;
+mod chart;
 mod error;
 mod pages;
 mod params;
+mod search;
 mod view;
 
 use std::sync::Arc;
@@ -42,11 +45,17 @@ pub fn app(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/discussions", get(api::discussions))
         .route("/discussions/{id}", get(api::discussion))
+        .route("/authors", get(authors::api_authors))
+        .route("/authors/{name}", get(authors::api_author))
+        .route("/search", get(search::api_search))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::index))
         .route("/d/{id}", get(pages::discussion))
         .route("/d/{id}/c/{comment_id}", get(pages::comment))
+        .route("/authors", get(authors::authors))
+        .route("/authors/{name}", get(authors::author))
+        .route("/search", get(search::search_page))
         .route("/static/{file}", get(assets::asset))
         .nest("/api", api)
         .fallback(pages::not_found)

@@ -1,4 +1,4 @@
-//! The HTML pages.
+//! The HTML pages of the archive and its discussions.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,19 +8,24 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::AppState;
+use super::chart::{self, Chart};
 use super::error::AppError;
-use super::params::{IndexQuery, IndexSort, Params, ThreadQuery};
-use super::view::{self, Choice, CommentView, DiscussionSummary, Participant, discussion_url};
+use super::params::{IndexQuery, IndexSort, Params, ThreadLayout, ThreadQuery};
+use super::view::{
+    self, Choice, CommentView, DiscussionSummary, Meta, Participant, discussion_path, with_query,
+};
 use crate::markdown;
 use crate::model::Discussion;
-use crate::thread::{self, SortOrder};
+use crate::search::Query;
+use crate::thread::{self, Filter, Layout, Selection, SortOrder};
 
-type Page = Result<Html<String>, AppError>;
+pub type Page = Result<Html<String>, AppError>;
 
-/// Fields: `discussions`, `sorts`, `comment_count`.
+/// Fields: `meta`, `discussions`, `sorts`, `comment_count`, `diagnostic_count`.
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
+    meta: Meta,
     discussions: Vec<DiscussionSummary>,
     sorts: Vec<Choice>,
     comment_count: usize,
@@ -37,39 +42,48 @@ pub async fn index(State(state): State<Arc<AppState>>, Params(q): Params<IndexQu
     }
     let sorts = IndexSort::ALL
         .iter()
-        .map(|&s| Choice {
-            label: match s {
+        .map(|&s| {
+            let label = match s {
                 IndexSort::Activity => "latest activity",
                 IndexSort::Comments => "most comments",
                 IndexSort::Title => "title",
-            }
-            .to_owned(),
-            href: match s {
-                IndexSort::Activity => "/".to_owned(),
-                _ => format!("/?sort={}", s.as_str()),
-            },
-            current: s == q.sort,
+            };
+            let value = (s != IndexSort::default()).then_some(s.as_str());
+            Choice::new(
+                label,
+                with_query("/".into(), &[("sort", value)]),
+                s == q.sort,
+            )
         })
         .collect();
+    let comment_count = state.archive.comment_count();
     let page = IndexPage {
+        meta: Meta::new(
+            "Discussions · threadview",
+            format!(
+                "An archive of {} discussions with {comment_count} comments.",
+                discussions.len()
+            ),
+        ),
         discussions: discussions
             .into_iter()
             .map(DiscussionSummary::new)
             .collect(),
         sorts,
-        comment_count: state.archive.comment_count(),
+        comment_count,
     };
     Ok(Html(page.render()?))
 }
 
 /// The article shown above its comments.
-struct Article {
-    title: String,
-    source: Option<String>,
-    submitter: Option<String>,
-    body_html: String,
-    comment_count: usize,
-    href: String,
+pub struct Article {
+    pub title: String,
+    pub source: Option<String>,
+    pub submitter: Option<String>,
+    pub submitter_href: Option<String>,
+    pub body_html: String,
+    pub comment_count: usize,
+    pub href: String,
 }
 
 impl Article {
@@ -78,47 +92,94 @@ impl Article {
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
+            submitter_href: d.submitter.as_deref().map(view::author_url),
             body_html: markdown::to_html(&d.body),
             comment_count: d.comments().len(),
-            href: discussion_url(&d.id, SortOrder::Original, None),
+            href: discussion_path(&d.id),
         }
     }
 }
 
-/// Fields: `article`, `sorts`, `participants`, `author` (the filter, if
-/// any), `comments` (a tree, or a flat list when filtered by author).
+/// Fields: `meta`, `article`, `chart`, `views`, `sorts`, `depths`,
+/// `participants`, `author` (the filter), `search` (the `q` filter),
+/// `heading`, `clear_href`, `flat`, `comments` (a tree in display order, or
+/// a flat list).
 #[derive(Template)]
 #[template(path = "discussion.html")]
 struct DiscussionPage {
+    meta: Meta,
     article: Article,
+    chart: Option<Chart>,
+    views: Vec<Choice>,
     sorts: Vec<Choice>,
+    depths: Vec<Choice>,
     participants: Vec<Participant>,
     author: Option<String>,
+    search: Option<String>,
+    sort: String,
+    timeline: bool,
+    heading: String,
+    /// The same view without its author and search filters.
+    clear_href: Option<String>,
+    flat: bool,
     comments: Vec<CommentView>,
 }
 
-/// The comments a thread view shows, in display order: the whole tree, or
-/// with `?author=` that author's comments as one flat list.
-pub fn thread_view(d: &Discussion, q: &ThreadQuery) -> Result<Vec<usize>, AppError> {
-    match &q.author {
-        None => Ok(thread::thread_order(d, q.sort)),
-        Some(author) => {
-            let mut order: Vec<usize> = (0..d.comments().len())
-                .filter(|&i| &d.comments()[i].author == author)
-                .collect();
-            if order.is_empty() {
-                return Err(AppError::NotFound(format!(
-                    "\"{author}\" has no comments in this discussion."
-                )));
-            }
-            // The author's comments as one list of siblings.
-            thread::sort_siblings(d, &mut order, q.sort);
-            Ok(order)
-        }
+/// The comments a thread view asks for; an author without comments here is
+/// a 404.
+pub fn select(
+    d: &Discussion,
+    q: &ThreadQuery,
+    search: Option<&Query>,
+) -> Result<Selection, AppError> {
+    if let Some(author) = &q.author
+        && !d.comments().iter().any(|c| &c.author == author)
+    {
+        return Err(AppError::NotFound(format!(
+            "\"{author}\" has no comments in this discussion."
+        )));
+    }
+    Ok(thread::select(
+        d,
+        &Filter {
+            sort: q.sort,
+            author: q.author.as_deref(),
+            query: search,
+            timeline: q.view == ThreadLayout::Timeline,
+        },
+    ))
+}
+
+/// The URL of a discussion view with the given parameters.
+struct ViewUrl<'a> {
+    id: &'a str,
+    sort: SortOrder,
+    author: Option<&'a str>,
+    timeline: bool,
+    depth: Option<usize>,
+    q: Option<&'a str>,
+}
+
+impl ViewUrl<'_> {
+    fn href(&self) -> String {
+        let depth = self.depth.map(|d| d.to_string());
+        with_query(
+            discussion_path(self.id),
+            &[
+                ("view", self.timeline.then_some("timeline")),
+                (
+                    "sort",
+                    (self.sort != SortOrder::default()).then_some(self.sort.as_str()),
+                ),
+                ("author", self.author),
+                ("depth", depth.as_deref()),
+                ("q", self.q),
+            ],
+        )
     }
 }
 
-fn participants(d: &Discussion, current: Option<&str>, sort: SortOrder) -> Vec<Participant> {
+fn participants(d: &Discussion, url: &ViewUrl) -> Vec<Participant> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for c in d.comments() {
         *counts.entry(&c.author).or_default() += 1;
@@ -129,12 +190,38 @@ fn participants(d: &Discussion, current: Option<&str>, sort: SortOrder) -> Vec<P
             name: name.to_owned(),
             count,
             is_op: d.is_op(name),
-            href: discussion_url(&d.id, sort, Some(name)),
-            current: current == Some(name),
+            href: ViewUrl {
+                author: Some(name),
+                depth: None,
+                ..*url
+            }
+            .href(),
+            current: url.author == Some(name),
         })
         .collect();
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     list
+}
+
+/// The activity chart of a discussion: each bar links to its first comment
+/// in the timeline.
+fn discussion_chart(d: &Discussion) -> Option<Chart> {
+    let timeline = ViewUrl {
+        id: &d.id,
+        sort: SortOrder::Old,
+        author: None,
+        timeline: true,
+        depth: None,
+        q: None,
+    }
+    .href();
+    let mut points: Vec<_> = d
+        .comments()
+        .iter()
+        .filter_map(|c| Some((c.posted_at?, format!("{timeline}#c-{}", c.id))))
+        .collect();
+    points.sort_by_key(|(t, _)| *t);
+    chart::histogram(&points)
 }
 
 pub async fn discussion(
@@ -143,40 +230,122 @@ pub async fn discussion(
     Params(q): Params<ThreadQuery>,
 ) -> Page {
     let d = state.discussion(&id)?;
-    let order = thread_view(d, &q)?;
-    let comments = match q.author {
-        None => view::tree(d, &order),
-        Some(_) => view::flat(d, &order),
+    let search = q.search()?;
+    let selection = select(d, &q, search.as_ref())?;
+    let timeline = q.view == ThreadLayout::Timeline;
+    let flat = selection.layout == Layout::Flat;
+    let comments = if flat {
+        view::flat(d, &selection.order, search.as_ref())
+    } else {
+        view::tree(d, &selection.order, q.depth, search.as_ref())
     };
+    let url = ViewUrl {
+        id: &d.id,
+        sort: q.sort,
+        author: q.author.as_deref(),
+        timeline,
+        depth: q.depth,
+        q: search.as_ref().map(Query::as_str),
+    };
+    let views = [(false, "thread"), (true, "timeline")]
+        .into_iter()
+        .map(|(t, label)| {
+            let href = ViewUrl {
+                timeline: t,
+                sort: if t {
+                    SortOrder::Old
+                } else {
+                    SortOrder::Original
+                },
+                depth: None,
+                ..url
+            }
+            .href();
+            Choice::new(label, href, t == timeline)
+        })
+        .collect();
     let sorts = SortOrder::ALL
         .iter()
-        .map(|&s| Choice {
-            label: match s {
+        .filter(|&&s| !timeline || matches!(s, SortOrder::Old | SortOrder::New))
+        .map(|&s| {
+            let label = match s {
                 SortOrder::Original => "original",
                 SortOrder::New => "newest",
                 SortOrder::Old => "oldest",
                 SortOrder::Author => "author",
-            }
-            .to_owned(),
-            href: discussion_url(&d.id, s, q.author.as_deref()),
-            current: s == q.sort,
+            };
+            let current =
+                s == q.sort || (timeline && s == SortOrder::Old && q.sort == SortOrder::Original);
+            Choice::new(label, ViewUrl { sort: s, ..url }.href(), current)
         })
         .collect();
+    let depths = if flat {
+        Vec::new()
+    } else {
+        [None, Some(1), Some(2), Some(3)]
+            .into_iter()
+            .map(|depth| {
+                let label = depth.map_or("all".to_owned(), |n| n.to_string());
+                Choice::new(label, ViewUrl { depth, ..url }.href(), depth == q.depth)
+            })
+            .collect()
+    };
+    let noun = if timeline { "Timeline" } else { "Comments" };
+    let heading = match (&q.author, &search) {
+        (Some(author), _) => format!("{noun} by {author} ({})", comments.len()),
+        (None, Some(search)) => format!(
+            "{noun} matching “{}” ({})",
+            search.as_str(),
+            comments.iter().filter(|c| c.matched).count()
+        ),
+        (None, None) => format!("{noun} ({})", d.comments().len()),
+    };
+    let clear_href = (q.author.is_some() || search.is_some()).then(|| {
+        ViewUrl {
+            author: None,
+            q: None,
+            ..url
+        }
+        .href()
+    });
+    let meta = Meta::new(
+        match &q.author {
+            Some(author) => format!("{author} in “{}” · threadview", d.title),
+            None => format!("{} · threadview", d.title),
+        },
+        if d.body.is_empty() {
+            format!("{} comments", d.comments().len())
+        } else {
+            d.body.clone()
+        },
+    );
     let page = DiscussionPage {
+        meta,
         article: Article::new(d),
+        chart: discussion_chart(d),
+        participants: participants(d, &url),
+        views,
         sorts,
-        participants: participants(d, q.author.as_deref(), q.sort),
-        author: q.author,
+        depths,
+        author: q.author.clone(),
+        search: search.as_ref().map(|s| s.as_str().to_owned()),
+        sort: q.sort.as_str().to_owned(),
+        timeline,
+        heading,
+        clear_href,
+        flat,
         comments,
     };
     Ok(Html(page.render()?))
 }
 
-/// Fields: `article`, `context` (the chain of parents, outermost first),
-/// `comments` (the comment, highlighted, with its replies).
+/// Fields: `meta`, `article`, `context` (the chain of parents, outermost
+/// first), `comments` (the comment, highlighted, with its replies, as a
+/// tree), `in_thread`, `author`.
 #[derive(Template)]
 #[template(path = "comment.html")]
 struct CommentPage {
+    meta: Meta,
     article: Article,
     context: Vec<CommentView>,
     comments: Vec<CommentView>,
@@ -196,14 +365,20 @@ pub async fn comment(
             d.title
         ))
     })?;
-    let context = view::flat(d, &d.ancestors(index));
-    let mut comments = view::tree(d, &thread::display_order(d, &[index], q.sort));
+    let context = view::flat(d, &d.ancestors(index), None);
+    let order = thread::display_order(d, &[index], q.sort);
+    let mut comments = view::tree(d, &order, q.depth, None);
     comments[0].highlighted = true;
+    let c = &d.comments()[index];
     let page = CommentPage {
+        meta: Meta::new(
+            format!("{} on “{}” · threadview", c.author, d.title),
+            &c.body,
+        ),
         article: Article::new(d),
         context,
         in_thread: comments[0].in_thread.clone(),
-        author: comments[0].author.clone(),
+        author: c.author.clone(),
         comments,
     };
     Ok(Html(page.render()?))

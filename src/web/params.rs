@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::error::AppError;
+use crate::search::Query as Search;
 use crate::thread::SortOrder;
 
 /// A query string deserialized into `T`.
@@ -30,12 +31,85 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     }
 }
 
-/// `/d/{id}` and its API twin: `?sort=` and `?author=`.
+/// `/d/{id}` and its API twin.
 #[derive(Debug, Default, Deserialize)]
 pub struct ThreadQuery {
     #[serde(default)]
     pub sort: SortOrder,
+    /// Only this author's comments, as a flat list.
     pub author: Option<String>,
+    #[serde(default)]
+    pub view: ThreadLayout,
+    /// Open the first N levels; deeper ones start collapsed.
+    pub depth: Option<usize>,
+    /// Only comments matching this search, with their parents as context.
+    pub q: Option<String>,
+}
+
+impl ThreadQuery {
+    /// The search, if one was given; an empty `q` is no search.
+    pub fn search(&self) -> Result<Option<Search>, AppError> {
+        search_query(self.q.as_deref())
+    }
+}
+
+/// A `?q=` value: absent or blank is no search; a bad one is a 400.
+pub fn search_query(q: Option<&str>) -> Result<Option<Search>, AppError> {
+    match q.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => Search::new(text)
+            .map(Some)
+            .map_err(|e| AppError::BadRequest(format!("Bad search: {e}."))),
+    }
+}
+
+/// How a discussion's comments are laid out (`?view=`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThreadLayout {
+    /// Nested by reply.
+    #[default]
+    Thread,
+    /// Flat, in time order.
+    Timeline,
+}
+
+/// `/authors/{name}`: newest or oldest first.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeOrder {
+    #[default]
+    New,
+    Old,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AuthorQuery {
+    #[serde(default)]
+    pub sort: TimeOrder,
+}
+
+/// How `/authors` orders authors.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthorsSort {
+    /// Most comments first.
+    #[default]
+    Count,
+    Name,
+    /// Most recently seen first.
+    Last,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AuthorsQuery {
+    #[serde(default)]
+    pub sort: AuthorsSort,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    pub q: Option<String>,
 }
 
 /// How the index orders discussions (`/?sort=`).

@@ -121,7 +121,7 @@ async fn a_discussion_shows_its_article_and_nested_thread() {
         page.body
             .contains("<h1>Ask: how do you write a parser that never gives up?</h1>")
     );
-    assert!(page.body.contains("from <span class=\"source\">self.programming</span> · submitted by <span class=\"author\">marginalia</span>"));
+    assert!(page.body.contains("from <span class=\"source\">self.programming</span> · submitted by <a class=\"author\" href=\"/authors/marginalia\">marginalia</a>"));
     // The article's Markdown is rendered.
     assert!(page.body.contains("<strong>where</strong>"));
     // Six levels deep: five reply lists open before the deepest comment.
@@ -148,7 +148,7 @@ async fn a_discussion_shows_its_article_and_nested_thread() {
         page.body
             .matches("<span class=\"author\">marginalia</span> <abbr class=\"op\"")
             .count(),
-        3 + 1 // the byline
+        3
     );
     // Every comment has a permalink; bare links are linked safely.
     assert_eq!(page.body.matches(">permalink</a>").count(), 12);
@@ -241,7 +241,8 @@ async fn an_author_filter_shows_only_their_comments_with_links_to_context() {
     let authors: Vec<_> = list.matches("<span class=\"author\">").collect();
     assert_eq!(authors.len(), 3);
     assert!(!list.contains("<span class=\"author\">kettlebell_kate"));
-    assert!(list.contains("in reply to kettlebell_kate"));
+    assert!(list.contains("in reply to <a href=\"/d/001_tolerant-parsers/c/"));
+    assert!(list.contains("\">kettlebell_kate</a>: <q>Separate recognising from deciding."));
     assert!(list.contains("href=\"/d/001_tolerant-parsers#c-"));
     assert!(page.body.contains("aria-current=\"true\">marginalia</a>"));
 

@@ -1,0 +1,223 @@
+//! The activity chart: a histogram of comments over time, drawn on the
+//! server as SVG, each bar a link to the first comment of its interval.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// Candidate bar widths in minutes, with how a caption names them.
+const WIDTHS: [(i64, &str); 15] = [
+    (1, "minute"),
+    (5, "5 minutes"),
+    (10, "10 minutes"),
+    (15, "15 minutes"),
+    (30, "30 minutes"),
+    (60, "hour"),
+    (120, "2 hours"),
+    (180, "3 hours"),
+    (360, "6 hours"),
+    (720, "12 hours"),
+    (1440, "day"),
+    (2 * 1440, "2 days"),
+    (7 * 1440, "week"),
+    (30 * 1440, "30 days"),
+    (365 * 1440, "365 days"),
+];
+
+/// At most this many bars.
+const MAX_BARS: i64 = 60;
+
+// The drawing's coordinates (the SVG scales to the page's width).
+pub const WIDTH: f64 = 640.0;
+pub const HEIGHT: f64 = 150.0;
+const LEFT: f64 = 34.0;
+const RIGHT: f64 = 630.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 118.0;
+const TICKS: usize = 4;
+
+/// One interval with at least one comment.
+pub struct Bar {
+    pub x: String,
+    pub y: String,
+    pub width: String,
+    pub height: String,
+    /// The first comment of the interval.
+    pub href: String,
+    /// `3 comments, 2023-08-05 10:00 to 11:00 UTC`.
+    pub label: String,
+}
+
+/// A label under the x axis.
+pub struct Tick {
+    pub x: String,
+    pub text: String,
+}
+
+pub struct Chart {
+    pub bars: Vec<Bar>,
+    pub ticks: Vec<Tick>,
+    /// The tallest bar's count, labelled on the y axis.
+    pub max: usize,
+    pub caption: String,
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub top: f64,
+    pub bottom: f64,
+}
+
+fn minutes(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(60)
+}
+
+fn at_minute(m: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(m * 60, 0).unwrap_or_default()
+}
+
+fn coordinate(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// A histogram of `points` (time, link), sorted by time; `None` when no
+/// point has a time.
+pub fn histogram(points: &[(DateTime<Utc>, String)]) -> Option<Chart> {
+    let (first, last) = (points.first()?.0, points.last()?.0);
+    let (lo, hi) = (minutes(first), minutes(last));
+    let &(step, unit) = WIDTHS
+        .iter()
+        .find(|(w, _)| hi.div_euclid(*w) - lo.div_euclid(*w) < MAX_BARS)
+        .unwrap_or(&WIDTHS[WIDTHS.len() - 1]);
+    let start = lo.div_euclid(step);
+    let slots = (hi.div_euclid(step) - start + 1) as usize;
+    let mut counts = vec![0usize; slots];
+    let mut hrefs: Vec<Option<&str>> = vec![None; slots];
+    for (t, href) in points {
+        let slot = (minutes(*t).div_euclid(step) - start) as usize;
+        counts[slot] += 1;
+        hrefs[slot].get_or_insert(href);
+    }
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let slot_width = (RIGHT - LEFT) / slots as f64;
+    let gap = if slot_width > 4.0 { 1.0 } else { 0.0 };
+    let label_time = |m: i64| {
+        let t = at_minute(m);
+        if step >= 1440 {
+            t.format("%Y-%m-%d").to_string()
+        } else if slots as i64 * step <= 1440 && minutes(last) / 1440 == minutes(first) / 1440 {
+            t.format("%H:%M").to_string()
+        } else {
+            t.format("%b %-d %H:%M").to_string()
+        }
+    };
+    let bars = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count > 0)
+        .map(|(slot, &count)| {
+            let height = (BOTTOM - TOP) * count as f64 / max as f64;
+            let from = (start + slot as i64) * step;
+            let span = TimeDelta::minutes(step);
+            Bar {
+                x: coordinate(LEFT + slot as f64 * slot_width + gap / 2.0),
+                y: coordinate(BOTTOM - height),
+                width: coordinate((slot_width - gap).max(0.5)),
+                height: coordinate(height),
+                href: hrefs[slot].unwrap_or_default().to_owned(),
+                label: format!(
+                    "{count} comment{}, {} to {} UTC",
+                    if count == 1 { "" } else { "s" },
+                    at_minute(from).format("%Y-%m-%d %H:%M"),
+                    (at_minute(from) + span).format("%Y-%m-%d %H:%M"),
+                ),
+            }
+        })
+        .collect();
+    let ticks = (0..=TICKS)
+        .map(|i| {
+            let slot = (slots * i / TICKS).min(slots);
+            Tick {
+                x: coordinate(LEFT + slot as f64 * slot_width),
+                text: label_time((start + slot as i64) * step),
+            }
+        })
+        .collect();
+    Some(Chart {
+        bars,
+        ticks,
+        max,
+        caption: format!(
+            "Comments per {unit}, {} to {} UTC",
+            first.format("%Y-%m-%d %H:%M"),
+            last.format("%Y-%m-%d %H:%M")
+        ),
+        width: WIDTH,
+        height: HEIGHT,
+        left: LEFT,
+        right: RIGHT,
+        top: TOP,
+        bottom: BOTTOM,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 3, h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn bars_count_comments_per_interval_and_link_to_the_first() {
+        let points = vec![
+            (at(9, 0), "#a".to_owned()),
+            (at(9, 20), "#b".to_owned()),
+            (at(11, 5), "#c".to_owned()),
+        ];
+        let chart = histogram(&points).unwrap();
+        // 2h 5m fits in 60 bars of 5 minutes.
+        assert!(chart.caption.starts_with("Comments per 5 minutes"));
+        let bars: Vec<_> = chart
+            .bars
+            .iter()
+            .map(|b| (&b.label[..10], b.href.as_str()))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                ("1 comment,", "#a"),
+                ("1 comment,", "#b"),
+                ("1 comment,", "#c")
+            ]
+        );
+        assert_eq!(chart.ticks.first().unwrap().text, "09:00");
+        assert_eq!(
+            chart.bars[0].label,
+            "1 comment, 2024-03-03 09:00 to 2024-03-03 09:05 UTC"
+        );
+    }
+
+    #[test]
+    fn long_spans_use_wider_bars() {
+        let later = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
+        let points = vec![
+            (at(9, 0), "#a".to_owned()),
+            (at(9, 1), "#b".to_owned()),
+            (later, "#c".to_owned()),
+        ];
+        let chart = histogram(&points).unwrap();
+        assert!(
+            chart.caption.starts_with("Comments per 2 days"),
+            "{}",
+            chart.caption
+        );
+        assert!(
+            chart.bars[0]
+                .label
+                .starts_with("2 comments, 2024-03-02 00:00 to 2024-03-04 00:00")
+        );
+        assert_eq!(chart.max, 2);
+        assert!(histogram(&[]).is_none());
+    }
+}
