@@ -1,42 +1,88 @@
 //! Static assets, compiled into the binary so the program runs from any
-//! directory.
+//! directory. Pages link them with a content hash (`?v=`), so a browser may
+//! cache them for good and still never shows a stale one after an upgrade.
 
-use axum::extract::Path;
+use std::sync::LazyLock;
+
+use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 use super::error::AppError;
 
-/// `(name, content type, content)` of every asset.
-const ASSETS: &[(&str, &str, &str)] = &[
-    (
-        "style.css",
-        "text/css; charset=utf-8",
-        include_str!("../../static/style.css"),
-    ),
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../static/app.js"),
-    ),
-    (
-        "favicon.svg",
-        "image/svg+xml",
-        include_str!("../../static/favicon.svg"),
-    ),
-];
+/// An asset: its name under `/static/`, content type and content.
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    content: &'static str,
+    /// A hash of the content, for cache busting.
+    version: String,
+}
 
-pub async fn asset(Path(file): Path<String>) -> Result<Response, AppError> {
-    let (_, content_type, content) = ASSETS
+fn asset(name: &'static str, content_type: &'static str, content: &'static str) -> Asset {
+    let version = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(content.as_bytes()))[..10].to_owned();
+    Asset {
+        name,
+        content_type,
+        content,
+        version,
+    }
+}
+
+static ASSETS: LazyLock<[Asset; 3]> = LazyLock::new(|| {
+    [
+        asset(
+            "style.css",
+            "text/css; charset=utf-8",
+            include_str!("../../static/style.css"),
+        ),
+        asset(
+            "app.js",
+            "text/javascript; charset=utf-8",
+            include_str!("../../static/app.js"),
+        ),
+        asset(
+            "favicon.svg",
+            "image/svg+xml",
+            include_str!("../../static/favicon.svg"),
+        ),
+    ]
+});
+
+/// The URL of an asset, with its version; for templates.
+pub fn url(name: &str) -> String {
+    match ASSETS.iter().find(|a| a.name == name) {
+        Some(a) => format!("/static/{}?v={}", a.name, a.version),
+        None => format!("/static/{name}"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Version {
+    v: Option<String>,
+}
+
+pub async fn serve(
+    Path(file): Path<String>,
+    Query(version): Query<Version>,
+) -> Result<Response, AppError> {
+    let asset = ASSETS
         .iter()
-        .find(|(name, _, _)| *name == file)
+        .find(|a| a.name == file)
         .ok_or_else(|| AppError::NotFound(format!("There is no asset \"{file}\".")))?;
+    // Only the current version may be cached for good.
+    let cache = if version.v.as_deref() == Some(asset.version.as_str()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, *content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, cache),
         ],
-        *content,
+        asset.content,
     )
         .into_response())
 }

@@ -26,13 +26,13 @@ const WIDTHS: [(i64, &str); 15] = [
 const MAX_BARS: i64 = 60;
 
 // The drawing's coordinates (the SVG scales to the page's width).
-pub const WIDTH: f64 = 640.0;
-pub const HEIGHT: f64 = 150.0;
-const LEFT: f64 = 34.0;
-const RIGHT: f64 = 630.0;
-const TOP: f64 = 12.0;
-const BOTTOM: f64 = 118.0;
-const TICKS: usize = 4;
+pub const WIDTH: f64 = 480.0;
+pub const HEIGHT: f64 = 140.0;
+const LEFT: f64 = 28.0;
+const RIGHT: f64 = 472.0;
+const TOP: f64 = 10.0;
+const BOTTOM: f64 = 112.0;
+const TICKS: usize = 3;
 
 /// One interval with at least one comment.
 pub struct Bar {

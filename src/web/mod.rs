@@ -1,7 +1,7 @@
 //! The HTTP side: routes, handlers, templates' view models, errors.
 
 mod api;
-mod assets;
+pub mod assets;
 mod authors;
 mod chart;
 mod error;
@@ -56,7 +56,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/authors", get(authors::authors))
         .route("/authors/{name}", get(authors::author))
         .route("/search", get(search::search_page))
-        .route("/static/{file}", get(assets::asset))
+        .route("/static/{file}", get(assets::serve))
         .nest("/api", api)
         .fallback(pages::not_found)
         .with_state(state)

@@ -498,13 +498,20 @@ async fn api_errors_are_json_with_400_or_404() {
 #[tokio::test]
 async fn assets_are_served_and_responses_compressed() {
     let app = samples();
-    let css = get(&app, "/static/style.css").await;
-    assert_eq!(css.status, 200);
-    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
-    assert!(css.body.contains("prefers-color-scheme: dark"));
     let page = get(&app, "/").await;
     assert!(page.body.contains("<meta name=\"viewport\""));
-    assert!(page.body.contains("href=\"/static/style.css\""));
+    // Assets are linked with their version and may then be cached for good.
+    let start = page.body.find("/static/style.css?v=").unwrap();
+    let href = &page.body[start..start + page.body[start..].find('"').unwrap()];
+    let css = get(&app, href).await;
+    assert_eq!(css.status, 200);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+    assert!(css.headers["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(css.body.contains("prefers-color-scheme: dark"));
+    let stale = get(&app, "/static/style.css?v=old").await;
+    assert_eq!(stale.headers["cache-control"], "no-cache");
+    let js = get(&app, "/static/app.js").await;
+    assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
 
     let gzipped = get_with(&app, PARSERS, &[("accept-encoding", "gzip")]).await;
     assert_eq!(gzipped.status, 200);
