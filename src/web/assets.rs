@@ -21,7 +21,8 @@ struct Asset {
 }
 
 fn asset(name: &'static str, content_type: &'static str, content: &'static str) -> Asset {
-    let version = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(content.as_bytes()))[..10].to_owned();
+    let version =
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(content.as_bytes()))[..10].to_owned();
     Asset {
         name,
         content_type,

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, helpers shared here.
 
+mod browse;
 mod corpus;
 mod routes;
 mod socket;

@@ -395,7 +395,7 @@ async fn the_api_lists_discussions_in_the_documented_shape() {
     );
     let list = reply.json();
     let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 5);
+    assert_eq!(list.len(), 6);
     let parsers = list
         .iter()
         .find(|d| d["id"] == "001_tolerant-parsers")
@@ -506,7 +506,12 @@ async fn assets_are_served_and_responses_compressed() {
     let css = get(&app, href).await;
     assert_eq!(css.status, 200);
     assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
-    assert!(css.headers["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(
+        css.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
     assert!(css.body.contains("prefers-color-scheme: dark"));
     let stale = get(&app, "/static/style.css?v=old").await;
     assert_eq!(stale.headers["cache-control"], "no-cache");
