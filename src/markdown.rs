@@ -89,6 +89,16 @@ pub fn to_html_marked(markdown: &str, query: Option<&Query>) -> String {
     }
     let mut out = String::with_capacity(markdown.len() * 5 / 4);
     html::push_html(&mut out, events.into_iter());
+    // Code blocks and tables may scroll sideways: make them reachable by
+    // keyboard. (Input text is escaped, so these tags are always ours.)
+    for (tag, focusable) in [
+        ("<pre>", "<pre tabindex=\"0\">"),
+        ("<table>", "<table tabindex=\"0\">"),
+    ] {
+        if out.contains(tag) {
+            out = out.replace(tag, focusable);
+        }
+    }
     out
 }
 
@@ -207,7 +217,7 @@ mod tests {
     fn paragraphs_quotes_lists_emphasis_and_code() {
         check(
             "**bold** and *it*\n\n> quoted\n\n    code <b>\n\n- one\n- two\n",
-            "<p><strong>bold</strong> and <em>it</em></p>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n<pre><code>code &lt;b&gt;\n</code></pre>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>",
+            "<p><strong>bold</strong> and <em>it</em></p>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n<pre tabindex=\"0\"><code>code &lt;b&gt;\n</code></pre>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>",
         );
     }
 

@@ -333,9 +333,9 @@ async fn markdown_is_rendered_and_raw_html_is_never_passed_through() {
     assert!(bread.body.contains("<a href=\"https://www.kingarthurbaking.com/recipes/sourdough-starter-recipe\" rel=\"nofollow noopener noreferrer\">King Arthur&#39;s guide</a>")
         || bread.body.contains("<a href=\"https://www.kingarthurbaking.com/recipes/sourdough-starter-recipe\" rel=\"nofollow noopener noreferrer\">King Arthur's guide</a>"));
     let parsers = get(&app, PARSERS).await;
-    assert!(parsers.body.contains("<table>"));
+    assert!(parsers.body.contains("<table tabindex=\"0\">"));
     assert!(parsers.body.contains("<del>mixed</del>"));
-    assert!(parsers.body.contains("<pre><code>^(\\s*)(\\S+) on"));
+    assert!(parsers.body.contains("<pre tabindex=\"0\"><code>^(\\s*)(\\S+) on"));
 }
 
 #[tokio::test]
