@@ -44,9 +44,11 @@ pub fn discussion_path(id: &str) -> String {
     format!("/d/{}", segment(id))
 }
 
-/// `/d/{id}/c/{comment_id}`.
+/// A comment's permalink, `/d/{id}/c/{comment_id}#c-{comment_id}`: the
+/// fragment scrolls the comment into view, with or without JavaScript.
 pub fn comment_url(discussion: &str, comment: &str) -> String {
-    format!("/d/{}/c/{}", segment(discussion), segment(comment))
+    let comment = segment(comment);
+    format!("/d/{}/c/{comment}#c-{comment}", segment(discussion))
 }
 
 /// `/authors/{name}`.
@@ -373,7 +375,7 @@ mod tests {
             "/d/a%20b%2F%C3%A9?sort=new&author=%5Bdeleted%5D"
         );
         assert_eq!(with_query(discussion_path("x"), &[("sort", None)]), "/d/x");
-        assert_eq!(comment_url("x.y", "ab12"), "/d/x.y/c/ab12");
+        assert_eq!(comment_url("x.y", "ab12"), "/d/x.y/c/ab12#c-ab12");
         assert_eq!(author_url("<USERNAME>"), "/authors/%3CUSERNAME%3E");
     }
 

@@ -183,7 +183,7 @@ async fn replies_deeper_than_ten_levels_continue_on_their_own_page() {
     assert!(!page.body.contains("Eleven is a palindrome"));
     let tenth = comment_id(&app, "006_counting-game", 9).await;
     let link = format!(
-        "<a href=\"/d/006_counting-game/c/{tenth}\">Continue this thread (4 more replies) →</a>"
+        "<a href=\"/d/006_counting-game/c/{tenth}#c-{tenth}\">Continue this thread (4 more replies) →</a>"
     );
     assert!(page.body.contains(&link), "{link}");
     let rest = get(&app, &format!("/d/006_counting-game/c/{tenth}")).await;
@@ -259,11 +259,11 @@ async fn every_comment_and_view_can_be_shared() {
     let page = get(&app, "/d/002_sourdough?sort=new").await;
     let id = comment_id(&app, "002_sourdough", 0).await;
     assert!(page.body.contains(&format!(
-        "<button type=\"button\" class=\"copy-link\" data-href=\"/d/002_sourdough/c/{id}\" hidden>copy link</button>"
+        "<button type=\"button\" class=\"copy-link\" data-href=\"/d/002_sourdough/c/{id}#c-{id}\" hidden>copy link</button>"
     )));
     assert!(page.body.contains("class=\"copy-link copy-view\" hidden>"));
     assert!(page.body.contains(&format!(
-        "<a href=\"/d/002_sourdough/c/{id}\">permalink</a>"
+        "<a href=\"/d/002_sourdough/c/{id}#c-{id}\">permalink</a>"
     )));
     // Link previews: escaped title and description.
     assert!(page.body.contains(
