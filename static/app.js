@@ -51,7 +51,8 @@
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (zone && zone !== "UTC" && zone !== "Etc/UTC") {
     var local = new Intl.DateTimeFormat(undefined, {
-      dateStyle: "medium", timeStyle: "short", timeZoneName: "short"
+      year: "numeric", month: "short", day: "numeric",
+      hour: "numeric", minute: "2-digit", timeZoneName: "short"
     });
     document.querySelectorAll("time[datetime]").forEach(function (time) {
       var at = new Date(time.getAttribute("datetime"));
@@ -64,7 +65,8 @@
   }
 
   // Keyboard navigation between comments.
-  function shown(element) { return element.offsetParent !== null; }
+  // A comment is shown unless a collapsed comment (or list) encloses it.
+  function shown(li) { return !li.parentElement.closest("details:not([open])"); }
   function comments() {
     return Array.prototype.filter.call(document.querySelectorAll("li.comment"), shown);
   }

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, helpers shared here.
 
 mod browse;
+mod browser;
 mod corpus;
 mod routes;
 mod socket;

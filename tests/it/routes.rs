@@ -287,7 +287,7 @@ async fn a_comment_page_shows_its_parents_and_replies_highlighted() {
         "In reply to",
         "March 3rd, 2024 at 09:12",
         "March 3rd, 2024 at 09:40",
-        "Comment by kettlebell_kate",
+        "The comment and its replies",
         "Anchor both ends",
         "Anchored, trimmed",
         "This comment was removed",

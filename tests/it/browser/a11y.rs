@@ -1,0 +1,111 @@
+//! Accessibility (axe-core) and looks (screenshots, no sideways overflow) of
+//! the main pages, at phone and desktop widths, light and dark.
+
+use serde_json::{Value, json};
+
+use super::{Session, axe_source, required};
+
+/// The main pages, with a name for their screenshots.
+const PAGES: [(&str, &str); 6] = [
+    ("index", "/"),
+    ("discussion", "/d/001_tolerant-parsers"),
+    ("comment", "/d/006_counting-game/c/COMMENT"),
+    ("author", "/authors/kettlebell_kate"),
+    ("timeline", "/d/002_sourdough?view=timeline"),
+    ("search", "/search?q=starter"),
+];
+
+/// The comment page shows the deepest visible comment of the counting game.
+async fn page_path(s: &Session, path: &str) -> String {
+    if !path.contains("COMMENT") {
+        return path.to_owned();
+    }
+    s.goto("/api/discussions/006_counting-game").await;
+    let id = s
+        .eval("return JSON.parse(document.body.innerText).comments[6].id;")
+        .await;
+    path.replace("COMMENT", id.as_str().unwrap())
+}
+
+/// axe's violations on the current page, as `rule: targets` lines.
+async fn violations(s: &Session, axe: &str) -> Vec<String> {
+    s.client.execute(axe, Vec::new()).await.expect("axe loads");
+    let result = s
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations), e => done(String(e)));",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let Value::Array(list) = result else {
+        panic!("axe failed: {result}");
+    };
+    list.iter()
+        .map(|v| {
+            let targets: Vec<String> = v["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["target"].to_string())
+                .collect();
+            format!("{}: {}", v["id"], targets.join(", "))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn axe_finds_no_violations_in_light_and_dark() {
+    let Some(axe) = axe_source() else {
+        if required() {
+            panic!("THREADVIEW_REQUIRE_BROWSER=1 but axe-core is missing: run npm ci --prefix tests/browser");
+        }
+        eprintln!("skipped: axe-core is missing (npm ci --prefix tests/browser)");
+        return;
+    };
+    let Some(s) = Session::start().await else {
+        return;
+    };
+    let mut found = Vec::new();
+    for dark in [false, true] {
+        s.color_scheme(dark).await;
+        for (name, path) in PAGES {
+            let path = page_path(&s, path).await;
+            s.goto(&path).await;
+            for v in violations(&s, &axe).await {
+                found.push(format!("{name} ({}) {v}", if dark { "dark" } else { "light" }));
+            }
+        }
+    }
+    assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    s.close().await;
+}
+
+#[tokio::test]
+async fn screenshots_at_phone_and_desktop_widths_without_overflow() {
+    let Some(s) = Session::start().await else {
+        return;
+    };
+    let mut overflowing = Vec::new();
+    for dark in [false, true] {
+        s.color_scheme(dark).await;
+        for width in [390, 1280] {
+            s.width(width).await;
+            for (name, path) in PAGES {
+                let path = page_path(&s, path).await;
+                s.goto(&path).await;
+                let theme = if dark { "dark" } else { "light" };
+                s.screenshot(&format!("{name}-{width}-{theme}")).await;
+                let overflow = s
+                    .eval("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+                    .await;
+                if overflow != json!(0) {
+                    overflowing.push(format!("{name} at {width}px ({theme}): {overflow}px too wide"));
+                }
+            }
+        }
+    }
+    assert!(overflowing.is_empty(), "{}", overflowing.join("\n"));
+    s.close().await;
+}
