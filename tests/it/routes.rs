@@ -335,7 +335,11 @@ async fn markdown_is_rendered_and_raw_html_is_never_passed_through() {
     let parsers = get(&app, PARSERS).await;
     assert!(parsers.body.contains("<table tabindex=\"0\">"));
     assert!(parsers.body.contains("<del>mixed</del>"));
-    assert!(parsers.body.contains("<pre tabindex=\"0\"><code>^(\\s*)(\\S+) on"));
+    assert!(
+        parsers
+            .body
+            .contains("<pre tabindex=\"0\"><code>^(\\s*)(\\S+) on")
+    );
 }
 
 #[tokio::test]

@@ -59,7 +59,9 @@ async fn violations(s: &Session, axe: &str) -> Vec<String> {
 async fn axe_finds_no_violations_in_light_and_dark() {
     let Some(axe) = axe_source() else {
         if required() {
-            panic!("THREADVIEW_REQUIRE_BROWSER=1 but axe-core is missing: run npm ci --prefix tests/browser");
+            panic!(
+                "THREADVIEW_REQUIRE_BROWSER=1 but axe-core is missing: run npm ci --prefix tests/browser"
+            );
         }
         eprintln!("skipped: axe-core is missing (npm ci --prefix tests/browser)");
         return;
@@ -74,7 +76,10 @@ async fn axe_finds_no_violations_in_light_and_dark() {
             let path = page_path(&s, path).await;
             s.goto(&path).await;
             for v in violations(&s, &axe).await {
-                found.push(format!("{name} ({}) {v}", if dark { "dark" } else { "light" }));
+                found.push(format!(
+                    "{name} ({}) {v}",
+                    if dark { "dark" } else { "light" }
+                ));
             }
         }
     }
@@ -101,7 +106,9 @@ async fn screenshots_at_phone_and_desktop_widths_without_overflow() {
                     .eval("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
                     .await;
                 if overflow != json!(0) {
-                    overflowing.push(format!("{name} at {width}px ({theme}): {overflow}px too wide"));
+                    overflowing.push(format!(
+                        "{name} at {width}px ({theme}): {overflow}px too wide"
+                    ));
                 }
             }
         }

@@ -9,7 +9,8 @@ const PARSERS: &str = "/d/001_tolerant-parsers";
 
 /// The authors of the top-level comments, in page order.
 async fn top_level_authors(s: &Session) -> Vec<String> {
-    s.texts("ul.thread > li.comment > details > summary .author").await
+    s.texts("ul.thread > li.comment > details > summary .author")
+        .await
 }
 
 /// Whether the element is inside the window's visible area.
@@ -26,39 +27,77 @@ async fn browse(s: &Session) {
     s.goto("/").await;
     assert_eq!(s.client.title().await.unwrap(), "Discussions · threadview");
     s.client
-        .find(fantoccini::Locator::LinkText("Ask: how do you write a parser that never gives up?"))
+        .find(fantoccini::Locator::LinkText(
+            "Ask: how do you write a parser that never gives up?",
+        ))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    assert!(s.client.current_url().await.unwrap().path().ends_with(PARSERS));
+    assert!(
+        s.client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with(PARSERS)
+    );
     let original = top_level_authors(s).await;
     assert_eq!(original, ["kettlebell_kate", "ferrous_wheel", "quietmoth"]);
 
     // Sorting with the control.
-    s.css("nav.choices[aria-label=Sort] a[href$='sort=new']").await.click().await.unwrap();
-    assert_eq!(top_level_authors(s).await, ["quietmoth", "ferrous_wheel", "kettlebell_kate"]);
-    assert!(s.client.current_url().await.unwrap().query().unwrap().contains("sort=new"));
+    s.css("nav.choices[aria-label=Sort] a[href$='sort=new']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        top_level_authors(s).await,
+        ["quietmoth", "ferrous_wheel", "kettlebell_kate"]
+    );
+    assert!(
+        s.client
+            .current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap()
+            .contains("sort=new")
+    );
 
     // Collapsing a thread hides its replies and says how many.
     s.goto(PARSERS).await;
     let first = "ul.thread > li.comment:first-child";
     let reply_text = s.css(&format!("{first} ul.replies .body")).await;
     assert!(reply_text.is_displayed().await.unwrap());
-    s.css(&format!("{first} > details > summary")).await.click().await.unwrap();
+    s.css(&format!("{first} > details > summary"))
+        .await
+        .click()
+        .await
+        .unwrap();
     assert!(!reply_text.is_displayed().await.unwrap());
-    let hidden = s.css(&format!("{first} > details > summary .hidden-count")).await;
+    let hidden = s
+        .css(&format!("{first} > details > summary .hidden-count"))
+        .await;
     assert!(hidden.is_displayed().await.unwrap());
     assert_eq!(hidden.text().await.unwrap(), "· 7 replies hidden");
-    s.css(&format!("{first} > details > summary")).await.click().await.unwrap();
+    s.css(&format!("{first} > details > summary"))
+        .await
+        .click()
+        .await
+        .unwrap();
     assert!(reply_text.is_displayed().await.unwrap());
 
     // A permalink shows its comment highlighted and in view.
     let permalink = s.css("a[href*='/c/'][href*='#c-']:not(.copy-link)").await;
     let deep = s.texts("li.comment .actions a[href*='/c/']").await.len();
     assert!(deep > 5);
-    let links = s.client.find_all(fantoccini::Locator::Css("li.comment .actions a")).await.unwrap();
+    let links = s
+        .client
+        .find_all(fantoccini::Locator::Css("li.comment .actions a"))
+        .await
+        .unwrap();
     let mut target = None;
     for link in links {
         if link.text().await.unwrap() == "permalink" {
@@ -73,7 +112,11 @@ async fn browse(s: &Session) {
 
     // Filtering by author through the participants list.
     s.goto(PARSERS).await;
-    s.css("details.participants > summary").await.click().await.unwrap();
+    s.css("details.participants > summary")
+        .await
+        .click()
+        .await
+        .unwrap();
     s.client
         .find(fantoccini::Locator::LinkText("ostrakon"))
         .await
@@ -105,7 +148,12 @@ async fn the_same_flows_work_without_javascript() {
     s.goto(PARSERS).await;
     let button = s.css("button.copy-link").await;
     assert!(!button.is_displayed().await.unwrap());
-    assert!(s.texts("li.comment .actions a").await.iter().any(|t| t == "permalink"));
+    assert!(
+        s.texts("li.comment .actions a")
+            .await
+            .iter()
+            .any(|t| t == "permalink")
+    );
     s.close().await;
 }
 
@@ -136,7 +184,8 @@ async fn copy_link_puts_the_permalink_on_the_clipboard() {
     assert_eq!(button.text().await.unwrap(), "Copied");
 
     // The whole view, too.
-    s.goto(&format!("{PARSERS}?sort=old&author=marginalia")).await;
+    s.goto(&format!("{PARSERS}?sort=old&author=marginalia"))
+        .await;
     s.css("button.copy-view").await.click().await.unwrap();
     let copied = s
         .client
@@ -146,7 +195,10 @@ async fn copy_link_puts_the_permalink_on_the_clipboard() {
         )
         .await
         .unwrap();
-    assert_eq!(copied, json!(format!("{}{PARSERS}?sort=old&author=marginalia", s.base)));
+    assert_eq!(
+        copied,
+        json!(format!("{}{PARSERS}?sort=old&author=marginalia", s.base))
+    );
     s.close().await;
 }
 
@@ -192,13 +244,23 @@ async fn the_keyboard_moves_between_comments_and_threads() {
     s.press('?').await;
     let dialog = s.css("dialog#shortcuts").await;
     assert!(dialog.is_displayed().await.unwrap());
-    assert!(dialog.text().await.unwrap().contains("next / previous comment"));
+    assert!(
+        dialog
+            .text()
+            .await
+            .unwrap()
+            .contains("next / previous comment")
+    );
     s.press('\u{E00C}').await; // Escape
     assert!(!dialog.is_displayed().await.unwrap());
     let mut seen = std::collections::HashSet::new();
     for _ in 0..6 {
         s.press('\u{E004}').await; // Tab
-        seen.insert(s.eval("return document.activeElement.outerHTML.slice(0, 80);").await.to_string());
+        seen.insert(
+            s.eval("return document.activeElement.outerHTML.slice(0, 80);")
+                .await
+                .to_string(),
+        );
     }
     assert_eq!(seen.len(), 6, "Tab keeps moving: nothing traps focus");
     s.close().await;
@@ -209,13 +271,24 @@ async fn times_also_show_in_the_readers_time_zone() {
     let Some(s) = Session::start().await else {
         return;
     };
-    s.cdp("Emulation.setTimezoneOverride", json!({ "timezoneId": "Asia/Tokyo" }))
-        .await;
+    s.cdp(
+        "Emulation.setTimezoneOverride",
+        json!({ "timezoneId": "Asia/Tokyo" }),
+    )
+    .await;
     s.goto(PARSERS).await;
     let time = s.css("li.comment time").await;
-    assert_eq!(time.attr("datetime").await.unwrap().unwrap(), "2024-03-03T09:12:00Z");
+    assert_eq!(
+        time.attr("datetime").await.unwrap().unwrap(),
+        "2024-03-03T09:12:00Z"
+    );
     assert_eq!(time.text().await.unwrap(), "March 3rd, 2024 at 09:12 UTC");
-    let local = s.css("li.comment time + .local-time").await.text().await.unwrap();
+    let local = s
+        .css("li.comment time + .local-time")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(local.contains("6:12") && local.contains("GMT+9"), "{local}");
     s.close().await;
 }
@@ -229,10 +302,19 @@ async fn a_discussion_prints_expanded_without_controls() {
     // (WebDriver's own visibility test ignores print styles for <details>.)
     let reply_visible = "return document.querySelector('ul.replies .body').checkVisibility();";
     assert_eq!(s.eval(reply_visible).await, json!(false));
-    s.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await;
+    s.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }))
+        .await;
     assert_eq!(s.eval(reply_visible).await, json!(true));
-    for control in ["header.site", ".controls", "li.comment .actions", "details.participants"] {
-        assert!(!s.css(control).await.is_displayed().await.unwrap(), "{control}");
+    for control in [
+        "header.site",
+        ".controls",
+        "li.comment .actions",
+        "details.participants",
+    ] {
+        assert!(
+            !s.css(control).await.is_displayed().await.unwrap(),
+            "{control}"
+        );
     }
     s.close().await;
 }

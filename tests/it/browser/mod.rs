@@ -48,12 +48,17 @@ fn on_path(name: &str) -> Option<PathBuf> {
 fn chromium() -> Option<PathBuf> {
     std::env::var_os("THREADVIEW_CHROMIUM")
         .map(PathBuf::from)
-        .or_else(|| ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|n| on_path(n)))
+        .or_else(|| {
+            ["chromium", "chromium-browser", "google-chrome"]
+                .iter()
+                .find_map(|n| on_path(n))
+        })
 }
 
 /// axe-core's script, installed by `npm ci --prefix tests/browser`.
 pub fn axe_source() -> Option<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(path).ok()
 }
 
@@ -75,8 +80,15 @@ struct Cdp {
 }
 
 impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
@@ -148,7 +160,11 @@ impl Session {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let mut client = None;
         for _ in 0..100 {
-            match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&webdriver).await {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&webdriver)
+                .await
+            {
                 Ok(c) => {
                     client = Some(c);
                     break;
@@ -174,7 +190,10 @@ impl Session {
     }
 
     pub async fn goto(&self, path: &str) {
-        self.client.goto(&format!("{}{path}", self.base)).await.unwrap();
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
     }
 
     /// Runs `script` (a function body) and returns its value.
@@ -219,8 +238,11 @@ impl Session {
     }
 
     pub async fn javascript(&self, enabled: bool) {
-        self.cdp("Emulation.setScriptExecutionDisabled", json!({ "value": !enabled }))
-            .await;
+        self.cdp(
+            "Emulation.setScriptExecutionDisabled",
+            json!({ "value": !enabled }),
+        )
+        .await;
     }
 
     pub async fn width(&self, width: u32) {
