@@ -53,6 +53,10 @@ impl Reply {
         serde_json::from_str(&self.body).expect("the body is JSON")
     }
 
+    pub fn content_type(&self) -> &str {
+        self.headers["content-type"].to_str().unwrap()
+    }
+
     /// Asserts that the body contains each of `needles`, in that order.
     #[track_caller]
     pub fn assert_in_order(&self, needles: &[&str]) {

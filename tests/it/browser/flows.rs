@@ -89,24 +89,14 @@ async fn browse(s: &Session) {
         .unwrap();
     assert!(reply_text.is_displayed().await.unwrap());
 
-    // A permalink shows its comment highlighted and in view.
-    let permalink = s.css("a[href*='/c/'][href*='#c-']:not(.copy-link)").await;
-    let deep = s.texts("li.comment .actions a[href*='/c/']").await.len();
-    assert!(deep > 5);
+    // A permalink far down the page shows its comment highlighted and in view.
     let links = s
         .client
-        .find_all(fantoccini::Locator::Css("li.comment .actions a"))
+        .find_all(fantoccini::Locator::LinkText("permalink"))
         .await
         .unwrap();
-    let mut target = None;
-    for link in links {
-        if link.text().await.unwrap() == "permalink" {
-            target = Some(link);
-        }
-    }
-    drop(permalink);
-    // The last permalink on the page: a comment far down.
-    target.unwrap().click().await.unwrap();
+    assert_eq!(links.len(), 12);
+    links.last().unwrap().click().await.unwrap();
     assert!(s.client.current_url().await.unwrap().path().contains("/c/"));
     assert!(in_view(s, "li.comment.highlighted").await);
 
@@ -157,6 +147,18 @@ async fn the_same_flows_work_without_javascript() {
     s.close().await;
 }
 
+/// What the page's clipboard holds.
+async fn clipboard(s: &Session) -> serde_json::Value {
+    s.client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             navigator.clipboard.readText().then(done, e => done('error: ' + e));",
+            Vec::new(),
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn copy_link_puts_the_permalink_on_the_clipboard() {
     let Some(s) = Session::start().await else {
@@ -172,14 +174,7 @@ async fn copy_link_puts_the_permalink_on_the_clipboard() {
     assert!(button.is_displayed().await.unwrap());
     let href = button.attr("data-href").await.unwrap().unwrap();
     button.click().await.unwrap();
-    let copied = s
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('error: ' + e));",
-            Vec::new(),
-        )
-        .await
-        .unwrap();
+    let copied = clipboard(&s).await;
     assert_eq!(copied, json!(format!("{}{href}", s.base)));
     assert_eq!(button.text().await.unwrap(), "Copied");
 
@@ -187,14 +182,7 @@ async fn copy_link_puts_the_permalink_on_the_clipboard() {
     s.goto(&format!("{PARSERS}?sort=old&author=marginalia"))
         .await;
     s.css("button.copy-view").await.click().await.unwrap();
-    let copied = s
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('error: ' + e));",
-            Vec::new(),
-        )
-        .await
-        .unwrap();
+    let copied = clipboard(&s).await;
     assert_eq!(
         copied,
         json!(format!("{}{PARSERS}?sort=old&author=marginalia", s.base))
