@@ -6,4 +6,5 @@ pub mod model;
 pub mod parse;
 pub mod search;
 pub mod thread;
+pub mod watch;
 pub mod web;

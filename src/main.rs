@@ -7,7 +7,8 @@ use std::sync::Arc;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use threadview::load::load_dir;
+use threadview::load::Loader;
+use threadview::watch::watch;
 use threadview::web::{AppState, app};
 
 /// A local web viewer for archived discussions.
@@ -51,8 +52,10 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let loaded =
-        load_dir(&args.dir).map_err(|e| format!("cannot read {}: {e}", args.dir.display()))?;
+    let mut loader = Loader::new(&args.dir);
+    let loaded = loader
+        .load(&Default::default())
+        .map_err(|e| format!("cannot read {}: {e}", args.dir.display()))?;
     let archive = loaded.archive;
     for diagnostic in &archive.diagnostics {
         tracing::warn!("{diagnostic}");
@@ -87,7 +90,15 @@ async fn run(args: Args) -> Result<(), String> {
         tracing::warn!("could not open a browser: {e}");
     }
 
-    axum::serve(listener, app(Arc::new(AppState::new(archive))))
+    let state = Arc::new(AppState::new(archive));
+    let _watch = match watch(loader, state.clone()) {
+        Ok(watch) => Some(watch),
+        Err(e) => {
+            tracing::warn!("cannot watch {} for changes: {e}", args.dir.display());
+            None
+        }
+    };
+    axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| e.to_string())

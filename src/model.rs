@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -219,7 +220,8 @@ impl std::borrow::Borrow<str> for CommentId {
 /// Every discussion that loaded, plus what went wrong while loading.
 #[derive(Debug, Default)]
 pub struct Archive {
-    discussions: Vec<Discussion>,
+    /// Shared with the previous version of the archive when unchanged.
+    discussions: Vec<Arc<Discussion>>,
     by_id: HashMap<String, usize>,
     /// Derived: every author, sorted by name.
     authors: Vec<Author>,
@@ -251,7 +253,7 @@ impl Archive {
     /// Builds an archive; discussions are kept sorted by id.
     /// Two files with the same stem (`a.txt`, `a.TXT`) would share an id:
     /// the first is kept and the other reported.
-    pub fn new(mut discussions: Vec<Discussion>, mut diagnostics: Vec<Diagnostic>) -> Self {
+    pub fn new(mut discussions: Vec<Arc<Discussion>>, mut diagnostics: Vec<Diagnostic>) -> Self {
         discussions.sort_by(|a, b| a.id.cmp(&b.id));
         discussions.dedup_by(|later, kept| {
             let duplicate = later.id == kept.id;
@@ -285,7 +287,7 @@ impl Archive {
         }
     }
 
-    fn index_authors(discussions: &[Discussion]) -> Vec<Author> {
+    fn index_authors(discussions: &[Arc<Discussion>]) -> Vec<Author> {
         let mut by_name: HashMap<&str, Author> = HashMap::new();
         for (di, d) in discussions.iter().enumerate() {
             for (ci, c) in d.comments.iter().enumerate() {
@@ -333,12 +335,13 @@ impl Archive {
         (d, &d.comments[at.comment])
     }
 
-    pub fn discussions(&self) -> &[Discussion] {
+    /// Every discussion, sorted by id.
+    pub fn discussions(&self) -> &[Arc<Discussion>] {
         &self.discussions
     }
 
     pub fn get(&self, id: &str) -> Option<&Discussion> {
-        self.by_id.get(id).map(|&i| &self.discussions[i])
+        self.by_id.get(id).map(|&i| &*self.discussions[i])
     }
 
     pub fn comment_count(&self) -> usize {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::AppState;
+use super::{AppState, find_discussion};
 use super::error::{ApiError, AppError};
 use super::pages::select;
 use super::params::{Params, ThreadQuery};
@@ -50,8 +50,8 @@ pub struct CommentJson<'a> {
 }
 
 pub async fn discussions(State(state): State<Arc<AppState>>) -> Response {
-    let list: Vec<_> = state
-        .archive
+    let archive = state.archive();
+    let list: Vec<_> = archive
         .discussions()
         .iter()
         .map(|d| {
@@ -102,7 +102,8 @@ pub async fn discussion(
     query: Result<Params<ThreadQuery>, AppError>,
 ) -> Result<Response, ApiError> {
     let Params(q) = query?;
-    let d = state.discussion(&id)?;
+    let archive = state.archive();
+    let d = find_discussion(&archive, &id)?;
     let search = q.search()?;
     let selection = select(d, &q, search.as_ref())?;
     Ok(Json(discussion_json(d, &selection.order)).into_response())

@@ -72,7 +72,8 @@ pub async fn authors(State(state): State<Arc<AppState>>, Params(q): Params<Autho
         )
     })
     .collect();
-    let authors: Vec<AuthorRow> = sorted_authors(&state.archive, q.sort)
+    let archive = state.archive();
+    let authors: Vec<AuthorRow> = sorted_authors(&archive, q.sort)
         .into_iter()
         .map(|a| AuthorRow {
             name: a.name.clone(),
@@ -142,7 +143,7 @@ pub async fn author(
     Path(name): Path<String>,
     Params(q): Params<AuthorQuery>,
 ) -> Page {
-    let archive = &state.archive;
+    let archive = &*state.archive();
     let author = find_author(archive, &name)?;
     let base = author_url(&author.name);
     let sorts = [
@@ -248,7 +249,8 @@ pub async fn api_authors(
     query: Result<Params<AuthorsQuery>, AppError>,
 ) -> Result<Response, ApiError> {
     let Params(q) = query?;
-    let list: Vec<_> = sorted_authors(&state.archive, q.sort)
+    let archive = state.archive();
+    let list: Vec<_> = sorted_authors(&archive, q.sort)
         .into_iter()
         .map(AuthorJson::new)
         .collect();
@@ -261,7 +263,7 @@ pub async fn api_author(
     query: Result<Params<AuthorQuery>, AppError>,
 ) -> Result<Response, ApiError> {
     let Params(q) = query?;
-    let archive = &state.archive;
+    let archive = &*state.archive();
     let author = find_author(archive, &name)?;
     let comments = ordered_comments(archive, author, q.sort)
         .into_iter()

@@ -12,6 +12,7 @@ mod view;
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
@@ -22,22 +23,35 @@ pub use error::AppError;
 
 use crate::model::{Archive, Discussion};
 
-/// Everything a request can see: built once before the server binds, never
-/// mutated.
+/// What requests see: the current archive. It is never mutated; a reload
+/// swaps a whole new one in, and each request works on the one it loaded
+/// first.
 pub struct AppState {
-    pub archive: Archive,
+    archive: ArcSwap<Archive>,
 }
 
 impl AppState {
     pub fn new(archive: Archive) -> Self {
-        AppState { archive }
+        AppState {
+            archive: ArcSwap::from_pointee(archive),
+        }
     }
 
-    fn discussion(&self, id: &str) -> Result<&Discussion, AppError> {
-        self.archive
-            .get(id)
-            .ok_or_else(|| AppError::NotFound(format!("There is no discussion \"{id}\".")))
+    /// The current archive, for the length of one request.
+    pub fn archive(&self) -> Arc<Archive> {
+        self.archive.load_full()
     }
+
+    /// Puts a new archive in place of the current one.
+    pub fn replace(&self, archive: Archive) {
+        self.archive.store(Arc::new(archive));
+    }
+}
+
+fn find_discussion<'a>(archive: &'a Archive, id: &str) -> Result<&'a Discussion, AppError> {
+    archive
+        .get(id)
+        .ok_or_else(|| AppError::NotFound(format!("There is no discussion \"{id}\".")))
 }
 
 /// The whole application, ready to serve or to drive in tests.

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::AppState;
+use super::{AppState, find_discussion};
 use super::chart::{self, Chart};
 use super::error::AppError;
 use super::params::{IndexQuery, IndexSort, Params, ThreadLayout, ThreadQuery};
@@ -32,7 +32,8 @@ struct IndexPage {
 }
 
 pub async fn index(State(state): State<Arc<AppState>>, Params(q): Params<IndexQuery>) -> Page {
-    let mut discussions: Vec<&Discussion> = state.archive.discussions().iter().collect();
+    let archive = state.archive();
+    let mut discussions: Vec<&Discussion> = archive.discussions().iter().map(|d| &**d).collect();
     match q.sort {
         IndexSort::Activity => {
             discussions.sort_by_key(|d| std::cmp::Reverse(d.time_span().map(|(_, last)| last)))
@@ -56,7 +57,7 @@ pub async fn index(State(state): State<Arc<AppState>>, Params(q): Params<IndexQu
             )
         })
         .collect();
-    let comment_count = state.archive.comment_count();
+    let comment_count = archive.comment_count();
     let page = IndexPage {
         meta: Meta::new(
             "Discussions · threadview",
@@ -229,7 +230,8 @@ pub async fn discussion(
     Path(id): Path<String>,
     Params(q): Params<ThreadQuery>,
 ) -> Page {
-    let d = state.discussion(&id)?;
+    let archive = state.archive();
+    let d = find_discussion(&archive, &id)?;
     let search = q.search()?;
     let selection = select(d, &q, search.as_ref())?;
     let timeline = q.view == ThreadLayout::Timeline;
@@ -358,7 +360,8 @@ pub async fn comment(
     Path((id, comment_id)): Path<(String, String)>,
     Params(q): Params<ThreadQuery>,
 ) -> Page {
-    let d = state.discussion(&id)?;
+    let archive = state.archive();
+    let d = find_discussion(&archive, &id)?;
     let index = d.find(&comment_id).ok_or_else(|| {
         AppError::NotFound(format!(
             "There is no comment \"{comment_id}\" in \"{}\".",

@@ -64,8 +64,9 @@ pub async fn search_page(
     let mut groups = Vec::new();
     let (mut hit_count, mut shown) = (0, 0);
     if let Some(query) = &query {
-        for hits in search::search(&state.archive, query) {
-            let d = &state.archive.discussions()[hits.discussion];
+        let archive = state.archive();
+        for hits in search::search(&archive, query) {
+            let d = &archive.discussions()[hits.discussion];
             hit_count += hits.comments.len();
             let narrowed = with_query(discussion_path(&d.id), &[("q", Some(query.as_str()))]);
             let comments: Vec<CommentHit> = hits
@@ -139,10 +140,11 @@ pub async fn api_search(
     let query: Query = search_query(params.q.as_deref())?.ok_or_else(|| {
         AppError::BadRequest("Bad search: give at least one word in `q`.".to_owned())
     })?;
-    let discussions = search::search(&state.archive, &query)
+    let archive = state.archive();
+    let discussions = search::search(&archive, &query)
         .into_iter()
         .map(|hits| {
-            let d = &state.archive.discussions()[hits.discussion];
+            let d = &archive.discussions()[hits.discussion];
             DiscussionHitsJson {
                 id: &d.id,
                 title: &d.title,
