@@ -118,12 +118,24 @@ impl Loader {
             let name = file_name(&path);
             let previous = self.known.remove(&path).and_then(|k| k.discussion);
             let known = match (parsed, previous) {
-                (Ok(Parsed { discussion: Some(d), diagnostics }), _) => Known {
+                (
+                    Ok(Parsed {
+                        discussion: Some(d),
+                        diagnostics,
+                    }),
+                    _,
+                ) => Known {
                     stamp,
                     discussion: Some(Arc::new(d)),
                     diagnostics,
                 },
-                (Ok(Parsed { discussion: None, mut diagnostics }), Some(previous)) => {
+                (
+                    Ok(Parsed {
+                        discussion: None,
+                        mut diagnostics,
+                    }),
+                    Some(previous),
+                ) => {
                     diagnostics.push(kept_last_good(&name));
                     Known {
                         stamp,
@@ -131,7 +143,13 @@ impl Loader {
                         diagnostics,
                     }
                 }
-                (Ok(Parsed { discussion: None, diagnostics }), None) => Known {
+                (
+                    Ok(Parsed {
+                        discussion: None,
+                        diagnostics,
+                    }),
+                    None,
+                ) => Known {
                     stamp,
                     discussion: None,
                     diagnostics,

@@ -73,7 +73,8 @@ async fn reload_on_change(
         note(first, &mut changed);
         let deadline = tokio::time::Instant::now() + MAX_DELAY;
         while let Ok(Some(change)) =
-            tokio::time::timeout_at(deadline.min(tokio::time::Instant::now() + QUIET), rx.recv()).await
+            tokio::time::timeout_at(deadline.min(tokio::time::Instant::now() + QUIET), rx.recv())
+                .await
         {
             note(change, &mut changed);
         }

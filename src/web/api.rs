@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{AppState, find_discussion};
 use super::error::{ApiError, AppError};
 use super::pages::select;
-use super::params::{Params, ThreadQuery};
+use super::params::{NoQuery, Params, Segments, ThreadQuery};
+use super::{AppState, find_discussion};
 use crate::model::Discussion;
 
 /// An entry of `GET /api/discussions`.
@@ -49,7 +49,11 @@ pub struct CommentJson<'a> {
     body: &'a str,
 }
 
-pub async fn discussions(State(state): State<Arc<AppState>>) -> Response {
+pub async fn discussions(
+    State(state): State<Arc<AppState>>,
+    query: Result<Params<NoQuery>, AppError>,
+) -> Result<Response, ApiError> {
+    query?;
     let archive = state.archive();
     let list: Vec<_> = archive
         .discussions()
@@ -67,7 +71,7 @@ pub async fn discussions(State(state): State<Arc<AppState>>) -> Response {
             }
         })
         .collect();
-    Json(list).into_response()
+    Ok(Json(list).into_response())
 }
 
 impl<'a> CommentJson<'a> {
@@ -98,9 +102,10 @@ fn discussion_json<'a>(d: &'a Discussion, order: &[usize]) -> DiscussionJson<'a>
 
 pub async fn discussion(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    id: Result<Segments<String>, AppError>,
     query: Result<Params<ThreadQuery>, AppError>,
 ) -> Result<Response, ApiError> {
+    let Segments(id) = id?;
     let Params(q) = query?;
     let archive = state.archive();
     let d = find_discussion(&archive, &id)?;

@@ -4,12 +4,12 @@
 
 use std::sync::LazyLock;
 
-use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::error::AppError;
+use super::params::{Params, Segments};
 
 /// An asset: its name under `/static/`, content type and content.
 struct Asset {
@@ -59,14 +59,16 @@ pub fn url(name: &str) -> String {
     }
 }
 
+/// `?v=`, the version the page linked.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Version {
     v: Option<String>,
 }
 
 pub async fn serve(
-    Path(file): Path<String>,
-    Query(version): Query<Version>,
+    Segments(file): Segments<String>,
+    Params(version): Params<Version>,
 ) -> Result<Response, AppError> {
     let asset = ASSETS
         .iter()

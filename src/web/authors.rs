@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -14,7 +14,7 @@ use super::api::CommentJson;
 use super::chart::{self, Chart};
 use super::error::{ApiError, AppError};
 use super::pages::Page;
-use super::params::{AuthorQuery, AuthorsQuery, AuthorsSort, Params, TimeOrder};
+use super::params::{AuthorQuery, AuthorsQuery, AuthorsSort, Params, Segments, TimeOrder};
 use super::view::{self, Choice, CommentView, DiscussionRef, Meta, author_url, with_query};
 use crate::model::{Archive, Author, CommentRef};
 
@@ -140,7 +140,7 @@ struct AuthorPage {
 
 pub async fn author(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    Segments(name): Segments<String>,
     Params(q): Params<AuthorQuery>,
 ) -> Page {
     let archive = &*state.archive();
@@ -259,9 +259,10 @@ pub async fn api_authors(
 
 pub async fn api_author(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    name: Result<Segments<String>, AppError>,
     query: Result<Params<AuthorQuery>, AppError>,
 ) -> Result<Response, ApiError> {
+    let Segments(name) = name?;
     let Params(q) = query?;
     let archive = &*state.archive();
     let author = find_author(archive, &name)?;

@@ -20,6 +20,9 @@ pub enum AppError {
     /// A template failed to render: a bug, logged, shown as a generic 500.
     #[error("the page could not be rendered")]
     Render(#[from] askama::Error),
+    /// A handler panicked: a bug, logged, shown as a generic 500.
+    #[error("something went wrong while answering; the details are in the server's log")]
+    Panic(String),
 }
 
 impl AppError {
@@ -27,14 +30,16 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Render(_) | AppError::Panic(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The message shown to the reader; internal causes stay in the log.
     fn public_message(&self) -> String {
-        if let AppError::Render(cause) = self {
-            tracing::error!(%cause, "rendering failed");
+        match self {
+            AppError::Render(cause) => tracing::error!(%cause, "rendering failed"),
+            AppError::Panic(cause) => tracing::error!(%cause, "a handler panicked"),
+            _ => {}
         }
         self.to_string()
     }

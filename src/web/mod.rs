@@ -4,6 +4,7 @@ mod api;
 pub mod assets;
 mod authors;
 mod chart;
+mod diagnostics;
 mod error;
 mod pages;
 mod params;
@@ -14,8 +15,12 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -54,6 +59,16 @@ fn find_discussion<'a>(archive: &'a Archive, id: &str) -> Result<&'a Discussion,
         .ok_or_else(|| AppError::NotFound(format!("There is no discussion \"{id}\".")))
 }
 
+/// What every response says to the browser: nothing but this server's own
+/// files may run or style a page (so no file content can run even if it
+/// escaped), no framing, no sniffing, no referrer sent to linked sites.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
 /// The whole application, ready to serve or to drive in tests.
 pub fn app(state: Arc<AppState>) -> Router {
     let api = Router::new()
@@ -62,6 +77,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/authors", get(authors::api_authors))
         .route("/authors/{name}", get(authors::api_author))
         .route("/search", get(search::api_search))
+        .route("/diagnostics", get(diagnostics::api))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::index))
@@ -70,10 +86,28 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/authors", get(authors::authors))
         .route("/authors/{name}", get(authors::author))
         .route("/search", get(search::search_page))
+        .route("/diagnostics", get(diagnostics::page))
         .route("/static/{file}", get(assets::serve))
         .nest("/api", api)
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(header(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(CatchPanicLayer::custom(
+            |cause: Box<dyn std::any::Any + Send>| {
+                let cause = cause
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                AppError::Panic(cause).into_response()
+            },
+        ))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -4,16 +4,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 
-use super::{AppState, find_discussion};
 use super::chart::{self, Chart};
 use super::error::AppError;
-use super::params::{IndexQuery, IndexSort, Params, ThreadLayout, ThreadQuery};
+use super::params::{IndexQuery, IndexSort, Params, Segments, ThreadLayout, ThreadQuery};
 use super::view::{
     self, Choice, CommentView, DiscussionSummary, Meta, Participant, discussion_path, with_query,
 };
+use super::{AppState, find_discussion};
 use crate::markdown;
 use crate::model::Discussion;
 use crate::search::Query;
@@ -29,6 +29,7 @@ struct IndexPage {
     discussions: Vec<DiscussionSummary>,
     sorts: Vec<Choice>,
     comment_count: usize,
+    diagnostic_count: usize,
 }
 
 pub async fn index(State(state): State<Arc<AppState>>, Params(q): Params<IndexQuery>) -> Page {
@@ -72,6 +73,7 @@ pub async fn index(State(state): State<Arc<AppState>>, Params(q): Params<IndexQu
             .collect(),
         sorts,
         comment_count,
+        diagnostic_count: archive.diagnostics.len(),
     };
     Ok(Html(page.render()?))
 }
@@ -227,7 +229,7 @@ fn discussion_chart(d: &Discussion) -> Option<Chart> {
 
 pub async fn discussion(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    Segments(id): Segments<String>,
     Params(q): Params<ThreadQuery>,
 ) -> Page {
     let archive = state.archive();
@@ -341,8 +343,13 @@ pub async fn discussion(
     Ok(Html(page.render()?))
 }
 
+/// At most this many parents are shown above a comment: the top-level one
+/// and the nearest others.
+const MAX_CONTEXT: usize = 8;
+
 /// Fields: `meta`, `article`, `context` (the chain of parents, outermost
-/// first), `comments` (the comment, highlighted, with its replies, as a
+/// first), `context_gap` (parents left out after the first, in a deep
+/// thread), `comments` (the comment, highlighted, with its replies, as a
 /// tree), `in_thread`, `author`.
 #[derive(Template)]
 #[template(path = "comment.html")]
@@ -350,6 +357,7 @@ struct CommentPage {
     meta: Meta,
     article: Article,
     context: Vec<CommentView>,
+    context_gap: usize,
     comments: Vec<CommentView>,
     in_thread: String,
     author: String,
@@ -357,7 +365,7 @@ struct CommentPage {
 
 pub async fn comment(
     State(state): State<Arc<AppState>>,
-    Path((id, comment_id)): Path<(String, String)>,
+    Segments((id, comment_id)): Segments<(String, String)>,
     Params(q): Params<ThreadQuery>,
 ) -> Page {
     let archive = state.archive();
@@ -368,7 +376,12 @@ pub async fn comment(
             d.title
         ))
     })?;
-    let context = view::flat(d, &d.ancestors(index), None);
+    let mut chain = d.ancestors(index);
+    let context_gap = chain.len().saturating_sub(MAX_CONTEXT);
+    if context_gap > 0 {
+        chain.drain(1..1 + context_gap);
+    }
+    let context = view::flat(d, &chain, None);
     let order = thread::display_order(d, &[index], q.sort);
     let mut comments = view::tree(d, &order, q.depth, None);
     comments[0].highlighted = true;
@@ -380,6 +393,7 @@ pub async fn comment(
         ),
         article: Article::new(d),
         context,
+        context_gap,
         in_thread: comments[0].in_thread.clone(),
         author: c.author.clone(),
         comments,

@@ -1,7 +1,7 @@
 //! Query-string parameters, whose bad values become a 400 that says what is
 //! accepted.
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -10,7 +10,9 @@ use super::error::AppError;
 use crate::search::Query as Search;
 use crate::thread::SortOrder;
 
-/// A query string deserialized into `T`.
+/// A query string deserialized into `T`. Query types deny unknown fields:
+/// a misspelt parameter is a 400 naming the accepted ones, never silently
+/// ignored (a shared link must show exactly what it says).
 pub struct Params<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
@@ -31,8 +33,34 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// Path segments deserialized into `T`; a segment that cannot be read (bad
+/// percent-encoding) is a 400 page, like any bad parameter.
+pub struct Segments<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Segments<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| Segments(value))
+            .map_err(|rejection| {
+                AppError::BadRequest(format!(
+                    "This address cannot be read: {}.",
+                    rejection.body_text()
+                ))
+            })
+    }
+}
+
+/// A route without parameters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
 /// `/d/{id}` and its API twin.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ThreadQuery {
     #[serde(default)]
     pub sort: SortOrder,
@@ -84,6 +112,7 @@ pub enum TimeOrder {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuthorQuery {
     #[serde(default)]
     pub sort: TimeOrder,
@@ -102,12 +131,14 @@ pub enum AuthorsSort {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuthorsQuery {
     #[serde(default)]
     pub sort: AuthorsSort,
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     pub q: Option<String>,
 }
@@ -138,6 +169,7 @@ impl IndexSort {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IndexQuery {
     #[serde(default)]
     pub sort: IndexSort,
