@@ -20,7 +20,12 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 fn segment(raw: &str) -> String {
-    utf8_percent_encode(raw, SEGMENT).to_string()
+    match raw {
+        // Clients resolve these as "this folder" and "the folder above".
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(raw, SEGMENT).to_string(),
+    }
 }
 
 /// `path?name=value&...`, leaving out `None` values.
@@ -377,6 +382,8 @@ mod tests {
         assert_eq!(with_query(discussion_path("x"), &[("sort", None)]), "/d/x");
         assert_eq!(comment_url("x.y", "ab12"), "/d/x.y/c/ab12#c-ab12");
         assert_eq!(author_url("<USERNAME>"), "/authors/%3CUSERNAME%3E");
+        assert_eq!(author_url(".."), "/authors/%2E%2E");
+        assert_eq!(author_url("a/b?c#d%e"), "/authors/a%2Fb%3Fc%23d%25e");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, helpers shared here.
 
+mod bad_input;
 mod browse;
 mod browser;
 mod corpus;
