@@ -4,6 +4,7 @@ mod bad_input;
 mod browse;
 mod browser;
 mod corpus;
+mod hostile;
 mod routes;
 mod socket;
 

@@ -306,3 +306,25 @@ async fn a_discussion_prints_expanded_without_controls() {
     }
     s.close().await;
 }
+
+#[tokio::test]
+async fn hostile_documents_never_run_in_the_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::hostile::write_hostile_archive(dir.path());
+    let Some(s) = Session::start_over(dir.path()).await else {
+        return;
+    };
+    let mut pages = vec!["/".to_owned(), "/authors".to_owned(), "/search?q=pwned".to_owned()];
+    for i in 0..crate::hostile::PAYLOADS.len() {
+        pages.push(format!("/d/hostile-{i:02}"));
+    }
+    for page in &pages {
+        s.goto(page).await;
+        // Hover and focus everything, as a reader moving around would.
+        s.eval("document.querySelectorAll('*').forEach(e => { e.dispatchEvent(new MouseEvent('mouseover')); });")
+            .await;
+        assert_eq!(s.eval("return typeof window.__pwned;").await, json!("undefined"), "{page}");
+        assert_eq!(s.eval("return document.scripts.length;").await, json!(1), "{page}");
+    }
+    s.close().await;
+}

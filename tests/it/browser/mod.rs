@@ -110,6 +110,11 @@ impl Session {
     /// Starts the server over the samples, chromedriver and a browser
     /// window of 1280 × 900; `None` when the test is skipped.
     pub async fn start() -> Option<Session> {
+        Self::start_over(&samples_dir()).await
+    }
+
+    /// The same over the documents of `dir`.
+    pub async fn start_over(dir: &Path) -> Option<Session> {
         let Some(chromium) = chromium() else {
             return unavailable("chromium was not found");
         };
@@ -120,7 +125,7 @@ impl Session {
 
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = app_over(&samples_dir());
+        let app = app_over(dir);
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
