@@ -63,7 +63,11 @@ fn every_bad_file_loads_or_is_reported_with_its_line() {
         }
     }
     // The binary file is named by the line of its first NUL.
-    let nul = archive.diagnostics.iter().find(|d| d.file == "nul-byte.txt").unwrap();
+    let nul = archive
+        .diagnostics
+        .iter()
+        .find(|d| d.file == "nul-byte.txt")
+        .unwrap();
     assert_eq!(nul.line, Some(3));
     // Files that are not *.txt are not documents.
     assert!(archive.get("not-a-document").is_none());
@@ -129,10 +133,19 @@ fn tabs_spaces_and_jumps_nest_as_the_format_says() {
     );
     assert_eq!(
         depths("indent-jumps"),
-        d(&[("zero", 0), ("forty", 1), ("two", 1), ("twenty", 2), ("three", 2)])
+        d(&[
+            ("zero", 0),
+            ("forty", 1),
+            ("two", 1),
+            ("twenty", 2),
+            ("three", 2)
+        ])
     );
     // A whole header line inside a code block is a header, by the format.
-    assert_eq!(depths("header-in-code-block"), d(&[("coder", 0), ("quoted", 1)]));
+    assert_eq!(
+        depths("header-in-code-block"),
+        d(&[("coder", 0), ("quoted", 1)])
+    );
     assert_eq!(depths("header-like-lines-in-body").len(), 1);
 }
 
@@ -144,11 +157,24 @@ async fn every_page_of_every_bad_file_renders() {
     assert!(index.body.contains("<a href=\"/diagnostics\">"));
     let diagnostics = get(&app, "/diagnostics").await;
     assert_eq!(diagnostics.status, 200);
-    assert!(diagnostics.body.contains("<h2>impossible-time-2561.txt</h2>"));
-    assert!(diagnostics.body.contains("<span class=\"line\">line 7</span>: an impossible date"));
+    assert!(
+        diagnostics
+            .body
+            .contains("<h2>impossible-time-2561.txt</h2>")
+    );
+    assert!(
+        diagnostics
+            .body
+            .contains("<span class=\"line\">line 7</span>: an impossible date")
+    );
     assert!(diagnostics.body.contains("<h2>binary-garbage.txt</h2>"));
     let api = get(&app, "/api/diagnostics").await.json();
-    assert!(api.as_array().unwrap().iter().any(|d| d["file"] == "nul-byte.txt" && d["line"] == 3));
+    assert!(
+        api.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["file"] == "nul-byte.txt" && d["line"] == 3)
+    );
 
     let list = get(&app, "/api/discussions").await.json();
     let mut pages = 0;
@@ -159,9 +185,7 @@ async fn every_page_of_every_bad_file_renders() {
             .split("<a class=\"title\" href=\"")
             .skip(1)
             .map(|rest| &rest[..rest.find('"').unwrap()])
-            .find(|href| {
-                percent_encoding::percent_decode_str(&href[3..]).decode_utf8_lossy() == id
-            })
+            .find(|href| percent_encoding::percent_decode_str(&href[3..]).decode_utf8_lossy() == id)
             .unwrap_or_else(|| panic!("{id} is linked from the index"));
         for view in ["", "?view=timeline", "?depth=1", "?sort=new", "?q=the"] {
             let page = get(&app, &format!("{href}{view}")).await;
@@ -172,7 +196,12 @@ async fn every_page_of_every_bad_file_renders() {
         assert_eq!(api.status, 200, "{id}");
         // Every comment's page and its author's page.
         let page = get(&app, href).await;
-        for permalink in page.body.split("<a href=\"").skip(1).map(|r| &r[..r.find('"').unwrap()]) {
+        for permalink in page
+            .body
+            .split("<a href=\"")
+            .skip(1)
+            .map(|r| &r[..r.find('"').unwrap()])
+        {
             if permalink.contains("/c/") || permalink.starts_with("/authors/") {
                 let reply = get(&app, permalink.replace("&#38;", "&").as_str()).await;
                 assert_eq!(reply.status, 200, "{permalink}");
@@ -187,7 +216,14 @@ async fn every_page_of_every_bad_file_renders() {
 fn huge_line(size: usize) -> String {
     let mut text = String::with_capacity(size + 100);
     text.push_str("One enormous line\n\n");
-    let words = ["lorem ", "ipsum ", "**dolor** ", "<b>sit</b> ", "[amet](http://x.y) ", "`code` "];
+    let words = [
+        "lorem ",
+        "ipsum ",
+        "**dolor** ",
+        "<b>sit</b> ",
+        "[amet](http://x.y) ",
+        "`code` ",
+    ];
     let mut i = 0;
     while text.len() < size {
         text.push_str(words[i % words.len()]);
@@ -200,14 +236,26 @@ fn huge_line(size: usize) -> String {
 /// 100,000 comments: one chain 10,000 replies deep (one space more at each
 /// level) and 90,000 replies to a second top-level comment.
 fn deep_thread() -> String {
-    let mut text = String::from("Ten thousand levels\n\nAuthored by depth.example and submitted by level0\n\n");
+    let mut text = String::from(
+        "Ten thousand levels\n\nAuthored by depth.example and submitted by level0\n\n",
+    );
     for depth in 0..10_000 {
         text.push_str(&" ".repeat(depth));
-        text.push_str(&format!("level{} on June 1st, 2024 at {:02}:{:02} UTC »\n{depth}\n", depth % 7, depth / 60 % 24, depth % 60));
+        text.push_str(&format!(
+            "level{} on June 1st, 2024 at {:02}:{:02} UTC »\n{depth}\n",
+            depth % 7,
+            depth / 60 % 24,
+            depth % 60
+        ));
     }
     text.push_str("wide on June 2nd, 2024 at 00:00 UTC »\nroot of many\n");
     for i in 0..90_000 {
-        text.push_str(&format!(" reply{} on June 2nd, 2024 at {:02}:{:02} UTC »\nreply {i}\n", i % 100, i / 60 % 24, i % 60));
+        text.push_str(&format!(
+            " reply{} on June 2nd, 2024 at {:02}:{:02} UTC »\nreply {i}\n",
+            i % 100,
+            i / 60 % 24,
+            i % 60
+        ));
     }
     text
 }
@@ -215,9 +263,17 @@ fn deep_thread() -> String {
 #[tokio::test]
 async fn huge_and_deep_inputs_neither_hang_nor_overflow() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("huge-line.txt"), huge_line(50 * 1024 * 1024)).unwrap();
+    std::fs::write(
+        dir.path().join("huge-line.txt"),
+        huge_line(50 * 1024 * 1024),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("deep.txt"), deep_thread()).unwrap();
-    std::fs::write(dir.path().join("good.txt"), "Still here\n\nA good file beside the monsters.\n").unwrap();
+    std::fs::write(
+        dir.path().join("good.txt"),
+        "Still here\n\nA good file beside the monsters.\n",
+    )
+    .unwrap();
     let app = app_over(dir.path());
 
     let list = get(&app, "/api/discussions").await.json();
@@ -225,11 +281,20 @@ async fn huge_and_deep_inputs_neither_hang_nor_overflow() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["id"].as_str().unwrap().to_owned(), d["comment_count"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_owned(),
+                d["comment_count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         counts,
-        [("deep".to_owned(), 100_001), ("good".to_owned(), 0), ("huge-line".to_owned(), 0)]
+        [
+            ("deep".to_owned(), 100_001),
+            ("good".to_owned(), 0),
+            ("huge-line".to_owned(), 0)
+        ]
     );
     assert_eq!(get(&app, "/d/good").await.status, 200);
     let huge = get(&app, "/d/huge-line").await;
@@ -240,7 +305,10 @@ async fn huge_and_deep_inputs_neither_hang_nor_overflow() {
     // The thread shows ten levels, then "continue this thread".
     let deep = get(&app, "/d/deep?depth=1").await;
     assert_eq!(deep.status, 200);
-    assert!(deep.body.contains("Continue this thread (9990 more replies)"));
+    assert!(
+        deep.body
+            .contains("Continue this thread (9990 more replies)")
+    );
     let api = get(&app, "/api/discussions/deep").await.json();
     let comments = api["comments"].as_array().unwrap();
     assert_eq!(comments.len(), 100_001);

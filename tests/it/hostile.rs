@@ -123,17 +123,27 @@ pub fn assert_inert(uri: &str, reply: &Reply) {
         match tag {
             "script" => {
                 let src = element.attr("src").unwrap_or_default();
-                assert!(src.starts_with("/static/app.js?v="), "{uri}: a script {src:?}");
+                assert!(
+                    src.starts_with("/static/app.js?v="),
+                    "{uri}: a script {src:?}"
+                );
                 assert!(node.children().next().is_none(), "{uri}: an inline script");
             }
             "iframe" | "frame" | "object" | "embed" | "applet" | "base" | "style" | "img"
             | "video" | "audio" | "source" | "math" | "input" | "textarea" | "marquee" => {
-                if tag == "input" && element.attr("type").is_some_and(|t| t == "search" || t == "hidden") {
+                if tag == "input"
+                    && element
+                        .attr("type")
+                        .is_some_and(|t| t == "search" || t == "hidden")
+                {
                     continue;
                 }
                 panic!("{uri}: a <{tag}> element came through");
             }
-            "meta" => assert!(element.attr("http-equiv").is_none(), "{uri}: <meta http-equiv>"),
+            "meta" => assert!(
+                element.attr("http-equiv").is_none(),
+                "{uri}: <meta http-equiv>"
+            ),
             "link" => {
                 let href = element.attr("href").unwrap_or_default();
                 assert!(href.starts_with("/static/"), "{uri}: <link href={href:?}>");
@@ -143,13 +153,30 @@ pub fn assert_inert(uri: &str, reply: &Reply) {
                 let action = element.attr("action").unwrap_or_default();
                 assert!(action.starts_with('/'), "{uri}: <form action={action:?}>");
             }
-            "svg" => assert_eq!(element.attr("role"), Some("group"), "{uri}: a foreign <svg>"),
+            "svg" => assert_eq!(
+                element.attr("role"),
+                Some("group"),
+                "{uri}: a foreign <svg>"
+            ),
             _ => {}
         }
         for (name, value) in element.attrs() {
-            assert!(!name.to_ascii_lowercase().starts_with("on"), "{uri}: <{tag} {name}={value:?}>");
+            assert!(
+                !name.to_ascii_lowercase().starts_with("on"),
+                "{uri}: <{tag} {name}={value:?}>"
+            );
             assert_ne!(name, "style", "{uri}: a style attribute");
-            if ["href", "src", "action", "formaction", "xlink:href", "data", "poster"].contains(&name) {
+            if [
+                "href",
+                "src",
+                "action",
+                "formaction",
+                "xlink:href",
+                "data",
+                "poster",
+            ]
+            .contains(&name)
+            {
                 assert!(is_safe_url(value), "{uri}: <{tag} {name}={value:?}>");
             }
         }
@@ -191,7 +218,10 @@ async fn no_payload_comes_out_executable_on_any_page_or_api() {
         let reply = get(&app, uri).await;
         assert_inert(uri, &reply);
         let csp = reply.headers["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{uri}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{uri}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"));
         assert_eq!(reply.headers["x-content-type-options"], "nosniff");
         assert_eq!(reply.headers["referrer-policy"], "no-referrer");
@@ -199,11 +229,22 @@ async fn no_payload_comes_out_executable_on_any_page_or_api() {
     assert!(uris.len() > 300, "{} pages checked", uris.len());
 
     // The API carries the payloads as JSON strings, never as HTML.
-    for uri in ["/api/discussions", "/api/authors", "/api/search?q=pwned", "/api/discussions/hostile-00"] {
+    for uri in [
+        "/api/discussions",
+        "/api/authors",
+        "/api/search?q=pwned",
+        "/api/discussions/hostile-00",
+    ] {
         let reply = get(&app, uri).await;
-        assert!(reply.content_type().starts_with("application/json"), "{uri}");
+        assert!(
+            reply.content_type().starts_with("application/json"),
+            "{uri}"
+        );
         assert_eq!(reply.headers["x-content-type-options"], "nosniff");
-        assert!(reply.body.contains("__pwned"), "{uri}: the payloads are kept, as text");
+        assert!(
+            reply.body.contains("__pwned"),
+            "{uri}: the payloads are kept, as text"
+        );
     }
 }
 

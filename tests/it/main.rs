@@ -1,10 +1,13 @@
 //! The integration tests: one binary, helpers shared here.
 
 mod bad_input;
+mod binary;
 mod browse;
 mod browser;
 mod corpus;
 mod hostile;
+mod paths;
+mod reload;
 mod routes;
 mod socket;
 

@@ -37,5 +37,19 @@ async fn the_server_answers_over_tcp() {
     let json: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!(json["comments"][0]["author"], "timetable_nerd");
 
+    // Raw traversal, never normalised by a client, and a very long URL.
+    let traversal = http_get(addr, "/static/../../../../etc/passwd").await;
+    assert!(
+        traversal.starts_with("HTTP/1.1 404 Not Found\r\n"),
+        "{traversal}"
+    );
+    assert!(!traversal.contains("root:"));
+    let long = http_get(addr, &format!("/d/{}", "x".repeat(60_000))).await;
+    assert!(
+        long.starts_with("HTTP/1.1 404 Not Found\r\n"),
+        "{}",
+        &long[..40]
+    );
+
     server.abort();
 }

@@ -314,7 +314,11 @@ async fn hostile_documents_never_run_in_the_browser() {
     let Some(s) = Session::start_over(dir.path()).await else {
         return;
     };
-    let mut pages = vec!["/".to_owned(), "/authors".to_owned(), "/search?q=pwned".to_owned()];
+    let mut pages = vec![
+        "/".to_owned(),
+        "/authors".to_owned(),
+        "/search?q=pwned".to_owned(),
+    ];
     for i in 0..crate::hostile::PAYLOADS.len() {
         pages.push(format!("/d/hostile-{i:02}"));
     }
@@ -323,8 +327,16 @@ async fn hostile_documents_never_run_in_the_browser() {
         // Hover and focus everything, as a reader moving around would.
         s.eval("document.querySelectorAll('*').forEach(e => { e.dispatchEvent(new MouseEvent('mouseover')); });")
             .await;
-        assert_eq!(s.eval("return typeof window.__pwned;").await, json!("undefined"), "{page}");
-        assert_eq!(s.eval("return document.scripts.length;").await, json!(1), "{page}");
+        assert_eq!(
+            s.eval("return typeof window.__pwned;").await,
+            json!("undefined"),
+            "{page}"
+        );
+        assert_eq!(
+            s.eval("return document.scripts.length;").await,
+            json!(1),
+            "{page}"
+        );
     }
     s.close().await;
 }
