@@ -8,6 +8,7 @@ mod corpus;
 mod hostile;
 mod paths;
 mod reload;
+mod roundtrip;
 mod routes;
 mod socket;
 
