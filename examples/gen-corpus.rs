@@ -58,24 +58,141 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "a", "of", "and", "to", "in", "is", "that", "it", "for", "was", "on", "are", "with",
-    "they", "be", "at", "one", "have", "this", "from", "by", "not", "but", "what", "all", "were",
-    "when", "we", "there", "can", "an", "your", "which", "their", "said", "if", "do", "will",
-    "each", "about", "how", "up", "out", "them", "then", "she", "many", "some", "so", "these",
-    "would", "other", "into", "has", "more", "her", "two", "like", "him", "see", "time", "could",
-    "no", "make", "than", "first", "been", "its", "who", "now", "people", "my", "made", "over",
-    "did", "down", "only", "way", "find", "use", "may", "water", "long", "little", "very",
-    "after", "words", "called", "just", "where", "most", "know", "thread", "archive", "parser",
-    "server", "reply", "comment", "train", "bread", "starter", "river", "mountain", "winter",
-    "naïve", "café", "Grüße", "日本語", "привет", "señor", "façade", "Ελλάδα", "😀", "über",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "that",
+    "it",
+    "for",
+    "was",
+    "on",
+    "are",
+    "with",
+    "they",
+    "be",
+    "at",
+    "one",
+    "have",
+    "this",
+    "from",
+    "by",
+    "not",
+    "but",
+    "what",
+    "all",
+    "were",
+    "when",
+    "we",
+    "there",
+    "can",
+    "an",
+    "your",
+    "which",
+    "their",
+    "said",
+    "if",
+    "do",
+    "will",
+    "each",
+    "about",
+    "how",
+    "up",
+    "out",
+    "them",
+    "then",
+    "she",
+    "many",
+    "some",
+    "so",
+    "these",
+    "would",
+    "other",
+    "into",
+    "has",
+    "more",
+    "her",
+    "two",
+    "like",
+    "him",
+    "see",
+    "time",
+    "could",
+    "no",
+    "make",
+    "than",
+    "first",
+    "been",
+    "its",
+    "who",
+    "now",
+    "people",
+    "my",
+    "made",
+    "over",
+    "did",
+    "down",
+    "only",
+    "way",
+    "find",
+    "use",
+    "may",
+    "water",
+    "long",
+    "little",
+    "very",
+    "after",
+    "words",
+    "called",
+    "just",
+    "where",
+    "most",
+    "know",
+    "thread",
+    "archive",
+    "parser",
+    "server",
+    "reply",
+    "comment",
+    "train",
+    "bread",
+    "starter",
+    "river",
+    "mountain",
+    "winter",
+    "naïve",
+    "café",
+    "Grüße",
+    "日本語",
+    "привет",
+    "señor",
+    "façade",
+    "Ελλάδα",
+    "😀",
+    "über",
 ];
 
 const MARKUP: &[&str] = &[
-    "**important**", "*really*", "`cargo test`", "~~wrong~~", "[a link](https://example.com/page)",
-    "https://example.org/a/b?c=d", "**bold *and* nested**", "`x < y && y > z`",
+    "**important**",
+    "*really*",
+    "`cargo test`",
+    "~~wrong~~",
+    "[a link](https://example.com/page)",
+    "https://example.org/a/b?c=d",
+    "**bold *and* nested**",
+    "`x < y && y > z`",
 ];
 
-const DOMAINS: &[&str] = &["example.com", "self.AskReddit", "news.example.org", "self.rust", "blog.example.net"];
+const DOMAINS: &[&str] = &[
+    "example.com",
+    "self.AskReddit",
+    "news.example.org",
+    "self.rust",
+    "blog.example.net",
+];
 
 fn sentence(rng: &mut Rng) -> String {
     let n = 4 + rng.below(18);
@@ -126,8 +243,18 @@ fn body(rng: &mut Rng) -> Vec<String> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn suffix(day: u32) -> &'static str {
@@ -143,7 +270,9 @@ fn suffix(day: u32) -> &'static str {
 fn sizes(rng: &mut Rng, discussions: usize, total: usize, largest: Option<usize>) -> Vec<usize> {
     let fixed = largest.unwrap_or(0).min(total);
     let rest = discussions.saturating_sub(usize::from(largest.is_some()));
-    let weights: Vec<f64> = (0..rest).map(|_| (1.0 - rng.unit()).powf(-1.0 / 1.1)).collect();
+    let weights: Vec<f64> = (0..rest)
+        .map(|_| (1.0 - rng.unit()).powf(-1.0 / 1.1))
+        .collect();
     let sum: f64 = weights.iter().sum();
     let mut sizes: Vec<usize> = weights
         .iter()
@@ -180,7 +309,7 @@ fn main() -> std::io::Result<()> {
     {
         let submitter = authors[rng.below(authors.len())].clone();
         let mut text = String::with_capacity(200 + size * 300);
-        text.push_str(&sentence(&mut rng).trim_end_matches('.').to_owned());
+        text.push_str(sentence(&mut rng).trim_end_matches('.'));
         text.push_str(&format!(
             "\n\nAuthored by {} and submitted by {submitter}\n\n",
             rng.pick(DOMAINS)

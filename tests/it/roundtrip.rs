@@ -4,12 +4,15 @@
 use proptest::prelude::*;
 use threadview::parse::parse;
 
+/// A comment's time as written: year, month, day, hour, minute.
+type Time = (i32, u32, u32, u32, u32);
+
 /// A comment to write: its depth, author, time and body lines.
 #[derive(Debug, Clone)]
 struct Written {
     depth: usize,
     author: String,
-    time: (i32, u32, u32, u32, u32),
+    time: Time,
     body: Vec<String>,
 }
 
@@ -23,8 +26,18 @@ struct Doc {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn word() -> impl Strategy<Value = String> {
@@ -43,10 +56,14 @@ fn word() -> impl Strategy<Value = String> {
 
 /// A line of text: words, maybe indented like code; never blank.
 fn line() -> impl Strategy<Value = String> {
-    (prop::bool::weighted(0.1), prop::collection::vec(word(), 1..8)).prop_map(|(code, words)| {
-        let text = words.join(" ");
-        if code { format!("    {text}") } else { text }
-    })
+    (
+        prop::bool::weighted(0.1),
+        prop::collection::vec(word(), 1..8),
+    )
+        .prop_map(|(code, words)| {
+            let text = words.join(" ");
+            if code { format!("    {text}") } else { text }
+        })
 }
 
 /// Body lines: paragraphs separated by single blank lines.
@@ -63,10 +80,15 @@ fn body() -> impl Strategy<Value = Vec<String>> {
     })
 }
 
-fn comment() -> impl Strategy<Value = (usize, String, (i32, u32, u32, u32, u32), Vec<String>)> {
+fn comment() -> impl Strategy<Value = (usize, String, Time, Vec<String>)> {
     (
         0usize..6,
-        prop_oneof!["[a-zA-Z0-9_-]{1,12}", Just("[deleted]".to_owned()), Just("<USERNAME>".to_owned()), Just("Zoë".to_owned())],
+        prop_oneof![
+            "[a-zA-Z0-9_-]{1,12}",
+            Just("[deleted]".to_owned()),
+            Just("<USERNAME>".to_owned()),
+            Just("Zoë".to_owned())
+        ],
         (1990i32..2030, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60),
         body(),
     )
@@ -75,9 +97,17 @@ fn comment() -> impl Strategy<Value = (usize, String, (i32, u32, u32, u32, u32),
 fn doc() -> impl Strategy<Value = Doc> {
     (
         "[A-Z][a-zA-Z0-9 ?!,]{0,40}[a-z0-9?!]",
-        prop::option::of(("[a-z]{1,8}\\.[a-z]{2,4}", prop::option::of("[a-zA-Z0-9_]{1,10}"))),
+        prop::option::of((
+            "[a-z]{1,8}\\.[a-z]{2,4}",
+            prop::option::of("[a-zA-Z0-9_]{1,10}"),
+        )),
         body(),
-        prop_oneof![Just("  ".to_owned()), Just("    ".to_owned()), Just("\t".to_owned()), Just(" ".to_owned())],
+        prop_oneof![
+            Just("  ".to_owned()),
+            Just("    ".to_owned()),
+            Just("\t".to_owned()),
+            Just(" ".to_owned())
+        ],
         prop::collection::vec(comment(), 0..25),
     )
         .prop_map(|(title, byline, body, step, raw)| {
@@ -91,10 +121,21 @@ fn doc() -> impl Strategy<Value = Doc> {
                         Some(d) => want.min(d + 1),
                     };
                     last = Some(depth);
-                    Written { depth, author, time, body }
+                    Written {
+                        depth,
+                        author,
+                        time,
+                        body,
+                    }
                 })
                 .collect();
-            Doc { title, byline, body, step, comments }
+            Doc {
+                title,
+                byline,
+                body,
+                step,
+                comments,
+            }
         })
 }
 
