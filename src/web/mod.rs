@@ -3,6 +3,7 @@
 mod api;
 pub mod assets;
 mod authors;
+mod cache;
 mod chart;
 mod diagnostics;
 mod error;
@@ -32,24 +33,48 @@ use crate::model::{Archive, Discussion};
 /// swaps a whole new one in, and each request works on the one it loaded
 /// first.
 pub struct AppState {
-    archive: ArcSwap<Archive>,
+    current: ArcSwap<Snapshot>,
+}
+
+/// One version of the archive with the pages rendered from it.
+pub struct Snapshot {
+    archive: Archive,
+    pages: cache::PageCache,
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = Archive;
+
+    fn deref(&self) -> &Archive {
+        &self.archive
+    }
 }
 
 impl AppState {
     pub fn new(archive: Archive) -> Self {
         AppState {
-            archive: ArcSwap::from_pointee(archive),
+            current: ArcSwap::from_pointee(Snapshot::new(archive)),
         }
     }
 
     /// The current archive, for the length of one request.
-    pub fn archive(&self) -> Arc<Archive> {
-        self.archive.load_full()
+    pub fn archive(&self) -> Arc<Snapshot> {
+        self.current.load_full()
     }
 
-    /// Puts a new archive in place of the current one.
+    /// Puts a new archive (with an empty page cache) in place of the
+    /// current one.
     pub fn replace(&self, archive: Archive) {
-        self.archive.store(Arc::new(archive));
+        self.current.store(Arc::new(Snapshot::new(archive)));
+    }
+}
+
+impl Snapshot {
+    fn new(archive: Archive) -> Self {
+        Snapshot {
+            archive,
+            pages: cache::PageCache::default(),
+        }
     }
 }
 
@@ -90,6 +115,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/static/{file}", get(assets::serve))
         .nest("/api", api)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::cached))
+        // A liveness check, and the baseline of the benchmarks: plain axum.
+        .route("/healthz", get(|| async { "ok" }))
         .with_state(state)
         .layer(header(
             header::CONTENT_SECURITY_POLICY,

@@ -3,6 +3,7 @@
 mod bad_input;
 mod binary;
 mod browse;
+mod cache;
 mod browser;
 mod corpus;
 mod hostile;
