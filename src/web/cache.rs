@@ -111,7 +111,10 @@ impl PageCache {
 /// cache of the current archive, filling it on a miss. Assets have their
 /// own caching; errors are not kept.
 pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    if request.method() != Method::GET || request.uri().path().starts_with("/static/") {
+    if !state.cache_pages
+        || request.method() != Method::GET
+        || request.uri().path().starts_with("/static/")
+    {
         return next.run(request).await;
     }
     let snapshot = state.archive();

@@ -34,6 +34,8 @@ use crate::model::{Archive, Discussion};
 /// first.
 pub struct AppState {
     current: ArcSwap<Snapshot>,
+    /// Off only to measure rendering itself (the benchmarks).
+    cache_pages: bool,
 }
 
 /// One version of the archive with the pages rendered from it.
@@ -54,6 +56,15 @@ impl AppState {
     pub fn new(archive: Archive) -> Self {
         AppState {
             current: ArcSwap::from_pointee(Snapshot::new(archive)),
+            cache_pages: true,
+        }
+    }
+
+    /// A state that renders every request afresh: for measuring rendering.
+    pub fn without_page_cache(archive: Archive) -> Self {
+        AppState {
+            cache_pages: false,
+            ..AppState::new(archive)
         }
     }
 
