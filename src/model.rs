@@ -43,8 +43,14 @@ impl CommentId {
     /// header time text `time_text`, using `bits` bits of the hash (a
     /// multiple of 5, at most 60).
     pub(crate) fn derive(author: &str, time_text: &str, occurrence: usize, bits: u32) -> Self {
-        let key = format!("{author}\u{0}{time_text}\u{0}{occurrence}");
-        let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+        // The hash of "{author}\0{time_text}\0{occurrence}", fed in parts.
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(author.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(time_text.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(occurrence.to_string().as_bytes());
+        let hash = hasher.digest();
         let mut id = String::with_capacity((bits / 5) as usize);
         let mut shift = 64 - bits;
         let mut value = hash >> shift;

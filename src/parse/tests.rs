@@ -310,3 +310,15 @@ fn discussion_id_is_the_file_stem() {
     assert_eq!(discussion_id("000_3e51.txt"), "000_3e51");
     assert_eq!(discussion_id("a.b c.txt"), "a.b c");
 }
+
+#[test]
+fn comment_ids_never_change_between_versions() {
+    // Shared links depend on these: the seed's first comment, as published.
+    let d = parse(
+        "000_3e51731060edc037.txt",
+        "T\n\nhumtum6767 on August 5th, 2023 at 10:22 UTC »\n\nx\n",
+    )
+    .discussion
+    .unwrap();
+    assert_eq!(d.comments()[0].id.as_str(), "h7nn1re6");
+}
