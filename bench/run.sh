@@ -23,7 +23,7 @@ archive=$work/archive
   --seed 7 --out "$archive" 2>/dev/null
 mkdir -p "$work/empty"
 bytes=$(cat "$archive"/*.txt | wc -c)
-files=$(ls "$archive" | wc -l)
+files=$(find "$archive" -name '*.txt' | wc -l)
 
 # The floor: wc -l over the same files, warm cache, best of three.
 cat "$archive"/*.txt >/dev/null
@@ -35,6 +35,7 @@ done
 
 # Starts the server on DIR; sets $base and $pid.
 start() {
+  rm -f "$work/url" "$work/log"
   "$bin" "$1" --port 0 >"$work/url" 2>"$work/log" &
   pid=$!
   pids+=("$pid")
@@ -56,7 +57,8 @@ for _ in 1 2 3; do
 done
 
 start "$archive"
-big=$(ls "$archive" | head -1 | sed 's/\.txt$//')
+first=("$archive"/*.txt)
+big=$(basename "${first[0]}" .txt)
 hundred=$(curl -s "$base/api/discussions" | python3 -c '
 import json, sys
 ds = json.load(sys.stdin)
@@ -72,6 +74,7 @@ d = json.load(sys.stdin)
 print(sum(len(c["body"].encode()) + len(c["author"].encode()) + 30 for c in d["comments"]) + len(d["body"].encode()))')
 per_comment=$(( (html - text) / 5000 ))
 
+ms() { echo "$1" | awk '/us$/ {sub("us","",$1); print $1/1000; next} /ms$/ {sub("ms","",$1); print $1; next} /s$/ {sub("s","",$1); print $1*1000}'; }
 # rps, p50, p99 of a wrk run: run NAME PATH [HEADER]
 declare -A rps p50 p99
 run() {
@@ -94,14 +97,14 @@ run d5000_gz "/d/$big" -H "Accept-Encoding: gzip"
 # The 5,000-comment page at half its top rate (gzip), paced by wrk's delay().
 top=${rps[d5000_gz]}
 half=$(( top / 2 ))
-conns=8
-delay=$(( conns * 1000 / (half > 0 ? half : 1) ))
-[ "$delay" -ge 1 ] || delay=1
+conns=16
+# Each connection waits `delay` ms after each response: rate = conns / (delay + latency).
+p50_5000=$(ms "${p50[d5000_gz]}")
+delay=$(awk -v c=$conns -v r=$half -v l="$p50_5000" 'BEGIN {d = c * 1000 / (r > 0 ? r : 1) - l; print (d < 1) ? 1 : int(d)}')
 wrk -t2 -c$conns -d"${secs}s" --latency -s bench/pace.lua -H "Accept-Encoding: gzip" "$base/d/$big" -- "$delay" >"$work/wrk"
 paced_rps=$(awk '/Requests\/sec/ {print int($2)}' "$work/wrk")
 paced_p99=$(awk '$1 == "99%" {print $2}' "$work/wrk")
 
-ms() { echo "$1" | awk '/us$/ {sub("us","",$1); print $1/1000; next} /ms$/ {sub("ms","",$1); print $1; next} /s$/ {sub("s","",$1); print $1*1000}'; }
 mbps() { echo "$bytes $1" | awk '{printf "%.0f", $1 / $2 / 1048576}'; }
 verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "NOT met"; fi; }
 

@@ -29,6 +29,17 @@
     return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
+  // A "copy link" button beside each comment's permalink.
+  document.querySelectorAll("a.permalink").forEach(function (link) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-link";
+    button.textContent = "copy link";
+    button.setAttribute("data-href", link.getAttribute("href"));
+    link.parentNode.appendChild(document.createTextNode(" "));
+    link.parentNode.appendChild(button);
+  });
+
   // "Copy link" buttons: `data-href` names the link; none means this view.
   document.querySelectorAll("button.copy-link").forEach(function (button) {
     var label = button.textContent;

@@ -194,8 +194,8 @@ async fn every_page_of_every_bad_file_renders() {
         }
         let api = get(&app, &format!("/api/discussions/{}", &href[3..])).await;
         assert_eq!(api.status, 200, "{id}");
-        // Every comment's page and its author's page.
-        let page = get(&app, href).await;
+        // Every comment's page and its author's page (linked from the timeline).
+        let page = get(&app, &format!("{href}?view=timeline")).await;
         for permalink in page
             .body
             .split("<a href=\"")
