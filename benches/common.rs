@@ -11,7 +11,14 @@ pub fn generated(name: &str, args: &[&str]) -> PathBuf {
     if !dir.is_dir() {
         let status = Command::new(env!("CARGO"))
             .current_dir(root)
-            .args(["run", "--release", "--quiet", "--example", "gen-corpus", "--"])
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--example",
+                "gen-corpus",
+                "--",
+            ])
             .args(args)
             .arg("--out")
             .arg(&dir)

@@ -16,7 +16,16 @@ mod common;
 fn render(c: &mut Criterion) {
     let dir = common::generated(
         "render-5k",
-        &["--discussions", "1", "--comments", "5000", "--largest", "5000", "--seed", "7"],
+        &[
+            "--discussions",
+            "1",
+            "--comments",
+            "5000",
+            "--largest",
+            "5000",
+            "--seed",
+            "7",
+        ],
     );
     let archive = load_dir(&dir).unwrap().archive;
     let id = archive.discussions()[0].id.clone();
@@ -28,17 +37,30 @@ fn render(c: &mut Criterion) {
     group.sample_size(20);
     for view in ["", "?view=timeline"] {
         let uri = format!("/d/{id}{view}");
-        group.bench_function(if view.is_empty() { "thread" } else { "timeline" }, |b| {
-            b.to_async(&runtime).iter(|| async {
-                let response = app
-                    .clone()
-                    .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), 200);
-                response.into_body().collect().await.unwrap().to_bytes().len()
-            })
-        });
+        group.bench_function(
+            if view.is_empty() {
+                "thread"
+            } else {
+                "timeline"
+            },
+            |b| {
+                b.to_async(&runtime).iter(|| async {
+                    let response = app
+                        .clone()
+                        .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), 200);
+                    response
+                        .into_body()
+                        .collect()
+                        .await
+                        .unwrap()
+                        .to_bytes()
+                        .len()
+                })
+            },
+        );
     }
     group.finish();
 }

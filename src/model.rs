@@ -32,12 +32,17 @@ impl fmt::Display for Diagnostic {
 /// It is derived from the author, the time text and the occurrence of that
 /// pair in the file, never from the comment's position, so a permalink keeps
 /// working when other comments are added to the file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct CommentId(String);
+///
+/// It is kept inline (no allocation): a million comments carry a million.
+#[derive(Clone, Copy)]
+pub struct CommentId {
+    chars: [u8; Self::MAX_LEN],
+    len: u8,
+}
 
 impl CommentId {
     const ALPHABET: &'static [u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    const MAX_LEN: usize = 12;
 
     /// The id of the `occurrence`-th (0-based) comment by `author` with the
     /// header time text `time_text`, using `bits` bits of the hash (a
@@ -51,28 +56,103 @@ impl CommentId {
         hasher.update(&[0]);
         hasher.update(occurrence.to_string().as_bytes());
         let hash = hasher.digest();
-        let mut id = String::with_capacity((bits / 5) as usize);
-        let mut shift = 64 - bits;
-        let mut value = hash >> shift;
-        let mut chars = Vec::with_capacity(id.capacity());
-        while shift < 64 {
-            chars.push(Self::ALPHABET[(value & 31) as usize]);
+        let len = (bits / 5) as usize;
+        let mut chars = [0u8; Self::MAX_LEN];
+        let mut value = hash >> (64 - bits);
+        for slot in chars[..len].iter_mut().rev() {
+            *slot = Self::ALPHABET[(value & 31) as usize];
             value >>= 5;
-            shift += 5;
         }
-        chars.reverse();
-        id.extend(chars.into_iter().map(char::from));
-        CommentId(id)
+        CommentId {
+            chars,
+            len: len as u8,
+        }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(&self.chars[..self.len as usize]).expect("ids are ASCII")
+    }
+}
+
+impl PartialEq for CommentId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for CommentId {}
+
+impl std::hash::Hash for CommentId {
+    /// Hashes as its text, so maps keyed by ids can be searched with `&str`.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl fmt::Debug for CommentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CommentId({:?})", self.as_str())
     }
 }
 
 impl fmt::Display for CommentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CommentId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A header's time text as written, e.g. `August 5th, 2023 at 10:22`, kept
+/// inline: the header grammar bounds it to 29 bytes (`September 30th, 2023
+/// at 23:59`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct TimeText {
+    bytes: [u8; TimeText::MAX_LEN],
+    len: u8,
+}
+
+impl TimeText {
+    pub const MAX_LEN: usize = 30;
+
+    /// `None` when `text` is longer than any header allows.
+    pub fn new(text: &str) -> Option<Self> {
+        let mut bytes = [0u8; Self::MAX_LEN];
+        bytes
+            .get_mut(..text.len())?
+            .copy_from_slice(text.as_bytes());
+        Some(TimeText {
+            bytes,
+            len: text.len() as u8,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).expect("copied from a str")
+    }
+}
+
+impl std::ops::Deref for TimeText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for TimeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for TimeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -81,11 +161,12 @@ impl fmt::Display for CommentId {
 pub struct Comment {
     pub id: CommentId,
     /// The author's name; `[deleted]` and `<USERNAME>` are ordinary names.
-    pub author: String,
+    /// Shared by all of the author's comments in a file.
+    pub author: Arc<str>,
     /// When it was posted, if the header's date is a real one.
     pub posted_at: Option<DateTime<Utc>>,
     /// The header's time exactly as written, e.g. `August 5th, 2023 at 10:22`.
-    pub time_text: String,
+    pub time_text: TimeText,
     /// The index (in [`Discussion::comments`]) of the comment this replies to.
     pub parent: Option<usize>,
     /// 0 for a top-level comment.
@@ -110,13 +191,16 @@ pub struct Discussion {
     pub body: String,
     comments: Vec<Comment>,
     /// Derived from `comments`: each comment's direct replies, in file order.
-    children: Vec<Vec<usize>>,
+    /// Stored flat: the replies of comment `i` are
+    /// `replies[reply_start[i]..reply_start[i + 1]]`.
+    replies: Vec<usize>,
+    reply_start: Vec<usize>,
     roots: Vec<usize>,
     /// Derived: how many replies sit below each comment, at every depth.
     descendants: Vec<usize>,
     /// Derived: the earliest and latest known comment times.
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    by_id: HashMap<CommentId, usize>,
+    by_id: rustc_hash::FxHashMap<CommentId, usize>,
 }
 
 impl Discussion {
@@ -130,14 +214,27 @@ impl Discussion {
         body: String,
         comments: Vec<Comment>,
     ) -> Self {
-        let mut children = vec![Vec::new(); comments.len()];
+        // Count the replies of each comment, then place them (file order).
+        let mut reply_start = vec![0usize; comments.len() + 1];
+        for comment in &comments {
+            if let Some(parent) = comment.parent {
+                reply_start[parent + 1] += 1;
+            }
+        }
+        for i in 0..comments.len() {
+            reply_start[i + 1] += reply_start[i];
+        }
+        let mut replies = vec![0usize; reply_start[comments.len()]];
+        let mut next: Vec<usize> = reply_start[..comments.len()].to_vec();
         let mut roots = Vec::new();
-        let mut by_id = HashMap::with_capacity(comments.len());
+        let mut by_id =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(comments.len(), Default::default());
         for (index, comment) in comments.iter().enumerate() {
             match comment.parent {
                 Some(parent) => {
                     assert!(parent < index, "a reply must follow its parent");
-                    children[parent].push(index);
+                    replies[next[parent]] = index;
+                    next[parent] += 1;
                 }
                 None => roots.push(index),
             }
@@ -162,7 +259,8 @@ impl Discussion {
             submitter,
             body,
             comments,
-            children,
+            replies,
+            reply_start,
             roots,
             descendants,
             by_id,
@@ -176,7 +274,7 @@ impl Discussion {
 
     /// The direct replies of comment `index`, in file order.
     pub fn replies(&self, index: usize) -> &[usize] {
-        &self.children[index]
+        &self.replies[self.reply_start[index]..self.reply_start[index + 1]]
     }
 
     /// The top-level comments, in file order.
@@ -219,7 +317,7 @@ impl Discussion {
 
 impl std::borrow::Borrow<str> for CommentId {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
@@ -298,7 +396,7 @@ impl Archive {
         for (di, d) in discussions.iter().enumerate() {
             for (ci, c) in d.comments.iter().enumerate() {
                 let author = by_name.entry(&c.author).or_insert_with(|| Author {
-                    name: c.author.clone(),
+                    name: c.author.to_string(),
                     comments: Vec::new(),
                     discussion_count: 0,
                     first_at: None,

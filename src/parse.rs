@@ -4,11 +4,12 @@
 //! and never drops text; whatever cannot be read cleanly is reported.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Comment, CommentId, Diagnostic, Discussion};
+use crate::model::{Comment, CommentId, Diagnostic, Discussion, TimeText};
 
 /// What the parser recovered from one file.
 #[derive(Debug)]
@@ -44,7 +45,6 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-
 
 /// A comment header line, as matched.
 #[derive(Debug, PartialEq, Eq)]
@@ -280,6 +280,7 @@ pub fn parse(name: &str, text: &str) -> Parsed {
     let mut open: Vec<(usize, usize)> = Vec::new(); // (indentation, comment index)
     let mut occurrences: FxHashMap<(&str, &str), usize> = FxHashMap::default();
     let mut ids: FxHashSet<CommentId> = FxHashSet::default();
+    let mut names: FxHashMap<&str, Arc<str>> = FxHashMap::default();
     let mut comments = Vec::with_capacity(found.len());
     for (index, f) in found.iter().enumerate() {
         let h = &f.header;
@@ -322,9 +323,12 @@ pub fn parse(name: &str, text: &str) -> Parsed {
 
         comments.push(Comment {
             id,
-            author: h.author.to_owned(),
+            author: names
+                .entry(h.author)
+                .or_insert_with(|| Arc::from(h.author))
+                .clone(),
             posted_at,
-            time_text: h.time_text.to_owned(),
+            time_text: TimeText::new(h.time_text).expect("the header grammar bounds its length"),
             parent,
             depth,
             body: join_trimmed(&lines[f.body.clone()], h.indent),

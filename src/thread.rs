@@ -141,7 +141,7 @@ pub struct Selection {
 pub fn select(d: &Discussion, filter: &Filter) -> Selection {
     let comments = d.comments();
     let wanted = |i: usize| {
-        filter.author.is_none_or(|a| comments[i].author == a)
+        filter.author.is_none_or(|a| &*comments[i].author == a)
             && filter.query.is_none_or(|q| q.matches(&comments[i].body))
     };
     if filter.timeline || filter.author.is_some() {
@@ -215,7 +215,7 @@ x on February 30, 2020 at 01:00 UTC »
         let names = s
             .order
             .iter()
-            .map(|&i| d.comments()[i].author.as_str())
+            .map(|&i| &*d.comments()[i].author)
             .collect::<Vec<_>>()
             .join(" ");
         (names, s.layout)

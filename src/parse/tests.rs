@@ -282,7 +282,7 @@ fn comment_ids_are_stable_when_comments_are_added() {
         let d = parse("doc.txt", text).discussion.unwrap();
         d.comments()
             .iter()
-            .map(|c| (c.author.clone(), c.id.to_string()))
+            .map(|c| (c.author.to_string(), c.id.to_string()))
             .collect()
     };
     let (before, after) = (ids(before), ids(after));

@@ -36,7 +36,8 @@ impl Page {
     fn new(content_type: HeaderValue, body: Bytes) -> Self {
         let hash = xxhash_rust::xxh3::xxh3_64(&body);
         let gzip = (body.len() >= MIN_GZIP).then(|| {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
             // Writing to a Vec cannot fail.
             let _ = encoder.write_all(&body);
             Bytes::from(encoder.finish().unwrap_or_default())
@@ -45,8 +46,10 @@ impl Page {
             content_type,
             body,
             gzip,
-            etag: HeaderValue::from_str(&format!("\"{hash:016x}\"")).expect("hex is a valid header"),
-            gzip_etag: HeaderValue::from_str(&format!("\"{hash:016x}-gz\"")).expect("hex is a valid header"),
+            etag: HeaderValue::from_str(&format!("\"{hash:016x}\""))
+                .expect("hex is a valid header"),
+            gzip_etag: HeaderValue::from_str(&format!("\"{hash:016x}-gz\""))
+                .expect("hex is a valid header"),
         }
     }
 
@@ -66,8 +69,10 @@ impl Page {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         let unchanged = if_none_match.is_some_and(|tags| {
-            tags.to_str()
-                .is_ok_and(|tags| tags.split(',').any(|t| t.trim() == etag.to_str().unwrap_or_default() || t.trim() == "*"))
+            tags.to_str().is_ok_and(|tags| {
+                tags.split(',')
+                    .any(|t| t.trim() == etag.to_str().unwrap_or_default() || t.trim() == "*")
+            })
         });
         if unchanged {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
@@ -127,7 +132,9 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
         .flat_map(|v| v.split(','))
         .any(|coding| {
             let mut parts = coding.split(';');
-            parts.next().is_some_and(|c| c.trim().eq_ignore_ascii_case("gzip"))
+            parts
+                .next()
+                .is_some_and(|c| c.trim().eq_ignore_ascii_case("gzip"))
                 && !parts.any(|p| p.trim().replace(' ', "") == "q=0")
         });
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
@@ -135,7 +142,9 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
         return page.respond(accepts_gzip, if_none_match.as_ref());
     }
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK || response.headers().contains_key(header::CONTENT_ENCODING) {
+    if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::CONTENT_ENCODING)
+    {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -126,7 +126,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/static/{file}", get(assets::serve))
         .nest("/api", api)
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::cached))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::cached,
+        ))
         // A liveness check, and the baseline of the benchmarks: plain axum.
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)

@@ -136,7 +136,7 @@ pub fn select(
     search: Option<&Query>,
 ) -> Result<Selection, AppError> {
     if let Some(author) = &q.author
-        && !d.comments().iter().any(|c| &c.author == author)
+        && !d.comments().iter().any(|c| *c.author == **author)
     {
         return Err(AppError::NotFound(format!(
             "\"{author}\" has no comments in this discussion."
@@ -395,7 +395,7 @@ pub async fn comment(
         context,
         context_gap,
         in_thread: comments[0].in_thread.clone(),
-        author: c.author.clone(),
+        author: c.author.to_string(),
         comments,
     };
     Ok(Html(page.render()?))

@@ -76,9 +76,9 @@ pub async fn search_page(
                 .map(|&i| {
                     let c = &d.comments()[i];
                     CommentHit {
-                        author: c.author.clone(),
+                        author: c.author.to_string(),
                         datetime: c.posted_at.map(iso),
-                        time_text: c.time_text.clone(),
+                        time_text: c.time_text.to_string(),
                         href: format!("{narrowed}#c-{}", c.id),
                         permalink: view::comment_url(&d.id, c.id.as_str()),
                         excerpt: marked_excerpt(&to_plain_text(&c.body), query, RADIUS),

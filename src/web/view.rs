@@ -222,7 +222,7 @@ impl CommentView {
         let parent = c.parent.map(|p| {
             let parent = &d.comments()[p];
             ParentRef {
-                author: parent.author.clone(),
+                author: parent.author.to_string(),
                 href: comment_url(&d.id, parent.id.as_str()),
                 excerpt: excerpt(&markdown::to_plain_text(&parent.body), 90),
             }
@@ -230,11 +230,11 @@ impl CommentView {
         let matched = query.filter(|q| q.matches(&c.body));
         CommentView {
             id: c.id.to_string(),
-            author: c.author.clone(),
+            author: c.author.to_string(),
             author_href: author_url(&c.author),
             is_op: d.is_op(&c.author),
             datetime: c.posted_at.map(iso),
-            time_text: c.time_text.clone(),
+            time_text: c.time_text.to_string(),
             offset: c
                 .posted_at
                 .zip(first_at)

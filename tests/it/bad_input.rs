@@ -121,7 +121,7 @@ fn tabs_spaces_and_jumps_nest_as_the_format_says() {
             .unwrap()
             .comments()
             .iter()
-            .map(|c| (c.author.clone(), c.depth))
+            .map(|c| (c.author.to_string(), c.depth))
             .collect()
     };
     let d = |pairs: &[(&str, usize)]| -> Vec<(String, usize)> {

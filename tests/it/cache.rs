@@ -23,10 +23,20 @@ async fn a_page_is_served_again_with_its_etag_and_revalidated() {
     // Security headers are on cached pages too.
     assert!(second.headers.contains_key("content-security-policy"));
 
-    let revalidated = get_with(&app, "/d/002_sourdough?sort=new", &[("if-none-match", &etag)]).await;
+    let revalidated = get_with(
+        &app,
+        "/d/002_sourdough?sort=new",
+        &[("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(revalidated.status, 304);
     assert!(revalidated.body.is_empty());
-    let other = get_with(&app, "/d/002_sourdough?sort=old", &[("if-none-match", &etag)]).await;
+    let other = get_with(
+        &app,
+        "/d/002_sourdough?sort=old",
+        &[("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(other.status, 200);
 }
 
@@ -43,7 +53,10 @@ async fn gzip_is_compressed_once_and_decompresses_to_the_page() {
         let response = app.clone().oneshot(request).await.unwrap();
         let encoding = response.headers()["content-encoding"].clone();
         let etag = response.headers()["etag"].clone();
-        let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
         (encoding, etag, bytes)
     };
     let (encoding, etag, gz) = request().await;
@@ -52,7 +65,9 @@ async fn gzip_is_compressed_once_and_decompresses_to_the_page() {
     assert_eq!(gz, again, "the same compressed bytes");
     assert!(etag.to_str().unwrap().ends_with("-gz\""));
     let mut html = String::new();
-    flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut html).unwrap();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut html)
+        .unwrap();
     assert_eq!(html, plain.body);
     assert!(gz.len() * 3 < html.len());
 }

@@ -42,7 +42,7 @@ fn the_parser_recovers_each_corpus_thread_exactly() {
             .iter()
             .map(|c| {
                 json!({
-                    "author": c.author,
+                    "author": &*c.author,
                     "posted_at": c.posted_at,
                     "parent": c.parent,
                     "depth": c.depth,

@@ -3,8 +3,8 @@
 mod bad_input;
 mod binary;
 mod browse;
-mod cache;
 mod browser;
+mod cache;
 mod corpus;
 mod hostile;
 mod paths;

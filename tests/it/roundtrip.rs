@@ -196,7 +196,7 @@ proptest! {
         prop_assert_eq!(d.comments().len(), doc.comments.len());
         // Each comment's parent is the nearest earlier one a level up.
         for (i, (got, want)) in d.comments().iter().zip(&doc.comments).enumerate() {
-            prop_assert_eq!(&got.author, &want.author);
+            prop_assert_eq!(&*got.author, want.author.as_str());
             prop_assert_eq!(got.depth, want.depth);
             let parent = (0..i).rev().find(|&j| doc.comments[j].depth + 1 == want.depth && want.depth > 0);
             let parent = if want.depth == 0 { None } else { parent };
