@@ -238,7 +238,7 @@ impl Discussion {
                 }
                 None => roots.push(index),
             }
-            by_id.insert(comment.id.clone(), index);
+            by_id.insert(comment.id, index);
         }
         // Replies always follow their parent, so one backward pass suffices.
         let mut descendants = vec![0; comments.len()];

@@ -319,7 +319,7 @@ pub fn parse(name: &str, text: &str) -> Parsed {
             id = CommentId::derive(h.author, h.time_text, *occurrence, LONG_ID_BITS);
         }
         *occurrence += 1;
-        ids.insert(id.clone());
+        ids.insert(id);
 
         comments.push(Comment {
             id,
