@@ -168,13 +168,25 @@ pub struct Comment {
     /// The header's time exactly as written, e.g. `August 5th, 2023 at 10:22`.
     pub time_text: TimeText,
     /// The index (in [`Discussion::comments`]) of the comment this replies to.
-    pub parent: Option<usize>,
+    /// (32-bit fields keep a million comments small.)
+    pub parent: Option<u32>,
     /// 0 for a top-level comment.
-    pub depth: usize,
+    pub depth: u32,
     /// The raw Markdown body with the reply indentation removed.
-    pub body: String,
+    pub body: Box<str>,
     /// The 1-based line of the header in the file.
-    pub line: usize,
+    pub line: u32,
+}
+
+impl Comment {
+    /// The index of the comment this replies to.
+    pub fn parent(&self) -> Option<usize> {
+        self.parent.map(|p| p as usize)
+    }
+
+    pub fn depth(&self) -> usize {
+        self.depth as usize
+    }
 }
 
 /// An article with its readers' comments, in file order.
@@ -217,7 +229,7 @@ impl Discussion {
         // Count the replies of each comment, then place them (file order).
         let mut reply_start = vec![0usize; comments.len() + 1];
         for comment in &comments {
-            if let Some(parent) = comment.parent {
+            if let Some(parent) = comment.parent() {
                 reply_start[parent + 1] += 1;
             }
         }
@@ -230,7 +242,7 @@ impl Discussion {
         let mut by_id =
             rustc_hash::FxHashMap::with_capacity_and_hasher(comments.len(), Default::default());
         for (index, comment) in comments.iter().enumerate() {
-            match comment.parent {
+            match comment.parent() {
                 Some(parent) => {
                     assert!(parent < index, "a reply must follow its parent");
                     replies[next[parent]] = index;
@@ -243,7 +255,7 @@ impl Discussion {
         // Replies always follow their parent, so one backward pass suffices.
         let mut descendants = vec![0; comments.len()];
         for index in (0..comments.len()).rev() {
-            if let Some(parent) = comments[index].parent {
+            if let Some(parent) = comments[index].parent() {
                 descendants[parent] += descendants[index] + 1;
             }
         }
@@ -305,10 +317,10 @@ impl Discussion {
     /// The chain of parents of comment `index`, outermost first.
     pub fn ancestors(&self, index: usize) -> Vec<usize> {
         let mut chain = Vec::new();
-        let mut current = self.comments[index].parent;
+        let mut current = self.comments[index].parent();
         while let Some(parent) = current {
             chain.push(parent);
-            current = self.comments[parent].parent;
+            current = self.comments[parent].parent();
         }
         chain.reverse();
         chain

@@ -329,10 +329,10 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                 .clone(),
             posted_at,
             time_text: TimeText::new(h.time_text).expect("the header grammar bounds its length"),
-            parent,
-            depth,
-            body: join_trimmed(&lines[f.body.clone()], h.indent),
-            line: f.line,
+            parent: parent.map(|p| p as u32),
+            depth: depth as u32,
+            body: join_trimmed(&lines[f.body.clone()], h.indent).into_boxed_str(),
+            line: f.line as u32,
         });
     }
 

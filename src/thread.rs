@@ -163,7 +163,7 @@ pub fn select(d: &Discussion, filter: &Filter) -> Selection {
             let mut at = Some(i);
             while let Some(index) = at.filter(|&index| !shown[index]) {
                 shown[index] = true;
-                at = comments[index].parent;
+                at = comments[index].parent();
             }
         }
         order.retain(|&i| shown[i]);
@@ -195,7 +195,7 @@ x on February 30, 2020 at 01:00 UTC »
             .iter()
             .map(|&i| {
                 let c = &d.comments()[i];
-                format!("{}{}", ".".repeat(c.depth), c.author)
+                format!("{}{}", ".".repeat(c.depth()), c.author)
             })
             .collect::<Vec<_>>()
             .join(" ")

@@ -19,7 +19,7 @@ fn dump(parsed: &Parsed) -> String {
             let parent = c.parent.map_or("-".to_owned(), |p| p.to_string());
             out += &format!(
                 "{}{} {} parent={} {:?}\n",
-                "  ".repeat(c.depth),
+                "  ".repeat(c.depth()),
                 c.author,
                 time,
                 parent,

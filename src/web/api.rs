@@ -82,8 +82,8 @@ impl<'a> CommentJson<'a> {
             id: c.id.as_str(),
             author: &c.author,
             posted_at: c.posted_at,
-            parent: c.parent.map(|p| comments[p].id.as_str()),
-            depth: c.depth,
+            parent: c.parent().map(|p| comments[p].id.as_str()),
+            depth: c.depth(),
             body: &c.body,
         }
     }

@@ -219,7 +219,7 @@ impl CommentView {
     pub fn new(d: &Discussion, index: usize, query: Option<&Query>) -> Self {
         let c = &d.comments()[index];
         let first_at = d.time_span().map(|(first, _)| first);
-        let parent = c.parent.map(|p| {
+        let parent = c.parent().map(|p| {
             let parent = &d.comments()[p];
             ParentRef {
                 author: parent.author.to_string(),
@@ -245,7 +245,7 @@ impl CommentView {
             parent,
             discussion: None,
             reply_count: d.descendant_count(index),
-            depth: c.depth,
+            depth: c.depth(),
             open: true,
             opens_replies: false,
             closes: 0,
@@ -269,12 +269,12 @@ pub fn tree(
 ) -> Vec<CommentView> {
     let base = order
         .iter()
-        .map(|&i| d.comments()[i].depth)
+        .map(|&i| d.comments()[i].depth())
         .min()
         .unwrap_or(0);
     let mut views: Vec<CommentView> = order
         .iter()
-        .filter(|&&i| d.comments()[i].depth - base < MAX_VISIBLE_DEPTH)
+        .filter(|&&i| d.comments()[i].depth() - base < MAX_VISIBLE_DEPTH)
         .map(|&i| {
             let mut v = CommentView::new(d, i, query);
             v.depth -= base;

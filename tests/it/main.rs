@@ -25,6 +25,10 @@ use tower::ServiceExt;
 use threadview::load::load_dir;
 use threadview::web::{AppState, app};
 
+/// Held by the tests that load the machine (a browser, the huge inputs) so
+/// they run one at a time: the machine has two cores.
+pub static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The project's own sample documents.
 pub fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")

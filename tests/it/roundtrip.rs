@@ -197,14 +197,15 @@ proptest! {
         // Each comment's parent is the nearest earlier one a level up.
         for (i, (got, want)) in d.comments().iter().zip(&doc.comments).enumerate() {
             prop_assert_eq!(&*got.author, want.author.as_str());
-            prop_assert_eq!(got.depth, want.depth);
+            prop_assert_eq!(got.depth(), want.depth);
             let parent = (0..i).rev().find(|&j| doc.comments[j].depth + 1 == want.depth && want.depth > 0);
             let parent = if want.depth == 0 { None } else { parent };
-            prop_assert_eq!(got.parent, parent);
+            prop_assert_eq!(got.parent(), parent);
             let (y, mo, day, h, mi) = want.time;
             let at = got.posted_at.expect("a valid time");
             prop_assert_eq!(at.format("%Y-%m-%d %H:%M").to_string(), format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}"));
-            prop_assert_eq!(&got.body, &want.body.join("\n"));
+            let body = want.body.join("\n");
+            prop_assert_eq!(&*got.body, body.as_str());
         }
     }
 }

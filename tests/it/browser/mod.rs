@@ -17,12 +17,8 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::Mutex;
 
 use super::{app_over, samples_dir};
-
-/// One browser at a time: the machine has two cores.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 fn required() -> bool {
     std::env::var("THREADVIEW_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
@@ -121,7 +117,7 @@ impl Session {
         let Some(chromedriver) = on_path("chromedriver") else {
             return unavailable("chromedriver was not found");
         };
-        let turn = ONE_AT_A_TIME.lock().await;
+        let turn = crate::HEAVY.lock().await;
 
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -254,8 +250,21 @@ impl Session {
         self.client.set_window_size(width, 900).await.unwrap();
     }
 
+    /// Saves a screenshot; a busy machine can make Chromium miss one, so it
+    /// gets three tries.
     pub async fn screenshot(&self, name: &str) {
-        let png = self.client.screenshot().await.unwrap();
+        let mut tries = 0;
+        let png = loop {
+            match self.client.screenshot().await {
+                Ok(png) => break png,
+                Err(e) if tries < 2 => {
+                    eprintln!("screenshot {name} failed ({e}); trying again");
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("screenshot {name}: {e}"),
+            }
+        };
         std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
     }
 
