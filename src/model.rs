@@ -209,7 +209,7 @@ pub struct Discussion {
     reply_start: Vec<usize>,
     roots: Vec<usize>,
     /// Derived: how many replies sit below each comment, at every depth.
-    descendants: Vec<usize>,
+    descendants: Vec<u32>,
     /// Derived: the earliest and latest known comment times.
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     by_id: rustc_hash::FxHashMap<CommentId, usize>,
@@ -311,7 +311,7 @@ impl Discussion {
 
     /// The number of replies below comment `index`, at every depth.
     pub fn descendant_count(&self, index: usize) -> usize {
-        self.descendants[index]
+        self.descendants[index] as usize
     }
 
     /// The chain of parents of comment `index`, outermost first.
@@ -345,11 +345,24 @@ pub struct Archive {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Where a comment is in the archive: `(discussion index, comment index)`.
+/// Where a comment is in the archive: `(discussion index, comment index)`,
+/// in 32 bits each (there is one per comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommentRef {
-    pub discussion: usize,
-    pub comment: usize,
+    discussion: u32,
+    comment: u32,
+}
+
+impl CommentRef {
+    /// The discussion's index in [`Archive::discussions`].
+    pub fn discussion(self) -> usize {
+        self.discussion as usize
+    }
+
+    /// The comment's index in [`Discussion::comments`].
+    pub fn comment(self) -> usize {
+        self.comment as usize
+    }
 }
 
 /// Everyone who commented anywhere in the archive, with their comments.
@@ -417,13 +430,13 @@ impl Archive {
                 if author
                     .comments
                     .last()
-                    .is_none_or(|last| last.discussion != di)
+                    .is_none_or(|last| last.discussion() != di)
                 {
                     author.discussion_count += 1;
                 }
                 author.comments.push(CommentRef {
-                    discussion: di,
-                    comment: ci,
+                    discussion: di as u32,
+                    comment: ci as u32,
                 });
                 if let Some(at) = c.posted_at {
                     author.first_at = Some(author.first_at.map_or(at, |t| t.min(at)));
@@ -447,8 +460,8 @@ impl Archive {
 
     /// The discussion and comment a reference points at.
     pub fn resolve(&self, at: CommentRef) -> (&Discussion, &Comment) {
-        let d = &self.discussions[at.discussion];
-        (d, &d.comments[at.comment])
+        let d = &self.discussions[at.discussion()];
+        (d, &d.comments[at.comment()])
     }
 
     /// Every discussion, sorted by id.

@@ -163,8 +163,8 @@ pub async fn author(
     let comments: Vec<CommentView> = refs
         .iter()
         .map(|&at| {
-            let d = &archive.discussions()[at.discussion];
-            let mut v = CommentView::new(d, at.comment, None);
+            let d = &archive.discussions()[at.discussion()];
+            let mut v = CommentView::new(d, at.comment(), None);
             v.discussion = Some(DiscussionRef {
                 title: d.title.clone(),
                 href: view::discussion_path(&d.id),
@@ -269,11 +269,11 @@ pub async fn api_author(
     let comments = ordered_comments(archive, author, q.sort)
         .into_iter()
         .map(|at| {
-            let d = &archive.discussions()[at.discussion];
+            let d = &archive.discussions()[at.discussion()];
             AuthoredCommentJson {
                 discussion: &d.id,
                 discussion_title: &d.title,
-                comment: CommentJson::new(d, at.comment),
+                comment: CommentJson::new(d, at.comment()),
             }
         })
         .collect();
