@@ -36,8 +36,8 @@ impl fmt::Display for Diagnostic {
 /// It is kept inline (no allocation): a million comments carry a million.
 #[derive(Clone, Copy)]
 pub struct CommentId {
+    /// ASCII, padded with zero bytes.
     chars: [u8; Self::MAX_LEN],
-    len: u8,
 }
 
 impl CommentId {
@@ -63,14 +63,16 @@ impl CommentId {
             *slot = Self::ALPHABET[(value & 31) as usize];
             value >>= 5;
         }
-        CommentId {
-            chars,
-            len: len as u8,
-        }
+        CommentId { chars }
     }
 
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.chars[..self.len as usize]).expect("ids are ASCII")
+        let len = self
+            .chars
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(Self::MAX_LEN);
+        std::str::from_utf8(&self.chars[..len]).expect("ids are ASCII")
     }
 }
 
@@ -112,27 +114,32 @@ impl Serialize for CommentId {
 /// at 23:59`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct TimeText {
+    /// UTF-8 (ASCII by the grammar), padded with zero bytes.
     bytes: [u8; TimeText::MAX_LEN],
-    len: u8,
 }
 
 impl TimeText {
-    pub const MAX_LEN: usize = 30;
+    pub const MAX_LEN: usize = 29;
 
-    /// `None` when `text` is longer than any header allows.
+    /// `None` when `text` is longer than any header allows or holds a NUL.
     pub fn new(text: &str) -> Option<Self> {
+        if text.contains('\0') {
+            return None;
+        }
         let mut bytes = [0u8; Self::MAX_LEN];
         bytes
             .get_mut(..text.len())?
             .copy_from_slice(text.as_bytes());
-        Some(TimeText {
-            bytes,
-            len: text.len() as u8,
-        })
+        Some(TimeText { bytes })
     }
 
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len as usize]).expect("copied from a str")
+        let len = self
+            .bytes
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(Self::MAX_LEN);
+        std::str::from_utf8(&self.bytes[..len]).expect("copied from a str")
     }
 }
 
@@ -167,21 +174,22 @@ pub struct Comment {
     pub posted_at: Option<DateTime<Utc>>,
     /// The header's time exactly as written, e.g. `August 5th, 2023 at 10:22`.
     pub time_text: TimeText,
-    /// The index (in [`Discussion::comments`]) of the comment this replies to.
+    /// The index (in [`Discussion::comments`]) of the comment this replies
+    /// to, or [`Comment::NO_PARENT`]; read it with [`Comment::parent`].
     /// (32-bit fields keep a million comments small.)
-    pub parent: Option<u32>,
+    pub(crate) parent: u32,
     /// 0 for a top-level comment.
     pub depth: u32,
     /// The raw Markdown body with the reply indentation removed.
     pub body: Box<str>,
-    /// The 1-based line of the header in the file.
-    pub line: u32,
 }
 
 impl Comment {
+    pub(crate) const NO_PARENT: u32 = u32::MAX;
+
     /// The index of the comment this replies to.
     pub fn parent(&self) -> Option<usize> {
-        self.parent.map(|p| p as usize)
+        (self.parent != Self::NO_PARENT).then_some(self.parent as usize)
     }
 
     pub fn depth(&self) -> usize {
@@ -212,7 +220,7 @@ pub struct Discussion {
     descendants: Vec<u32>,
     /// Derived: the earliest and latest known comment times.
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    by_id: rustc_hash::FxHashMap<CommentId, usize>,
+    by_id: rustc_hash::FxHashMap<CommentId, u32>,
 }
 
 impl Discussion {
@@ -250,7 +258,7 @@ impl Discussion {
                 }
                 None => roots.push(index),
             }
-            by_id.insert(comment.id, index);
+            by_id.insert(comment.id, index as u32);
         }
         // Replies always follow their parent, so one backward pass suffices.
         let mut descendants = vec![0; comments.len()];
@@ -296,7 +304,7 @@ impl Discussion {
 
     /// The index of the comment with this id.
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id).map(|&i| i as usize)
     }
 
     /// Whether `author` is the discussion's submitter (its OP).

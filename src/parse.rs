@@ -74,7 +74,7 @@ fn header(line: &str) -> Option<Header<'_>> {
     let author_end = text.find(char::is_whitespace)?;
     let (author, rest) = text.split_at(author_end);
     let time_text = rest.strip_prefix(" on ")?;
-    if author.is_empty() {
+    if author.is_empty() || time_text.len() > TimeText::MAX_LEN {
         return None;
     }
     let (month, rest) = time_text.split_once(' ')?;
@@ -329,10 +329,9 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                 .clone(),
             posted_at,
             time_text: TimeText::new(h.time_text).expect("the header grammar bounds its length"),
-            parent: parent.map(|p| p as u32),
+            parent: parent.map_or(Comment::NO_PARENT, |p| p as u32),
             depth: depth as u32,
             body: join_trimmed(&lines[f.body.clone()], h.indent).into_boxed_str(),
-            line: f.line as u32,
         });
     }
 

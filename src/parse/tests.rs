@@ -16,7 +16,7 @@ fn dump(parsed: &Parsed) -> String {
         }
         for c in d.comments() {
             let time = c.posted_at.map_or("?".to_owned(), |t| t.to_rfc3339());
-            let parent = c.parent.map_or("-".to_owned(), |p| p.to_string());
+            let parent = c.parent().map_or("-".to_owned(), |p| p.to_string());
             out += &format!(
                 "{}{} {} parent={} {:?}\n",
                 "  ".repeat(c.depth()),

@@ -44,7 +44,7 @@ fn the_parser_recovers_each_corpus_thread_exactly() {
                 json!({
                     "author": &*c.author,
                     "posted_at": c.posted_at,
-                    "parent": c.parent,
+                    "parent": c.parent(),
                     "depth": c.depth,
                     "body": c.body,
                 })
