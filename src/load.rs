@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -90,6 +91,16 @@ impl Loader {
     /// now cannot be read, or no longer parses, keeps its last good version,
     /// with a diagnostic. Only an unreadable folder is an error.
     pub fn load(&mut self, changed: &HashSet<PathBuf>) -> std::io::Result<Loaded> {
+        self.load_with_progress(changed, &|_, _| {})
+    }
+
+    /// [`Loader::load`], calling `progress(files read, files to read)` as it
+    /// goes (from several threads).
+    pub fn load_with_progress(
+        &mut self,
+        changed: &HashSet<PathBuf>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> std::io::Result<Loaded> {
         let started = Instant::now();
         let paths = document_paths(&self.dir)?;
         let stale: Vec<(&PathBuf, Option<Stamp>)> = paths
@@ -104,10 +115,12 @@ impl Loader {
             })
             .collect();
         let files_read = stale.len();
+        let done = AtomicUsize::new(0);
         let fresh: Vec<(PathBuf, Option<Stamp>, std::io::Result<Parsed>)> = stale
             .into_par_iter()
             .map(|(path, stamp)| {
                 let parsed = std::fs::read(path).map(|bytes| parse_bytes(&file_name(path), &bytes));
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, files_read);
                 (path.clone(), stamp, parsed)
             })
             .collect();

@@ -54,9 +54,11 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(args: Args) -> Result<(), String> {
     let mut loader = Loader::new(&args.dir);
+    let bar = LoadProgress::new();
     let loaded = loader
-        .load(&Default::default())
+        .load_with_progress(&Default::default(), &|done, total| bar.update(done, total))
         .map_err(|e| format!("cannot read {}: {e}", args.dir.display()))?;
+    bar.finish();
     let archive = loaded.archive;
     release_freed_memory();
     for diagnostic in &archive.diagnostics {
@@ -171,5 +173,40 @@ fn release_freed_memory() {
     // preconditions.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+/// A progress bar for loading, shown on a terminal only once loading has
+/// taken a second: small archives load without a flicker.
+struct LoadProgress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+}
+
+impl LoadProgress {
+    fn new() -> Self {
+        let bar = indicatif::ProgressBar::hidden();
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("loading {bar:40} {pos}/{len} files, {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        LoadProgress {
+            bar,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn update(&self, done: usize, total: usize) {
+        if self.bar.is_hidden() && self.started.elapsed() > std::time::Duration::from_secs(1) {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
