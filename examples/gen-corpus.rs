@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Parser;
+use threadview::parse::MONTHS;
 
 #[derive(Parser)]
 struct Args {
@@ -241,21 +242,6 @@ fn body(rng: &mut Rng) -> Vec<String> {
     }
     lines
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn suffix(day: u32) -> &'static str {
     match day {

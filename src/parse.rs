@@ -31,7 +31,8 @@ const LONG_ID_BITS: u32 = 60;
 /// At most this many lines with invalid UTF-8 are named one by one.
 const MAX_ENCODING_DIAGNOSTICS: usize = 20;
 
-const MONTHS: [&str; 12] = [
+/// The month names a header may use, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -2,7 +2,7 @@
 //! the same structure.
 
 use proptest::prelude::*;
-use threadview::parse::parse;
+use threadview::parse::{MONTHS, parse};
 
 /// A comment's time as written: year, month, day, hour, minute.
 type Time = (i32, u32, u32, u32, u32);
@@ -24,21 +24,6 @@ struct Doc {
     step: String,
     comments: Vec<Written>,
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn word() -> impl Strategy<Value = String> {
     prop_oneof![
