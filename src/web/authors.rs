@@ -164,7 +164,7 @@ pub async fn author(
         .iter()
         .map(|&at| {
             let d = &archive.discussions()[at.discussion()];
-            let mut v = CommentView::new(d, at.comment(), None);
+            let mut v = CommentView::new(d, at.comment(), None).quoting_parent(d, at.comment());
             v.discussion = Some(DiscussionRef {
                 title: d.title.clone(),
                 href: view::discussion_path(&d.id),

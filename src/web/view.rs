@@ -167,7 +167,8 @@ impl Choice {
 pub struct ParentRef {
     pub author: String,
     pub href: String,
-    /// The start of its body.
+    /// The start of its body, as plain text; filled only for flat lists
+    /// (see [`CommentView::quoting_parent`]), where the parent is not shown.
     pub excerpt: String,
 }
 
@@ -224,7 +225,7 @@ impl CommentView {
             ParentRef {
                 author: parent.author.to_string(),
                 href: comment_url(&d.id, parent.id.as_str()),
-                excerpt: excerpt(&markdown::to_plain_text(&parent.body), 90),
+                excerpt: String::new(),
             }
         });
         let matched = query.filter(|q| q.matches(&c.body));
@@ -253,6 +254,18 @@ impl CommentView {
             highlighted: false,
             matched: matched.is_some(),
         }
+    }
+}
+
+impl CommentView {
+    /// Adds the start of the parent's text: flat lists quote it, since the
+    /// parent is not on the page. (A tree shows the parent itself, so its
+    /// pages skip this Markdown pass.)
+    pub fn quoting_parent(mut self, d: &Discussion, index: usize) -> Self {
+        if let (Some(parent), Some(p)) = (&mut self.parent, d.comments()[index].parent()) {
+            parent.excerpt = excerpt(&markdown::to_plain_text(&d.comments()[p].body), 90);
+        }
+        self
     }
 }
 
@@ -298,7 +311,7 @@ pub fn tree(
 pub fn flat(d: &Discussion, order: &[usize], query: Option<&Query>) -> Vec<CommentView> {
     order
         .iter()
-        .map(|&i| CommentView::new(d, i, query))
+        .map(|&i| CommentView::new(d, i, query).quoting_parent(d, i))
         .collect()
 }
 
