@@ -14,13 +14,31 @@ use super::params::{NoQuery, Params, Segments, ThreadQuery};
 use super::{AppState, find_discussion};
 use crate::model::Discussion;
 
-/// An entry of `GET /api/discussions`.
+/// The fields every discussion document of the API starts with.
 #[derive(Serialize)]
-pub struct DiscussionSummaryJson<'a> {
+struct DiscussionHeadJson<'a> {
     id: &'a str,
     title: &'a str,
     source: Option<&'a str>,
     submitter: Option<&'a str>,
+}
+
+impl<'a> DiscussionHeadJson<'a> {
+    fn new(d: &'a Discussion) -> Self {
+        DiscussionHeadJson {
+            id: &d.id,
+            title: &d.title,
+            source: d.source.as_deref(),
+            submitter: d.submitter.as_deref(),
+        }
+    }
+}
+
+/// An entry of `GET /api/discussions`.
+#[derive(Serialize)]
+pub struct DiscussionSummaryJson<'a> {
+    #[serde(flatten)]
+    head: DiscussionHeadJson<'a>,
     comment_count: usize,
     first_comment_at: Option<DateTime<Utc>>,
     last_comment_at: Option<DateTime<Utc>>,
@@ -29,10 +47,8 @@ pub struct DiscussionSummaryJson<'a> {
 /// `GET /api/discussions/{id}`.
 #[derive(Serialize)]
 pub struct DiscussionJson<'a> {
-    id: &'a str,
-    title: &'a str,
-    source: Option<&'a str>,
-    submitter: Option<&'a str>,
+    #[serde(flatten)]
+    head: DiscussionHeadJson<'a>,
     body: &'a str,
     comments: Vec<CommentJson<'a>>,
 }
@@ -61,10 +77,7 @@ pub async fn discussions(
         .map(|d| {
             let span = d.time_span();
             DiscussionSummaryJson {
-                id: &d.id,
-                title: &d.title,
-                source: d.source.as_deref(),
-                submitter: d.submitter.as_deref(),
+                head: DiscussionHeadJson::new(d),
                 comment_count: d.comments().len(),
                 first_comment_at: span.map(|(first, _)| first),
                 last_comment_at: span.map(|(_, last)| last),
@@ -91,10 +104,7 @@ impl<'a> CommentJson<'a> {
 
 fn discussion_json<'a>(d: &'a Discussion, order: &[usize]) -> DiscussionJson<'a> {
     DiscussionJson {
-        id: &d.id,
-        title: &d.title,
-        source: d.source.as_deref(),
-        submitter: d.submitter.as_deref(),
+        head: DiscussionHeadJson::new(d),
         body: &d.body,
         comments: order.iter().map(|&i| CommentJson::new(d, i)).collect(),
     }
