@@ -8,7 +8,7 @@ use threadview::load::load_dir;
 use threadview::model::Discussion;
 use threadview::parse::parse_bytes;
 
-use super::{app_over, get};
+use super::{app_over, get, numbered_header};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad")
@@ -240,22 +240,14 @@ fn deep_thread() -> String {
         "Ten thousand levels\n\nAuthored by depth.example and submitted by level0\n\n",
     );
     for depth in 0..10_000 {
-        text.push_str(&" ".repeat(depth));
-        text.push_str(&format!(
-            "level{} on June 1st, 2024 at {:02}:{:02} UTC »\n{depth}\n",
-            depth % 7,
-            depth / 60 % 24,
-            depth % 60
-        ));
+        let author = format!("level{}", depth % 7);
+        let header = numbered_header(&" ".repeat(depth), &author, depth);
+        text.push_str(&format!("{header}\n{depth}\n"));
     }
     text.push_str("wide on June 2nd, 2024 at 00:00 UTC »\nroot of many\n");
     for i in 0..90_000 {
-        text.push_str(&format!(
-            " reply{} on June 2nd, 2024 at {:02}:{:02} UTC »\nreply {i}\n",
-            i % 100,
-            i / 60 % 24,
-            i % 60
-        ));
+        let header = numbered_header(" ", &format!("reply{}", i % 100), i);
+        text.push_str(&format!("{header}\nreply {i}\n"));
     }
     text
 }

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::samples_dir;
+use super::{numbered_header, samples_dir};
 
 /// The program, started on any free port with `args`; its stdout's first
 /// line (the URL) and a channel of its log lines.
@@ -116,11 +116,9 @@ fn sigterm_lets_a_request_in_flight_finish() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("Many comments\n\n");
     for i in 0..40_000 {
+        let header = numbered_header("", &format!("user{}", i % 50), i);
         text.push_str(&format!(
-            "user{} on June 2nd, 2024 at {:02}:{:02} UTC »\n**Comment** number {i}, with [a link](https://example.com/{i}).\n",
-            i % 50,
-            i / 60 % 24,
-            i % 60
+            "{header}\n**Comment** number {i}, with [a link](https://example.com/{i}).\n"
         ));
     }
     std::fs::write(dir.path().join("big.txt"), text).unwrap();

@@ -29,6 +29,16 @@ use threadview::web::{AppState, app};
 /// they run one at a time: the machine has two cores.
 pub static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The `n`-th generated comment header of a day: `{indent}{author} on June
+/// 2nd, 2024 at HH:MM UTC »`, the time walking through the day with `n`.
+pub fn numbered_header(indent: &str, author: &str, n: usize) -> String {
+    format!(
+        "{indent}{author} on June 2nd, 2024 at {:02}:{:02} UTC »",
+        n / 60 % 24,
+        n % 60
+    )
+}
+
 /// The project's own sample documents.
 pub fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
