@@ -3,6 +3,7 @@
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod paging;
 pub mod parse;
 pub mod search;
 pub mod thread;

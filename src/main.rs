@@ -15,8 +15,9 @@ use threadview::web::{AppState, app};
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {
-    /// The folder of discussion documents (*.txt) to serve.
-    #[arg(default_value_os_t = default_dir())]
+    /// The folder of discussion documents (*.txt) to serve; the current
+    /// folder when left out.
+    #[arg(default_value = ".")]
     dir: PathBuf,
     /// The address to listen on; 0.0.0.0 shares the archive with the network.
     #[arg(long, default_value = "127.0.0.1")]
@@ -27,11 +28,9 @@ struct Args {
     /// Open the viewer in the default browser once it is listening.
     #[arg(long)]
     open: bool,
-}
-
-/// The project's own sample documents.
-fn default_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")
+    /// The most memory, in MiB, that rendered pages may keep for reuse.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    cache_mib: u64,
 }
 
 #[tokio::main]
@@ -64,6 +63,12 @@ async fn run(args: Args) -> Result<(), String> {
     for diagnostic in &archive.diagnostics {
         tracing::warn!("{diagnostic}");
     }
+    if archive.discussions().is_empty() {
+        tracing::warn!(
+            "no discussion documents (*.txt) in {}: start threadview with the folder that holds them, e.g. `threadview ~/my-archive`",
+            args.dir.display()
+        );
+    }
     tracing::info!(
         discussions = archive.discussions().len(),
         comments = archive.comment_count(),
@@ -95,7 +100,10 @@ async fn run(args: Args) -> Result<(), String> {
         tracing::warn!("could not open a browser: {e}");
     }
 
-    let state = Arc::new(AppState::new(archive));
+    let state = Arc::new(AppState::with_cache_budget(
+        archive,
+        args.cache_mib.saturating_mul(1 << 20),
+    ));
     let _watch = match watch(loader, state.clone()) {
         Ok(watch) => Some(watch),
         Err(e) => {

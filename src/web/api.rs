@@ -1,18 +1,111 @@
-//! The JSON API: the same views as the pages, as data.
+//! The JSON API: the same views as the pages, as data. Lists are paged by
+//! `limit` and `page`, and say where the next page is in a `Link` header
+//! (RFC 8288); their bodies keep one shape whatever the page.
 
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::AppState;
 use super::error::{ApiError, AppError};
-use super::pages::select;
-use super::params::{NoQuery, Params, Segments, ThreadQuery};
-use super::{AppState, find_discussion};
-use crate::model::Discussion;
+use super::pages::author::{find_author, ordered_comments};
+use super::pages::{find_discussion, page_range};
+use super::query::{
+    ApiParams, AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, Segments, ThreadLayout,
+    ThreadQuery, ViewQuery, search_query,
+};
+use crate::model::{Author, Discussion};
+use crate::paging::Pages;
+use crate::search;
+use crate::thread::{self, Filter};
+
+/// Items per page of a list when the request gives no `limit`: discussions,
+/// authors, an author's comments, diagnostics.
+pub const DEFAULT_LIMIT: usize = 1000;
+/// Discussions per page of `/api/search` without a `limit`.
+pub const DEFAULT_SEARCH_LIMIT: usize = 100;
+
+/// `?page=` alone: the lists that have no other parameter.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: PageNumber,
+}
+
+impl ViewQuery for PageQuery {
+    const FIELDS: &'static [&'static str] = &["page"];
+}
+
+/// One page of a list, and the links to its neighbours.
+struct Paged {
+    pages: Pages,
+    page: usize,
+    range: std::ops::Range<usize>,
+    /// The `limit` the request gave, repeated in the links.
+    limit: Option<usize>,
+}
+
+impl Paged {
+    fn new(len: usize, limit: Option<usize>, default: usize, page: PageNumber) -> Result<Self, ApiError> {
+        let pages = Pages::uniform(len, limit.unwrap_or(default));
+        let range = page_range(&pages, page.get())?;
+        Ok(Paged {
+            pages,
+            page: page.get(),
+            range,
+            limit,
+        })
+    }
+
+    /// `body` with a `Link` header naming the first, previous, next and
+    /// last pages that exist.
+    fn respond(&self, uri: &OriginalUri, query: &impl Serialize, body: impl Serialize) -> Response {
+        let written = serde_urlencoded::to_string(query).unwrap_or_default();
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(written.as_bytes())
+            .into_owned()
+            .filter(|(name, _)| name != "page")
+            .collect();
+        if let Some(limit) = self.limit {
+            pairs.push(("limit".to_owned(), limit.to_string()));
+        }
+        let href = |page: usize| {
+            let mut serializer = form_urlencoded::Serializer::new(String::new());
+            serializer.extend_pairs(&pairs);
+            if page > 1 {
+                serializer.append_pair("page", &page.to_string());
+            }
+            let query = serializer.finish();
+            match query.is_empty() {
+                true => uri.path().to_owned(),
+                false => format!("{}?{query}", uri.path()),
+            }
+        };
+        let count = self.pages.count();
+        let links: Vec<String> = [
+            (self.page > 1).then(|| (1, "first")),
+            (self.page > 1).then(|| (self.page - 1, "prev")),
+            (self.page < count).then(|| (self.page + 1, "next")),
+            (self.page < count).then(|| (count, "last")),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|(page, rel)| format!("<{}>; rel=\"{rel}\"", href(page)))
+        .collect();
+        let mut response = Json(body).into_response();
+        if let Ok(value) = HeaderValue::from_str(&links.join(", "))
+            && !links.is_empty()
+        {
+            response.headers_mut().insert(header::LINK, value);
+        }
+        response
+    }
+}
 
 /// The fields every discussion document of the API starts with.
 #[derive(Serialize)]
@@ -36,7 +129,7 @@ impl<'a> DiscussionHeadJson<'a> {
 
 /// An entry of `GET /api/discussions`.
 #[derive(Serialize)]
-pub struct DiscussionSummaryJson<'a> {
+struct DiscussionSummaryJson<'a> {
     #[serde(flatten)]
     head: DiscussionHeadJson<'a>,
     comment_count: usize,
@@ -46,7 +139,7 @@ pub struct DiscussionSummaryJson<'a> {
 
 /// `GET /api/discussions/{id}`.
 #[derive(Serialize)]
-pub struct DiscussionJson<'a> {
+struct DiscussionJson<'a> {
     #[serde(flatten)]
     head: DiscussionHeadJson<'a>,
     body: &'a str,
@@ -65,28 +158,6 @@ pub struct CommentJson<'a> {
     body: &'a str,
 }
 
-pub async fn discussions(
-    State(state): State<Arc<AppState>>,
-    query: Result<Params<NoQuery>, AppError>,
-) -> Result<Response, ApiError> {
-    query?;
-    let archive = state.archive();
-    let list: Vec<_> = archive
-        .discussions()
-        .iter()
-        .map(|d| {
-            let span = d.time_span();
-            DiscussionSummaryJson {
-                head: DiscussionHeadJson::new(d),
-                comment_count: d.comments().len(),
-                first_comment_at: span.map(|(first, _)| first),
-                last_comment_at: span.map(|(_, last)| last),
-            }
-        })
-        .collect();
-    Ok(Json(list).into_response())
-}
-
 impl<'a> CommentJson<'a> {
     pub fn new(d: &'a Discussion, index: usize) -> Self {
         let comments = d.comments();
@@ -102,26 +173,212 @@ impl<'a> CommentJson<'a> {
     }
 }
 
-fn discussion_json<'a>(d: &'a Discussion, order: &[usize]) -> DiscussionJson<'a> {
-    DiscussionJson {
-        head: DiscussionHeadJson::new(d),
-        body: &d.body,
-        comments: order.iter().map(|&i| CommentJson::new(d, i)).collect(),
-    }
+pub async fn discussions(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    ApiParams { query, limit }: ApiParams<PageQuery>,
+) -> Result<Response, ApiError> {
+    let archive = state.archive();
+    let all = archive.discussions();
+    let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
+    let list: Vec<_> = all[paged.range.clone()]
+        .iter()
+        .map(|d| {
+            let span = d.time_span();
+            DiscussionSummaryJson {
+                head: DiscussionHeadJson::new(d),
+                comment_count: d.comments().len(),
+                first_comment_at: span.map(|(first, _)| first),
+                last_comment_at: span.map(|(_, last)| last),
+            }
+        })
+        .collect();
+    Ok(paged.respond(&uri, &query, list))
 }
 
 pub async fn discussion(
     State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
     id: Result<Segments<String>, AppError>,
-    query: Result<Params<ThreadQuery>, AppError>,
+    ApiParams { query, limit }: ApiParams<ThreadQuery>,
 ) -> Result<Response, ApiError> {
     let Segments(id) = id?;
-    let Params(q) = query?;
     let archive = state.archive();
     let d = find_discussion(&archive, &id)?;
-    let search = q.search()?;
-    let selection = select(d, &q, search.as_ref())?;
-    Ok(Json(discussion_json(d, &selection.order)).into_response())
+    let search = query.search()?;
+    if let Some(author) = &query.author
+        && !d.comments().iter().any(|c| *c.author == **author)
+    {
+        return Err(AppError::NotFound(format!(
+            "\"{author}\" has no comments in this discussion."
+        ))
+        .into());
+    }
+    let order = thread::select(
+        d,
+        &Filter {
+            sort: query.sort,
+            author: query.author.as_deref(),
+            query: search.as_ref(),
+            timeline: query.view == ThreadLayout::Timeline,
+        },
+    )
+    .order;
+    // The whole thread unless a limit is given.
+    let paged = Paged::new(order.len(), limit, order.len().max(1), query.page)?;
+    let body = DiscussionJson {
+        head: DiscussionHeadJson::new(d),
+        body: &d.body,
+        comments: order[paged.range.clone()]
+            .iter()
+            .map(|&i| CommentJson::new(d, i))
+            .collect(),
+    };
+    Ok(paged.respond(&uri, &query, body))
+}
+
+/// An entry of `GET /api/authors`.
+#[derive(Serialize)]
+struct AuthorJson<'a> {
+    name: &'a str,
+    comment_count: usize,
+    discussion_count: usize,
+    first_comment_at: Option<DateTime<Utc>>,
+    last_comment_at: Option<DateTime<Utc>>,
+}
+
+impl<'a> AuthorJson<'a> {
+    fn new(a: &'a Author) -> Self {
+        AuthorJson {
+            name: &a.name,
+            comment_count: a.comments.len(),
+            discussion_count: a.discussion_count,
+            first_comment_at: a.first_at,
+            last_comment_at: a.last_at,
+        }
+    }
+}
+
+/// `GET /api/authors/{name}`: the summary plus their comments, each with
+/// its discussion.
+#[derive(Serialize)]
+struct AuthorDetailJson<'a> {
+    #[serde(flatten)]
+    author: AuthorJson<'a>,
+    comments: Vec<AuthoredCommentJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AuthoredCommentJson<'a> {
+    discussion: &'a str,
+    discussion_title: &'a str,
+    #[serde(flatten)]
+    comment: CommentJson<'a>,
+}
+
+pub async fn authors(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    ApiParams { query, limit }: ApiParams<AuthorsQuery>,
+) -> Result<Response, ApiError> {
+    let archive = state.archive();
+    let authors = super::pages::authors::sorted(&archive, query.sort);
+    let paged = Paged::new(authors.len(), limit, DEFAULT_LIMIT, query.page)?;
+    let list: Vec<_> = authors[paged.range.clone()]
+        .iter()
+        .map(|a| AuthorJson::new(a))
+        .collect();
+    Ok(paged.respond(&uri, &query, list))
+}
+
+pub async fn author(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    name: Result<Segments<String>, AppError>,
+    ApiParams { query, limit }: ApiParams<AuthorQuery>,
+) -> Result<Response, ApiError> {
+    let Segments(name) = name?;
+    let archive = &*state.archive();
+    let author = find_author(archive, &name)?;
+    let refs = ordered_comments(archive, author, query.sort);
+    let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
+    let comments = refs[paged.range.clone()]
+        .iter()
+        .map(|&at| {
+            let d = &archive.discussions()[at.discussion()];
+            AuthoredCommentJson {
+                discussion: &d.id,
+                discussion_title: &d.title,
+                comment: CommentJson::new(d, at.comment()),
+            }
+        })
+        .collect();
+    let body = AuthorDetailJson {
+        author: AuthorJson::new(author),
+        comments,
+    };
+    Ok(paged.respond(&uri, &query, body))
+}
+
+#[derive(Serialize)]
+struct SearchJson<'a> {
+    query: &'a str,
+    discussions: Vec<DiscussionHitsJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DiscussionHitsJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    title_match: bool,
+    body_match: bool,
+    comments: Vec<CommentJson<'a>>,
+}
+
+pub async fn search(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    ApiParams { query, limit }: ApiParams<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let words = search_query(query.q.as_deref())?.ok_or_else(|| {
+        AppError::BadRequest("Bad search: give at least one word in `q`.".to_owned())
+    })?;
+    let archive = state.archive();
+    let hits = search::search(&archive, &words);
+    let paged = Paged::new(hits.len(), limit, DEFAULT_SEARCH_LIMIT, query.page)?;
+    let discussions = hits[paged.range.clone()]
+        .iter()
+        .map(|hits| {
+            let d = &archive.discussions()[hits.discussion];
+            DiscussionHitsJson {
+                id: &d.id,
+                title: &d.title,
+                title_match: hits.title,
+                body_match: hits.body,
+                comments: hits
+                    .comments
+                    .iter()
+                    .map(|&i| CommentJson::new(d, i))
+                    .collect(),
+            }
+        })
+        .collect();
+    let body = SearchJson {
+        query: words.as_str(),
+        discussions,
+    };
+    Ok(paged.respond(&uri, &query, body))
+}
+
+pub async fn diagnostics(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    ApiParams { query, limit }: ApiParams<PageQuery>,
+) -> Result<Response, ApiError> {
+    let archive = state.archive();
+    let all = &archive.diagnostics;
+    let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
+    Ok(paged.respond(&uri, &query, &all[paged.range.clone()]))
 }
 
 pub async fn not_found() -> ApiError {

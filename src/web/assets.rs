@@ -6,10 +6,10 @@ use std::sync::LazyLock;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::AppError;
-use super::params::{Params, Segments};
+use super::query::{Params, Segments, ViewQuery};
 
 /// An asset: its name under `/static/`, content type and content.
 struct Asset {
@@ -60,10 +60,14 @@ pub fn url(name: &str) -> String {
 }
 
 /// `?v=`, the version the page linked.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Version {
     v: Option<String>,
+}
+
+impl ViewQuery for Version {
+    const FIELDS: &'static [&'static str] = &["v"];
 }
 
 pub async fn serve(

@@ -1,13 +1,17 @@
-//! Rendered pages, kept per archive version: the first request for a URL
-//! renders it, the next ones get the same bytes (and their gzip, compressed
-//! once), or a 304 when the browser already has them. A reload starts a new,
-//! empty cache with the new archive, so nothing stale is ever served.
+//! Rendered pages, kept per archive version within a byte budget, and the
+//! one place responses are compressed.
+//!
+//! The first request for a URL renders it; the next ones get the same bytes
+//! (gzip compressed once), or a 304 when the browser already has them. The
+//! least used pages give way when the budget is full (quick_cache). A
+//! reload starts a new, empty cache with the new archive, so nothing stale
+//! is ever served. `Accept-Encoding` is negotiated by `negotiator`, which
+//! honours quality values (`gzip;q=0` gets no gzip).
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::body::{Bytes, HttpBody};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -15,58 +19,90 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 
-/// The cache holds at most this many bytes of pages; when full it starts
-/// over (URLs carry free text, so it must stay bounded).
-const MAX_BYTES: usize = 64 << 20;
-/// Larger pages are not kept.
+/// The default budget of the page cache.
+pub const DEFAULT_BYTES: u64 = 64 << 20;
+/// Larger responses are not kept (they are compressed on the way out).
 const MAX_PAGE: usize = 8 << 20;
-/// Smaller pages are not worth compressing.
+/// Smaller bodies are not worth compressing.
 const MIN_GZIP: usize = 1024;
 
-/// One rendered page, in both encodings.
-struct Page {
+/// The codings this server writes, preferred first.
+const CODINGS: [&str; 2] = ["gzip", "identity"];
+
+/// How a response body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Gzip,
+    Identity,
+}
+
+/// The coding a request's `Accept-Encoding` prefers among those we write.
+/// When it accepts none (`identity;q=0`), the body goes out as it is, which
+/// RFC 9110 allows.
+pub fn negotiate(headers: &HeaderMap) -> Coding {
+    let accept: Vec<&str> = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let accept = (!accept.is_empty()).then(|| accept.join(", "));
+    let preferred =
+        negotiator::preferred_encodings(accept.as_deref(), Some(&CODINGS), Some(&CODINGS));
+    match preferred.first().map(String::as_str) {
+        Some("gzip") => Coding::Gzip,
+        _ => Coding::Identity,
+    }
+}
+
+fn gzip(body: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(body);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+/// One rendered response, in both codings.
+pub struct CachedPage {
     content_type: HeaderValue,
+    cache_control: HeaderValue,
     body: Bytes,
     gzip: Option<Bytes>,
     etag: HeaderValue,
     gzip_etag: HeaderValue,
 }
 
-impl Page {
-    fn new(content_type: HeaderValue, body: Bytes) -> Self {
+impl CachedPage {
+    fn new(content_type: HeaderValue, cache_control: Option<HeaderValue>, body: Bytes) -> Self {
         let hash = xxhash_rust::xxh3::xxh3_64(&body);
-        let gzip = (body.len() >= MIN_GZIP).then(|| {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            // Writing to a Vec cannot fail.
-            let _ = encoder.write_all(&body);
-            Bytes::from(encoder.finish().unwrap_or_default())
-        });
-        Page {
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{hash:016x}{suffix}\""))
+                .expect("hex is a valid header")
+        };
+        CachedPage {
             content_type,
+            // Always revalidate by default: the archive may change under
+            // the same URL.
+            cache_control: cache_control.unwrap_or(HeaderValue::from_static("no-cache")),
+            gzip: (body.len() >= MIN_GZIP).then(|| gzip(&body)),
             body,
-            gzip,
-            etag: HeaderValue::from_str(&format!("\"{hash:016x}\""))
-                .expect("hex is a valid header"),
-            gzip_etag: HeaderValue::from_str(&format!("\"{hash:016x}-gz\""))
-                .expect("hex is a valid header"),
+            etag: etag(""),
+            gzip_etag: etag("-gz"),
         }
     }
 
     fn size(&self) -> usize {
-        self.body.len() + self.gzip.as_ref().map_or(0, Bytes::len)
+        self.body.len() + self.gzip.as_ref().map_or(0, Bytes::len) + 256
     }
 
     /// The page as this request wants it.
-    fn respond(&self, accepts_gzip: bool, if_none_match: Option<&HeaderValue>) -> Response {
+    fn respond(&self, coding: Coding, if_none_match: Option<&HeaderValue>) -> Response {
         let (body, etag, gzip) = match &self.gzip {
-            Some(gzip) if accepts_gzip => (gzip.clone(), &self.gzip_etag, true),
+            Some(gzip) if coding == Coding::Gzip => (gzip.clone(), &self.gzip_etag, true),
             _ => (self.body.clone(), &self.etag, false),
         };
         let mut headers = HeaderMap::new();
         headers.insert(header::ETAG, etag.clone());
-        // Always revalidate: the archive may change under the same URL.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         let unchanged = if_none_match.is_some_and(|tags| {
             tags.to_str().is_ok_and(|tags| {
@@ -85,61 +121,52 @@ impl Page {
     }
 }
 
-/// The pages rendered from one version of the archive.
-#[derive(Default)]
+/// Weighs a cached page by its bytes.
+#[derive(Clone)]
+struct ByBytes;
+
+impl quick_cache::Weighter<String, Arc<CachedPage>> for ByBytes {
+    fn weight(&self, key: &String, page: &Arc<CachedPage>) -> u64 {
+        (key.len() + page.size()) as u64
+    }
+}
+
+/// The pages rendered from one version of the archive, within a budget.
 pub struct PageCache {
-    pages: Mutex<(HashMap<String, Arc<Page>>, usize)>,
+    pages: quick_cache::sync::Cache<String, Arc<CachedPage>, ByBytes>,
 }
 
 impl PageCache {
-    fn get(&self, key: &str) -> Option<Arc<Page>> {
-        self.pages.lock().ok()?.0.get(key).cloned()
+    /// A cache of at most `bytes` (bodies, compressed copies and keys).
+    pub fn new(bytes: u64) -> Self {
+        // quick_cache sizes its tables by an estimate of the item count.
+        let estimated_items = (bytes / 16_384).clamp(16, 1 << 20) as usize;
+        PageCache {
+            pages: quick_cache::sync::Cache::with_weighter(estimated_items, bytes, ByBytes),
+        }
     }
 
-    fn insert(&self, key: String, page: Arc<Page>) {
-        let Ok(mut guard) = self.pages.lock() else {
-            return;
-        };
-        let (pages, bytes) = &mut *guard;
-        if *bytes + page.size() > MAX_BYTES {
-            pages.clear();
-            *bytes = 0;
-        }
-        *bytes += page.size();
-        if let Some(old) = pages.insert(key, page) {
-            *bytes -= old.size();
-        }
+    /// The bytes held now.
+    pub fn weight(&self) -> u64 {
+        self.pages.weight()
     }
 }
 
-/// Middleware: answers GET requests for pages and API documents from the
-/// cache of the current archive, filling it on a miss. Assets have their
-/// own caching; errors are not kept.
+/// Middleware: answers GET requests from the cache of the current archive,
+/// filling it on a miss, and compresses what it cannot keep. Errors and
+/// redirects go out as they are (they are small).
 pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    if !state.cache_pages
-        || request.method() != Method::GET
-        || request.uri().path().starts_with("/static/")
-    {
+    if request.method() != Method::GET {
         return next.run(request).await;
     }
+    let coding = negotiate(request.headers());
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let snapshot = state.archive();
     let key = request.uri().to_string();
-    let accepts_gzip = request
-        .headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';');
-            parts
-                .next()
-                .is_some_and(|c| c.trim().eq_ignore_ascii_case("gzip"))
-                && !parts.any(|p| p.trim().replace(' ', "") == "q=0")
-        });
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    if let Some(page) = snapshot.pages.get(&key) {
-        return page.respond(accepts_gzip, if_none_match.as_ref());
+    if state.cache_pages
+        && let Some(page) = snapshot.pages.pages.get(&key)
+    {
+        return page.respond(coding, if_none_match.as_ref());
     }
     let response = next.run(request).await;
     if response.status() != StatusCode::OK
@@ -148,19 +175,87 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
         return response;
     }
     let (parts, body) = response.into_parts();
-    let size = body.size_hint().exact();
     let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
         return Response::from_parts(parts, body);
     };
-    if size.is_none_or(|size| size > MAX_PAGE as u64) {
-        return Response::from_parts(parts, body);
+    let small = body
+        .size_hint()
+        .exact()
+        .is_some_and(|size| size <= MAX_PAGE as u64);
+    if !small {
+        return compressed(coding, Response::from_parts(parts, body)).await;
     }
     match axum::body::to_bytes(body, MAX_PAGE).await {
         Ok(bytes) => {
-            let page = Arc::new(Page::new(content_type, bytes));
-            snapshot.pages.insert(key, page.clone());
-            page.respond(accepts_gzip, if_none_match.as_ref())
+            let cache_control = parts.headers.get(header::CACHE_CONTROL).cloned();
+            let page = Arc::new(CachedPage::new(content_type, cache_control, bytes));
+            if state.cache_pages {
+                snapshot.pages.pages.insert(key, page.clone());
+            }
+            page.respond(coding, if_none_match.as_ref())
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// A response too large to keep, gzipped when the client wants it.
+async fn compressed(coding: Coding, response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    parts
+        .headers
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if coding != Coding::Gzip {
+        return Response::from_parts(parts, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let Ok(zipped) = tokio::task::spawn_blocking(move || gzip(&bytes)).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    Response::from_parts(parts, Body::from(zipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coding(accept: &[&str]) -> Coding {
+        let mut headers = HeaderMap::new();
+        for value in accept {
+            headers.append(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        }
+        negotiate(&headers)
+    }
+
+    #[test]
+    fn accept_encoding_is_negotiated_with_quality_values() {
+        assert_eq!(coding(&[]), Coding::Identity);
+        assert_eq!(coding(&["gzip"]), Coding::Gzip);
+        assert_eq!(coding(&["gzip, deflate, br"]), Coding::Gzip);
+        assert_eq!(coding(&["GZIP;q=0.5"]), Coding::Gzip);
+        assert_eq!(coding(&["gzip;q=0"]), Coding::Identity);
+        assert_eq!(coding(&["gzip; q=0.000"]), Coding::Identity);
+        assert_eq!(coding(&["br"]), Coding::Identity);
+        assert_eq!(coding(&["*"]), Coding::Gzip);
+        assert_eq!(coding(&["*, gzip;q=0"]), Coding::Identity);
+        assert_eq!(coding(&["identity;q=1, gzip;q=0.5"]), Coding::Identity);
+        assert_eq!(coding(&["deflate", "gzip"]), Coding::Gzip);
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_byte_budget() {
+        let cache = PageCache::new(1 << 20);
+        for i in 0..200 {
+            let body = Bytes::from(format!("{i:>20000}"));
+            let page = CachedPage::new(HeaderValue::from_static("text/html"), None, body);
+            cache.pages.insert(format!("/page/{i}"), Arc::new(page));
+        }
+        assert!(cache.weight() <= 1 << 20, "{}", cache.weight());
+        assert!(cache.pages.len() > 10);
     }
 }

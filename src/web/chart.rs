@@ -78,10 +78,10 @@ fn coordinate(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// A histogram of `points` (time, link), sorted by time; `None` when no
-/// point has a time.
-pub fn histogram(points: &[(DateTime<Utc>, String)]) -> Option<Chart> {
-    let (first, last) = (points.first()?.0, points.last()?.0);
+/// A histogram of `times` (sorted); each bar links to `href(i)`, `i` the
+/// index in `times` of the bar's first point. `None` when there is no time.
+pub fn histogram(times: &[DateTime<Utc>], href: impl Fn(usize) -> String) -> Option<Chart> {
+    let (first, last) = (*times.first()?, *times.last()?);
     let (lo, hi) = (minutes(first), minutes(last));
     let &(step, unit) = WIDTHS
         .iter()
@@ -90,11 +90,11 @@ pub fn histogram(points: &[(DateTime<Utc>, String)]) -> Option<Chart> {
     let start = lo.div_euclid(step);
     let slots = (hi.div_euclid(step) - start + 1) as usize;
     let mut counts = vec![0usize; slots];
-    let mut hrefs: Vec<Option<&str>> = vec![None; slots];
-    for (t, href) in points {
+    let mut firsts: Vec<Option<usize>> = vec![None; slots];
+    for (i, t) in times.iter().enumerate() {
         let slot = (minutes(*t).div_euclid(step) - start) as usize;
         counts[slot] += 1;
-        hrefs[slot].get_or_insert(href);
+        firsts[slot].get_or_insert(i);
     }
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
     let slot_width = (RIGHT - LEFT) / slots as f64;
@@ -122,7 +122,7 @@ pub fn histogram(points: &[(DateTime<Utc>, String)]) -> Option<Chart> {
                 y: coordinate(BOTTOM - height),
                 width: coordinate((slot_width - gap).max(0.5)),
                 height: coordinate(height),
-                href: hrefs[slot].unwrap_or_default().to_owned(),
+                href: href(firsts[slot].unwrap_or_default()),
                 label: format!(
                     "{count} comment{}, {} to {} UTC",
                     if count == 1 { "" } else { "s" },
@@ -170,12 +170,8 @@ mod tests {
 
     #[test]
     fn bars_count_comments_per_interval_and_link_to_the_first() {
-        let points = vec![
-            (at(9, 0), "#a".to_owned()),
-            (at(9, 20), "#b".to_owned()),
-            (at(11, 5), "#c".to_owned()),
-        ];
-        let chart = histogram(&points).unwrap();
+        let times = [at(9, 0), at(9, 20), at(11, 5)];
+        let chart = histogram(&times, |i| ["#a", "#b", "#c"][i].to_owned()).unwrap();
         // 2h 5m fits in 60 bars of 5 minutes.
         assert!(chart.caption.starts_with("Comments per 5 minutes"));
         let bars: Vec<_> = chart
@@ -201,12 +197,8 @@ mod tests {
     #[test]
     fn long_spans_use_wider_bars() {
         let later = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
-        let points = vec![
-            (at(9, 0), "#a".to_owned()),
-            (at(9, 1), "#b".to_owned()),
-            (later, "#c".to_owned()),
-        ];
-        let chart = histogram(&points).unwrap();
+        let times = [at(9, 0), at(9, 1), later];
+        let chart = histogram(&times, |i| i.to_string()).unwrap();
         assert!(
             chart.caption.starts_with("Comments per 2 days"),
             "{}",
@@ -218,6 +210,7 @@ mod tests {
                 .starts_with("2 comments, 2024-03-02 00:00 to 2024-03-04 00:00")
         );
         assert_eq!(chart.max, 2);
-        assert!(histogram(&[]).is_none());
+        assert!(histogram(&[], |i| i.to_string()).is_none());
+        assert_eq!(chart.bars[1].href, "2");
     }
 }

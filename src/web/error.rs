@@ -17,6 +17,10 @@ pub enum AppError {
     /// what is accepted.
     #[error("{0}")]
     BadRequest(String),
+    /// A page's parameter with a bad value: the page links to the same
+    /// view with only its valid parameters.
+    #[error("{message}")]
+    BadParameter { message: String, valid_href: String },
     /// A template failed to render: a bug, logged, shown as a generic 500.
     #[error("the page could not be rendered")]
     Render(#[from] askama::Error),
@@ -29,7 +33,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadParameter { .. } => StatusCode::BAD_REQUEST,
             AppError::Render(_) | AppError::Panic(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -45,20 +49,27 @@ impl AppError {
     }
 }
 
-/// Fields: `meta`, `status` (code and reason), `message`.
+/// Fields: `meta`, `status` (code and reason), `message`, `valid_href`.
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
     meta: Meta,
     status: StatusCode,
     message: String,
+    /// The view the reader probably wanted, without the bad parameter.
+    valid_href: Option<String>,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = self.public_message();
+        let valid_href = match self {
+            AppError::BadParameter { valid_href, .. } => Some(valid_href),
+            _ => None,
+        };
         let page = ErrorPage {
+            valid_href,
             meta: Meta::new(
                 format!(
                     "{} {} · threadview",

@@ -2,32 +2,31 @@
 
 mod api;
 pub mod assets;
-mod authors;
-mod cache;
+pub mod cache;
 mod chart;
-mod diagnostics;
 mod error;
-mod pages;
-mod params;
-mod search;
-mod view;
+pub mod pages;
+pub mod query;
+pub mod url;
+pub mod view;
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::AppError;
 
-use crate::model::{Archive, Discussion};
+use crate::model::Archive;
 
 /// What requests see: the current archive. It is never mutated; a reload
 /// swaps a whole new one in, and each request works on the one it loaded
@@ -36,6 +35,8 @@ pub struct AppState {
     current: ArcSwap<Snapshot>,
     /// Off only to measure rendering itself (the benchmarks).
     cache_pages: bool,
+    /// The page cache's budget, for each version of the archive.
+    cache_bytes: u64,
 }
 
 /// One version of the archive with the pages rendered from it.
@@ -54,10 +55,21 @@ impl std::ops::Deref for Snapshot {
 
 impl AppState {
     pub fn new(archive: Archive) -> Self {
+        Self::with_cache_budget(archive, cache::DEFAULT_BYTES)
+    }
+
+    /// A state whose page cache holds at most `bytes`.
+    pub fn with_cache_budget(archive: Archive, bytes: u64) -> Self {
         AppState {
-            current: ArcSwap::from_pointee(Snapshot::new(archive)),
+            current: ArcSwap::from_pointee(Snapshot::new(archive, bytes)),
             cache_pages: true,
+            cache_bytes: bytes,
         }
+    }
+
+    /// The bytes the current page cache holds.
+    pub fn cached_bytes(&self) -> u64 {
+        self.current.load().pages.weight()
     }
 
     /// A state that renders every request afresh: for measuring rendering.
@@ -76,23 +88,34 @@ impl AppState {
     /// Puts a new archive (with an empty page cache) in place of the
     /// current one.
     pub fn replace(&self, archive: Archive) {
-        self.current.store(Arc::new(Snapshot::new(archive)));
+        self.current
+            .store(Arc::new(Snapshot::new(archive, self.cache_bytes)));
     }
 }
 
 impl Snapshot {
-    fn new(archive: Archive) -> Self {
+    fn new(archive: Archive, cache_bytes: u64) -> Self {
         Snapshot {
             archive,
-            pages: cache::PageCache::default(),
+            pages: cache::PageCache::new(cache_bytes),
         }
     }
 }
 
-fn find_discussion<'a>(archive: &'a Archive, id: &str) -> Result<&'a Discussion, AppError> {
-    archive
-        .get(id)
-        .ok_or_else(|| AppError::NotFound(format!("There is no discussion \"{id}\".")))
+/// Middleware: `/authors/` and the like redirect to the address without
+/// the trailing slash, keeping the query.
+async fn trim_trailing_slash(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let to = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_owned(),
+        };
+        return Redirect::permanent(&to).into_response();
+    }
+    next.run(request).await
 }
 
 /// What every response says to the browser: nothing but this server's own
@@ -110,19 +133,19 @@ pub fn app(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/discussions", get(api::discussions))
         .route("/discussions/{id}", get(api::discussion))
-        .route("/authors", get(authors::api_authors))
-        .route("/authors/{name}", get(authors::api_author))
-        .route("/search", get(search::api_search))
-        .route("/diagnostics", get(diagnostics::api))
+        .route("/authors", get(api::authors))
+        .route("/authors/{name}", get(api::author))
+        .route("/search", get(api::search))
+        .route("/diagnostics", get(api::diagnostics))
         .fallback(api::not_found);
     Router::new()
-        .route("/", get(pages::index))
-        .route("/d/{id}", get(pages::discussion))
-        .route("/d/{id}/c/{comment_id}", get(pages::comment))
-        .route("/authors", get(authors::authors))
-        .route("/authors/{name}", get(authors::author))
-        .route("/search", get(search::search_page))
-        .route("/diagnostics", get(diagnostics::page))
+        .route("/", get(pages::index::handler))
+        .route("/d/{id}", get(pages::discussion::handler))
+        .route("/d/{id}/c/{comment_id}", get(pages::comment::handler))
+        .route("/authors", get(pages::authors::handler))
+        .route("/authors/{name}", get(pages::author::handler))
+        .route("/search", get(pages::search::handler))
+        .route("/diagnostics", get(pages::diagnostics::handler))
         .route("/static/{file}", get(assets::serve))
         .nest("/api", api)
         .fallback(pages::not_found)
@@ -150,7 +173,7 @@ pub fn app(state: Arc<AppState>) -> Router {
                 AppError::Panic(cause).into_response()
             },
         ))
-        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(trim_trailing_slash))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

@@ -1,65 +1,16 @@
 //! View models: what the templates show, derived from the domain. Times are
 //! formatted, URLs built and Markdown rendered here and nowhere else.
 
-use chrono::{DateTime, TimeDelta, Utc};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::ops::Range;
 
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::url::Url;
 use crate::markdown;
 use crate::model::Discussion;
+use crate::paging::{Budget, Cost, Pages};
 use crate::search::Query;
-
-/// Replies deeper than this many levels are behind a "continue this
-/// thread" link to their ancestor's own page.
-pub const MAX_VISIBLE_DEPTH: usize = 10;
-
-/// Characters escaped in one URL path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-fn segment(raw: &str) -> String {
-    match raw {
-        // Clients resolve these as "this folder" and "the folder above".
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(raw, SEGMENT).to_string(),
-    }
-}
-
-/// `path?name=value&...`, leaving out `None` values.
-pub fn with_query(path: String, pairs: &[(&str, Option<&str>)]) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in pairs {
-        if let Some(value) = value {
-            query.append_pair(name, value);
-        }
-    }
-    let query = query.finish();
-    if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    }
-}
-
-/// `/d/{id}`.
-pub fn discussion_path(id: &str) -> String {
-    format!("/d/{}", segment(id))
-}
-
-/// A comment's permalink, `/d/{id}/c/{comment_id}#c-{comment_id}`: the
-/// fragment scrolls the comment into view, with or without JavaScript.
-pub fn comment_url(discussion: &str, comment: &str) -> String {
-    let comment = segment(comment);
-    format!("/d/{}/c/{comment}#c-{comment}", segment(discussion))
-}
-
-/// `/authors/{name}`.
-pub fn author_url(name: &str) -> String {
-    format!("/authors/{}", segment(name))
-}
+use crate::thread::{self, SortOrder};
 
 /// A time in UTC as a reader sees it: `2023-08-05 10:22 UTC`.
 pub fn utc(time: DateTime<Utc>) -> String {
@@ -146,6 +97,37 @@ pub fn marked_excerpt(text: &str, query: &Query, radius: usize) -> Vec<Fragment>
     fragments
 }
 
+/// Replies deeper than this many levels are behind a "continue this
+/// thread" link to their ancestor's own page.
+pub const MAX_VISIBLE_DEPTH: usize = 10;
+
+/// What one page of comments may hold, threaded or flat: Reddit shows 200;
+/// 100 keeps a page of real comments within 3,000 elements and 400 KB,
+/// and long comments end a page sooner.
+pub const COMMENT_BUDGET: Budget = Budget {
+    items: 100,
+    bytes: 200_000,
+    lines: 1_000,
+};
+
+/// `12345` as `12,345`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1 comment`, `2 comments`.
+pub fn count_of(n: usize, singular: &str, plural: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { singular } else { plural })
+}
+
 /// A link with a label, marked when it is the current choice.
 pub struct Choice {
     pub label: String,
@@ -163,54 +145,98 @@ impl Choice {
     }
 }
 
-/// The comment a comment replies to.
-pub struct ParentRef {
-    pub author: String,
-    pub href: String,
-    /// The start of its body, as plain text; filled only for flat lists
-    /// (see [`CommentView::quoting_parent`]), where the parent is not shown.
-    pub excerpt: String,
+/// A setting a reader picks from a menu of links.
+pub trait Labelled: Copy + PartialEq + 'static {
+    /// Every value, in menu order.
+    const ALL: &'static [Self];
+    fn label(self) -> &'static str;
 }
 
-/// A link to a discussion, for lists that span several.
-pub struct DiscussionRef {
-    pub title: String,
-    pub href: String,
+/// The menu of `options`, each linking to `url(option)`.
+pub fn choices<T: Labelled>(options: &[T], current: T, url: impl Fn(T) -> Url) -> Vec<Choice> {
+    options
+        .iter()
+        .map(|&option| Choice::new(option.label(), url(option).href(), option == current))
+        .collect()
 }
 
-/// One comment as a page shows it.
-pub struct CommentView {
-    pub id: String,
-    pub author: String,
-    pub author_href: String,
-    pub is_op: bool,
+impl Labelled for SortOrder {
+    const ALL: &'static [Self] = &SortOrder::ALL;
+
+    fn label(self) -> &'static str {
+        match self {
+            SortOrder::Original => "original",
+            SortOrder::New => "newest",
+            SortOrder::Old => "oldest",
+            SortOrder::Author => "author",
+        }
+    }
+}
+
+/// Where a page is in its list, with links to the others.
+pub struct Pager {
+    /// E.g. `comments 201–300 of 100,000`.
+    pub position: String,
+    pub page: usize,
+    pub count: usize,
+    pub first: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub last: Option<String>,
+}
+
+impl Pager {
+    /// `noun` is plural (`comments`); `url` gives a page's address.
+    pub fn new(pages: &Pages, page: usize, noun: &str, url: impl Fn(usize) -> String) -> Self {
+        let count = pages.count();
+        let range = pages.range(page).unwrap_or(0..0);
+        let position = if range.is_empty() {
+            format!("no {noun}")
+        } else if count == 1 {
+            format!("{noun} 1–{}", thousands(range.end))
+        } else {
+            format!(
+                "{noun} {}–{} of {}",
+                thousands(range.start + 1),
+                thousands(range.end),
+                thousands(pages.len())
+            )
+        };
+        Pager {
+            position,
+            page,
+            count,
+            first: (page > 2).then(|| url(1)),
+            prev: (page > 1).then(|| url(page - 1)),
+            next: (page < count).then(|| url(page + 1)),
+            last: (page + 1 < count).then(|| url(count)),
+        }
+    }
+
+    /// Whether there is more than one page (the pager is worth showing).
+    pub fn paged(&self) -> bool {
+        self.count > 1
+    }
+}
+
+/// A comment's time as a page shows it.
+pub struct TimeView {
     /// RFC 3339 UTC, for `<time datetime>`; `None` when unknown.
     pub datetime: Option<String>,
     /// The header's original text.
-    pub time_text: String,
+    pub text: String,
     /// Since the discussion's first comment, e.g. `+3h 12m`.
     pub offset: Option<String>,
+}
+
+/// One comment as every page shows it.
+pub struct CommentView {
+    pub id: String,
+    pub author: String,
+    pub is_op: bool,
+    pub time: TimeView,
     pub body_html: String,
     pub permalink: String,
-    /// The comment in the whole thread: `/d/{id}#c-{comment}`.
-    pub in_thread: String,
-    pub parent: Option<ParentRef>,
-    /// Set on lists that span several discussions.
-    pub discussion: Option<DiscussionRef>,
-    /// Replies below, at every depth (what collapsing hides).
-    pub reply_count: usize,
-    /// Depth relative to the view's shallowest comment.
-    pub depth: usize,
-    /// Whether it starts expanded.
-    pub open: bool,
-    /// Whether this view shows its replies right after it.
-    pub opens_replies: bool,
-    /// How many enclosing reply lists close after it.
-    pub closes: usize,
-    /// Its replies are too deep for this page: a link to its own page.
-    pub continue_href: Option<String>,
-    /// The comment the page is about.
-    pub highlighted: bool,
     /// It matches the view's search (its matches are marked in the body).
     pub matched: bool,
 }
@@ -220,99 +246,276 @@ impl CommentView {
     pub fn new(d: &Discussion, index: usize, query: Option<&Query>) -> Self {
         let c = &d.comments()[index];
         let first_at = d.time_span().map(|(first, _)| first);
-        let parent = c.parent().map(|p| {
-            let parent = &d.comments()[p];
-            ParentRef {
-                author: parent.author.to_string(),
-                href: comment_url(&d.id, parent.id.as_str()),
-                excerpt: String::new(),
-            }
-        });
         let matched = query.filter(|q| q.matches(&c.body));
         CommentView {
             id: c.id.to_string(),
             author: c.author.to_string(),
-            author_href: author_url(&c.author),
             is_op: d.is_op(&c.author),
-            datetime: c.posted_at.map(iso),
-            time_text: c.time_text.to_string(),
-            offset: c
-                .posted_at
-                .zip(first_at)
-                .map(|(at, first)| format!("+{}", duration(at - first))),
+            time: TimeView {
+                datetime: c.posted_at.map(iso),
+                text: c.time_text.to_string(),
+                offset: c
+                    .posted_at
+                    .zip(first_at)
+                    .map(|(at, first)| format!("+{}", duration(at - first))),
+            },
             body_html: markdown::to_html_marked(&c.body, matched),
-            permalink: comment_url(&d.id, c.id.as_str()),
-            in_thread: format!("{}#c-{}", discussion_path(&d.id), c.id),
-            parent,
-            discussion: None,
-            reply_count: d.descendant_count(index),
-            depth: c.depth(),
-            open: true,
-            opens_replies: false,
-            closes: 0,
-            continue_href: None,
-            highlighted: false,
+            permalink: Url::permalink(&d.id, c.id.as_str()),
             matched: matched.is_some(),
         }
     }
 }
 
-impl CommentView {
-    /// Adds the start of the parent's text: flat lists quote it, since the
-    /// parent is not on the page. (A tree shows the parent itself, so its
-    /// pages skip this Markdown pass.)
-    pub fn quoting_parent(mut self, d: &Discussion, index: usize) -> Self {
-        if let (Some(parent), Some(p)) = (&mut self.parent, d.comments()[index].parent()) {
-            parent.excerpt = excerpt(&markdown::to_plain_text(&d.comments()[p].body), 90);
+/// Replies of a cut list that continue on a later page.
+pub struct More {
+    pub count: usize,
+    /// The page holding the first of them, scrolled to it.
+    pub href: String,
+}
+
+/// A comment in a tree.
+pub struct TreeItem {
+    pub c: CommentView,
+    /// Depth below the view's shallowest level.
+    pub depth: usize,
+    /// Whether it starts expanded.
+    pub open: bool,
+    /// Replies below, at every depth (what collapsing hides).
+    pub reply_count: usize,
+    /// Whether a reply list opens right after it.
+    pub opens_replies: bool,
+    /// The reply lists that close after it, innermost first, each with the
+    /// replies it continues with on a later page.
+    pub closes: Vec<Option<More>>,
+    /// Its replies are too deep for this page: a link to its own page.
+    pub continue_href: Option<String>,
+    /// The comment the page is about.
+    pub highlighted: bool,
+}
+
+/// A parent shown above a page's first comment, whose replies continue
+/// from an earlier page.
+pub struct Lead {
+    pub author: String,
+    pub permalink: String,
+}
+
+/// One page of a comment tree, written as nested lists.
+pub struct TreeView {
+    /// The parents opened above the first comment, outermost first.
+    pub lead: Vec<Lead>,
+    pub items: Vec<TreeItem>,
+}
+
+/// The comments of `order` (each before its replies, sorted) that a tree
+/// shows: those fewer than [`MAX_VISIBLE_DEPTH`] levels below `base`.
+pub fn visible(d: &Discussion, order: Vec<usize>, base: usize) -> Vec<usize> {
+    let mut order = order;
+    order.retain(|&i| d.comments()[i].depth() - base < MAX_VISIBLE_DEPTH);
+    order
+}
+
+/// The pages of a list of comments.
+pub fn comment_pages(d: &Discussion, order: &[usize]) -> Pages {
+    Pages::by_cost(
+        order.iter().map(|&i| Cost::of_text(&d.comments()[i].body)),
+        COMMENT_BUDGET,
+    )
+}
+
+/// Where a tree's pages are: `order` (visible, in display order) cut into
+/// `pages`, and the page address of each.
+pub struct TreePages<'a, F: Fn(usize) -> Url> {
+    pub d: &'a Discussion,
+    pub order: &'a [usize],
+    pub pages: &'a Pages,
+    /// The view's shallowest depth.
+    pub base: usize,
+    pub url: F,
+}
+
+impl<F: Fn(usize) -> Url> TreePages<'_, F> {
+    /// The page holding `order[position]`, scrolled to it.
+    pub fn href_at(&self, position: usize) -> String {
+        let comment = &self.d.comments()[self.order[position]];
+        (self.url)(self.pages.page_of(position)).at(comment.id.as_str())
+    }
+
+    /// Page `page` as nested lists; levels from `open_levels` on start
+    /// collapsed, `query` marks matches.
+    pub fn tree(&self, range: Range<usize>, open_levels: Option<usize>, query: Option<&Query>) -> TreeView {
+        let d = self.d;
+        let depth = |i: usize| d.comments()[i].depth() - self.base;
+        let slice = &self.order[range.clone()];
+        let Some(&first) = slice.first() else {
+            return TreeView {
+                lead: Vec::new(),
+                items: Vec::new(),
+            };
+        };
+        let lead = d
+            .ancestors(first)
+            .into_iter()
+            .filter(|&a| d.comments()[a].depth() >= self.base)
+            .map(|a| Lead {
+                author: d.comments()[a].author.to_string(),
+                permalink: Url::permalink(&d.id, d.comments()[a].id.as_str()),
+            })
+            .collect();
+        let mut items: Vec<TreeItem> = slice
+            .iter()
+            .map(|&i| {
+                let c = CommentView::new(d, i, query);
+                let level = depth(i);
+                let reply_count = d.descendant_count(i);
+                TreeItem {
+                    continue_href: (level + 1 == MAX_VISIBLE_DEPTH && reply_count > 0)
+                        .then(|| c.permalink.clone()),
+                    c,
+                    depth: level,
+                    open: open_levels.is_none_or(|levels| level < levels),
+                    reply_count,
+                    opens_replies: false,
+                    closes: Vec::new(),
+                    highlighted: false,
+                }
+            })
+            .collect();
+        for k in 0..items.len().saturating_sub(1) {
+            let (here, next) = (items[k].depth, items[k + 1].depth);
+            items[k].opens_replies = next > here;
+            items[k].closes = (0..here.saturating_sub(next)).map(|_| None).collect();
         }
+        // The last comment closes every open list; where a list goes on
+        // after this page, it says so and links there.
+        let end = range.end;
+        let last = &slice[slice.len() - 1];
+        let last_depth = depth(*last);
+        // How many of the following comments lie below depth `level`.
+        let below = |level: usize| {
+            self.order[end..]
+                .iter()
+                .take_while(|&&i| depth(i) > level)
+                .count()
+        };
+        let mut closes = Vec::new();
+        let own = below(last_depth);
+        let opens = own > 0;
+        if opens {
+            closes.push(Some(More {
+                count: own,
+                href: self.href_at(end),
+            }));
+        }
+        let mut inner = own;
+        for level in (0..last_depth).rev() {
+            let here = below(level);
+            closes.push((here > inner).then(|| More {
+                count: here - inner,
+                href: self.href_at(end + inner),
+            }));
+            inner = here;
+        }
+        let last = items.len() - 1;
+        items[last].opens_replies = opens;
+        items[last].closes = closes;
+        TreeView { lead, items }
+    }
+}
+
+/// The comment a listed comment replies to.
+pub struct ParentRef {
+    pub author: String,
+    pub href: String,
+    /// The start of its body, as plain text.
+    pub excerpt: String,
+}
+
+/// A link to a discussion, for lists that span several.
+pub struct DiscussionRef {
+    pub title: String,
+    pub href: String,
+}
+
+/// A comment in a flat list: with what it replies to and where it is in
+/// its thread, since neither is on the page.
+pub struct ListItem {
+    pub c: CommentView,
+    pub author_href: String,
+    /// The thread page that holds it, scrolled to it.
+    pub in_thread: String,
+    pub parent: Option<ParentRef>,
+    /// Set on lists that span several discussions.
+    pub discussion: Option<DiscussionRef>,
+}
+
+/// Where each comment of a discussion is in its default thread view.
+pub struct ThreadMap {
+    order: Vec<usize>,
+    pages: Pages,
+    /// Each comment's position in `order`.
+    position: Vec<u32>,
+}
+
+impl ThreadMap {
+    pub fn new(d: &Discussion) -> Self {
+        let order = visible(d, thread::thread_order(d, SortOrder::Original), 0);
+        let pages = comment_pages(d, &order);
+        let mut position = vec![u32::MAX; d.comments().len()];
+        for (at, &i) in order.iter().enumerate() {
+            position[i] = at as u32;
+        }
+        ThreadMap {
+            order,
+            pages,
+            position,
+        }
+    }
+
+    /// The thread page that shows comment `index` (or, past the depth
+    /// cut, the ancestor that continues to it), scrolled there.
+    pub fn link(&self, d: &Discussion, index: usize) -> String {
+        let mut at = index;
+        while self.position[at] == u32::MAX {
+            match d.comments()[at].parent() {
+                Some(parent) => at = parent,
+                None => break,
+            }
+        }
+        let position = self.position[at] as usize;
+        let page = self.pages.page_of(position.min(self.order.len().saturating_sub(1)));
+        Url::discussion(&d.id).page(page).at(d.comments()[at].id.as_str())
+    }
+}
+
+impl ListItem {
+    pub fn new(d: &Discussion, index: usize, query: Option<&Query>, map: &ThreadMap) -> Self {
+        let c = &d.comments()[index];
+        let parent = c.parent().map(|p| {
+            let parent = &d.comments()[p];
+            ParentRef {
+                author: parent.author.to_string(),
+                href: Url::permalink(&d.id, parent.id.as_str()),
+                excerpt: excerpt(&markdown::to_plain_text(&parent.body), 90),
+            }
+        });
+        ListItem {
+            c: CommentView::new(d, index, query),
+            author_href: Url::author(&c.author).href(),
+            in_thread: map.link(d, index),
+            parent,
+            discussion: None,
+        }
+    }
+
+    /// Adds the discussion it belongs to, for lists that span several.
+    pub fn in_discussion(mut self, d: &Discussion) -> Self {
+        self.discussion = Some(DiscussionRef {
+            title: d.title.clone(),
+            href: Url::discussion(&d.id).href(),
+        });
         self
     }
-}
-
-/// Views of `order` (each comment before its replies) ready to be written
-/// as nested lists: depths made relative, levels from `open_levels` on
-/// collapsed, replies beyond [`MAX_VISIBLE_DEPTH`] levels left to a
-/// "continue this thread" link, and each item told whether it opens a reply
-/// list and how many lists close after it.
-pub fn tree(
-    d: &Discussion,
-    order: &[usize],
-    open_levels: Option<usize>,
-    query: Option<&Query>,
-) -> Vec<CommentView> {
-    let base = order
-        .iter()
-        .map(|&i| d.comments()[i].depth())
-        .min()
-        .unwrap_or(0);
-    let mut views: Vec<CommentView> = order
-        .iter()
-        .filter(|&&i| d.comments()[i].depth() - base < MAX_VISIBLE_DEPTH)
-        .map(|&i| {
-            let mut v = CommentView::new(d, i, query);
-            v.depth -= base;
-            v.open = open_levels.is_none_or(|levels| v.depth < levels);
-            if v.depth + 1 == MAX_VISIBLE_DEPTH && v.reply_count > 0 {
-                v.continue_href = Some(v.permalink.clone());
-            }
-            v
-        })
-        .collect();
-    for i in 0..views.len() {
-        let next = views.get(i + 1).map_or(0, |n| n.depth);
-        let depth = views[i].depth;
-        views[i].opens_replies = next > depth;
-        views[i].closes = depth.saturating_sub(next);
-    }
-    views
-}
-
-/// A flat list of comments (no nesting).
-pub fn flat(d: &Discussion, order: &[usize], query: Option<&Query>) -> Vec<CommentView> {
-    order
-        .iter()
-        .map(|&i| CommentView::new(d, i, query).quoting_parent(d, i))
-        .collect()
 }
 
 /// A discussion as the index lists it.
@@ -331,7 +534,7 @@ impl DiscussionSummary {
     pub fn new(d: &Discussion) -> Self {
         let span = d.time_span();
         DiscussionSummary {
-            href: discussion_path(&d.id),
+            href: Url::discussion(&d.id).href(),
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
@@ -342,20 +545,39 @@ impl DiscussionSummary {
     }
 }
 
-/// An author's comment count within a discussion.
-pub struct Participant {
-    pub name: String,
-    pub count: usize,
-    pub is_op: bool,
+/// The article shown above its comments.
+pub struct Article {
+    pub title: String,
+    pub source: Option<String>,
+    pub submitter: Option<String>,
+    pub submitter_href: Option<String>,
+    pub body_html: String,
+    pub comment_count: usize,
     pub href: String,
-    pub current: bool,
+}
+
+impl Article {
+    pub fn new(d: &Discussion) -> Self {
+        Article {
+            title: d.title.clone(),
+            source: d.source.clone(),
+            submitter: d.submitter.clone(),
+            submitter_href: d.submitter.as_deref().map(|s| Url::author(s).href()),
+            body_html: markdown::to_html(&d.body),
+            comment_count: d.comments().len(),
+            href: Url::discussion(&d.id).href(),
+        }
+    }
 }
 
 /// What every page's `<head>` says about it, for the tab and for link
-/// previews (OpenGraph, Twitter cards).
+/// previews (OpenGraph, Twitter cards), and the pages around it.
 pub struct Meta {
     pub title: String,
     pub description: String,
+    /// `<link rel="prev">` and `<link rel="next">`, on paged views.
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 impl Meta {
@@ -363,7 +585,16 @@ impl Meta {
         Meta {
             title: title.into(),
             description: excerpt(description.as_ref(), 200),
+            prev: None,
+            next: None,
         }
+    }
+
+    /// Names the neighbours of a paged view.
+    pub fn paged(mut self, pager: &Pager) -> Self {
+        self.prev = pager.prev.clone();
+        self.next = pager.next.clone();
+        self
     }
 }
 
@@ -380,23 +611,25 @@ mod tests {
     }
 
     #[test]
-    fn urls_escape_ids_and_names() {
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn a_pager_says_where_it_is_and_links_around() {
+        let pages = Pages::uniform(100_000, 200);
+        let pager = Pager::new(&pages, 2, "comments", |p| format!("p{p}"));
+        assert_eq!(pager.position, "comments 201–400 of 100,000");
         assert_eq!(
-            with_query(
-                discussion_path("a b/é"),
-                &[
-                    ("sort", Some("new")),
-                    ("author", Some("[deleted]")),
-                    ("q", None)
-                ]
-            ),
-            "/d/a%20b%2F%C3%A9?sort=new&author=%5Bdeleted%5D"
+            (pager.first, pager.prev, pager.next, pager.last),
+            (None, Some("p1".into()), Some("p3".into()), Some("p500".into()))
         );
-        assert_eq!(with_query(discussion_path("x"), &[("sort", None)]), "/d/x");
-        assert_eq!(comment_url("x.y", "ab12"), "/d/x.y/c/ab12#c-ab12");
-        assert_eq!(author_url("<USERNAME>"), "/authors/%3CUSERNAME%3E");
-        assert_eq!(author_url(".."), "/authors/%2E%2E");
-        assert_eq!(author_url("a/b?c#d%e"), "/authors/a%2Fb%3Fc%23d%25e");
+        let last = Pager::new(&pages, 500, "comments", |p| format!("p{p}"));
+        assert_eq!((last.next, last.last), (None, None));
+        assert_eq!(last.first.as_deref(), Some("p1"));
     }
 
     #[test]

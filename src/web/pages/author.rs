@@ -1,0 +1,169 @@
+//! `/authors/{name}`: one author's comments across the archive, paged.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use super::{PageResult, page_range, render};
+use crate::model::{Archive, Author, CommentRef};
+use crate::paging::{Cost, Pages};
+use crate::web::AppState;
+use crate::web::chart::{self, Chart};
+use crate::web::error::AppError;
+use crate::web::query::{AuthorQuery, Params, Segments, TimeOrder};
+use crate::web::url::Url;
+use crate::web::view::{
+    self, COMMENT_BUDGET, Choice, Labelled, ListItem, Meta, Pager, ThreadMap, choices, count_of,
+};
+
+impl Labelled for TimeOrder {
+    const ALL: &'static [Self] = &[TimeOrder::New, TimeOrder::Old];
+
+    fn label(self) -> &'static str {
+        match self {
+            TimeOrder::New => "newest first",
+            TimeOrder::Old => "oldest first",
+        }
+    }
+}
+
+pub fn find_author<'a>(archive: &'a Archive, name: &str) -> Result<&'a Author, AppError> {
+    archive.author(name).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "Nobody called \"{name}\" commented in this archive."
+        ))
+    })
+}
+
+/// The author's comments, newest or oldest first (unknown times last).
+pub fn ordered_comments(archive: &Archive, author: &Author, order: TimeOrder) -> Vec<CommentRef> {
+    let mut refs = author.comments.clone();
+    refs.sort_by(|&a, &b| {
+        let (ta, tb) = (
+            archive.resolve(a).1.posted_at,
+            archive.resolve(b).1.posted_at,
+        );
+        match (ta, tb) {
+            (Some(ta), Some(tb)) if order == TimeOrder::New => tb.cmp(&ta),
+            (Some(ta), Some(tb)) => ta.cmp(&tb),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+    refs
+}
+
+/// The pages of an author's comments in one order.
+pub fn comment_pages(archive: &Archive, refs: &[CommentRef]) -> Pages {
+    Pages::by_cost(
+        refs.iter()
+            .map(|&at| Cost::of_text(&archive.resolve(at).1.body)),
+        COMMENT_BUDGET,
+    )
+}
+
+/// Fields: `meta`, `name`, `summary`, `sorts`, `chart`, `comments` (flat,
+/// each with its discussion), `pager`.
+#[derive(Template)]
+#[template(path = "author.html")]
+pub struct AuthorPage {
+    meta: Meta,
+    name: String,
+    summary: String,
+    sorts: Vec<Choice>,
+    chart: Option<Chart>,
+    comments: Vec<ListItem>,
+    pager: Pager,
+}
+
+/// The activity chart: each bar opens the page (oldest first) that holds
+/// its first comment.
+fn activity_chart(archive: &Archive, author: &Author) -> Option<Chart> {
+    let oldest = ordered_comments(archive, author, TimeOrder::Old);
+    let pages = comment_pages(archive, &oldest);
+    let times: Vec<_> = oldest
+        .iter()
+        .map_while(|&at| archive.resolve(at).1.posted_at)
+        .collect();
+    chart::histogram(&times, |i| {
+        let query = AuthorQuery {
+            sort: TimeOrder::Old,
+            ..AuthorQuery::default()
+        };
+        Url::Author {
+            name: author.name.clone(),
+            query,
+        }
+        .page(pages.page_of(i))
+        .at(archive.resolve(oldest[i]).1.id.as_str())
+    })
+}
+
+impl AuthorPage {
+    pub fn build(archive: &Archive, author: &Author, q: &AuthorQuery) -> Result<Self, AppError> {
+        let refs = ordered_comments(archive, author, q.sort);
+        let pages = comment_pages(archive, &refs);
+        let range = page_range(&pages, q.page.get())?;
+        let url = |page| {
+            Url::Author {
+                name: author.name.clone(),
+                query: q.clone(),
+            }
+            .page(page)
+        };
+        let pager = Pager::new(&pages, q.page.get(), "comments", |p| url(p).href());
+        let mut maps: HashMap<usize, ThreadMap> = HashMap::new();
+        let comments = refs[range]
+            .iter()
+            .map(|&at| {
+                let d = &archive.discussions()[at.discussion()];
+                let map = maps
+                    .entry(at.discussion())
+                    .or_insert_with(|| ThreadMap::new(d));
+                ListItem::new(d, at.comment(), None, map).in_discussion(d)
+            })
+            .collect();
+        let span = author
+            .first_at
+            .zip(author.last_at)
+            .map(|(f, l)| format!(", from {} to {}", view::utc(f), view::utc(l)))
+            .unwrap_or_default();
+        let summary = format!(
+            "{} in {}{span}.",
+            count_of(author.comments.len(), "comment", "comments"),
+            count_of(author.discussion_count, "discussion", "discussions"),
+        );
+        Ok(AuthorPage {
+            meta: Meta::new(
+                format!("{} · threadview", author.name),
+                format!("{summary} by {}", author.name),
+            )
+            .paged(&pager),
+            name: author.name.clone(),
+            summary,
+            sorts: choices(TimeOrder::ALL, q.sort, |sort| Url::Author {
+                name: author.name.clone(),
+                query: AuthorQuery {
+                    sort,
+                    ..AuthorQuery::default()
+                },
+            }),
+            chart: activity_chart(archive, author),
+            comments,
+            pager,
+        })
+    }
+}
+
+pub async fn handler(
+    State(state): State<Arc<AppState>>,
+    Segments(name): Segments<String>,
+    Params(q): Params<AuthorQuery>,
+) -> PageResult {
+    let archive = state.archive();
+    let author = find_author(&archive, &name)?;
+    render(AuthorPage::build(&archive, author, &q)?)
+}

@@ -1,0 +1,112 @@
+//! `/d/{id}/c/{comment_id}`: one comment with its chain of parents and its
+//! replies (paged, like a thread).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use super::{PageResult, find_discussion, page_range, render};
+use crate::model::Discussion;
+use crate::thread;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::query::{CommentQuery, Params, Segments};
+use crate::web::url::Url;
+use crate::web::view::{
+    Article, CommentView, Meta, Pager, ThreadMap, TreePages, TreeView, comment_pages, visible,
+};
+
+/// At most this many parents are shown above a comment: the top-level one
+/// and the nearest others.
+const MAX_CONTEXT: usize = 8;
+
+/// Fields: `meta`, `article`, `context` (the chain of parents, outermost
+/// first), `context_gap` (parents left out after the first, in a deep
+/// thread), `tree` (the comment, highlighted, with its replies), `pager`,
+/// `in_thread`, `author`.
+#[derive(Template)]
+#[template(path = "comment.html")]
+pub struct CommentPage {
+    meta: Meta,
+    article: Article,
+    context: Vec<CommentView>,
+    context_gap: usize,
+    tree: TreeView,
+    pager: Pager,
+    in_thread: String,
+    author: String,
+}
+
+impl CommentPage {
+    pub fn build(d: &Discussion, comment_id: &str, q: &CommentQuery) -> Result<Self, AppError> {
+        let index = d.find(comment_id).ok_or_else(|| {
+            AppError::NotFound(format!(
+                "There is no comment \"{comment_id}\" in \"{}\".",
+                d.title
+            ))
+        })?;
+        let mut chain = d.ancestors(index);
+        let context_gap = chain.len().saturating_sub(MAX_CONTEXT);
+        if context_gap > 0 {
+            chain.drain(1..1 + context_gap);
+        }
+        let c = &d.comments()[index];
+        let order = visible(d, thread::display_order(d, &[index], q.sort), c.depth());
+        let pages = comment_pages(d, &order);
+        let page = q.page.get();
+        let range = page_range(&pages, page)?;
+        let url = |page| {
+            Url::Comment {
+                discussion: d.id.clone(),
+                comment: c.id.to_string(),
+                query: q.clone(),
+            }
+            .page(page)
+        };
+        let mut tree = TreePages {
+            d,
+            order: &order,
+            pages: &pages,
+            base: c.depth(),
+            url,
+        }
+        .tree(range, q.depth, None);
+        if page == 1
+            && let Some(first) = tree.items.first_mut()
+        {
+            first.highlighted = true;
+        }
+        let pager = Pager::new(&pages, page, "comments", |p| url(p).href());
+        Ok(CommentPage {
+            meta: Meta::new(
+                format!("{} on “{}” · threadview", c.author, d.title),
+                &c.body,
+            )
+            .paged(&pager),
+            article: Article::new(d),
+            context: chain
+                .into_iter()
+                .map(|i| CommentView::new(d, i, None))
+                .collect(),
+            context_gap,
+            tree,
+            pager,
+            in_thread: ThreadMap::new(d).link(d, index),
+            author: c.author.to_string(),
+        })
+    }
+}
+
+pub async fn handler(
+    State(state): State<Arc<AppState>>,
+    Segments((id, comment_id)): Segments<(String, String)>,
+    Params(q): Params<CommentQuery>,
+) -> PageResult {
+    let archive = state.archive();
+    render(CommentPage::build(
+        find_discussion(&archive, &id)?,
+        &comment_id,
+        &q,
+    )?)
+}

@@ -1,0 +1,61 @@
+//! `/diagnostics`: what went wrong while reading the archive.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use super::{PageResult, render};
+use crate::model::Diagnostic;
+use crate::web::AppState;
+use crate::web::query::{NoQuery, Params};
+use crate::web::view::Meta;
+
+/// One file's problems.
+pub struct FileProblems {
+    pub file: String,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Fields: `meta`, `files` (FileProblems list), `count`.
+#[derive(Template)]
+#[template(path = "diagnostics.html")]
+pub struct DiagnosticsPage {
+    meta: Meta,
+    files: Vec<FileProblems>,
+    count: usize,
+}
+
+/// Groups diagnostics by file, in file order, keeping each file's order.
+fn by_file(diagnostics: &[Diagnostic]) -> Vec<FileProblems> {
+    let mut files: Vec<FileProblems> = Vec::new();
+    for d in diagnostics {
+        match files.iter_mut().find(|f| f.file == d.file) {
+            Some(f) => f.problems.push(d.clone()),
+            None => files.push(FileProblems {
+                file: d.file.clone(),
+                problems: vec![d.clone()],
+            }),
+        }
+    }
+    files.sort_by(|a, b| a.file.cmp(&b.file));
+    files
+}
+
+impl DiagnosticsPage {
+    pub fn build(diagnostics: &[Diagnostic]) -> Self {
+        let count = diagnostics.len();
+        DiagnosticsPage {
+            meta: Meta::new(
+                "Diagnostics · threadview",
+                format!("{count} problems found while reading the archive."),
+            ),
+            files: by_file(diagnostics),
+            count,
+        }
+    }
+}
+
+pub async fn handler(State(state): State<Arc<AppState>>, Params(_): Params<NoQuery>) -> PageResult {
+    render(DiagnosticsPage::build(&state.archive().diagnostics))
+}

@@ -1,0 +1,312 @@
+//! `/d/{id}`: the article and its comments, threaded or flat, filtered,
+//! sorted and paged.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use super::{PageResult, find_discussion, page_range, render};
+use crate::model::Discussion;
+use crate::search::Query;
+use crate::thread::{self, Filter, Layout, SortOrder};
+use crate::web::chart::{self, Chart};
+use crate::web::error::AppError;
+use crate::web::query::{Params, Segments, ThreadLayout, ThreadQuery};
+use crate::web::url::Url;
+use crate::web::view::{
+    Article, Choice, Labelled, ListItem, Meta, Pager, ThreadMap, TreePages, TreeView, choices,
+    comment_pages, visible,
+};
+use crate::web::AppState;
+
+/// Participants listed by name; the rest are counted.
+const MAX_PARTICIPANTS: usize = 30;
+
+impl Labelled for ThreadLayout {
+    const ALL: &'static [Self] = &[ThreadLayout::Thread, ThreadLayout::Timeline];
+
+    fn label(self) -> &'static str {
+        match self {
+            ThreadLayout::Thread => "thread",
+            ThreadLayout::Timeline => "timeline",
+        }
+    }
+}
+
+/// An author's comment count within a discussion.
+pub struct Participant {
+    pub name: String,
+    pub count: usize,
+    pub is_op: bool,
+    pub href: String,
+    pub current: bool,
+}
+
+/// A page of comments: a tree, or a flat list.
+pub enum Comments {
+    Tree(TreeView),
+    Flat(Vec<ListItem>),
+}
+
+/// The "find in this discussion" form: the view's other parameters ride
+/// along as hidden fields.
+pub struct NarrowForm {
+    pub action: String,
+    pub hidden: Vec<(&'static str, String)>,
+    pub value: String,
+}
+
+/// Fields: `meta`, `article`, `chart`, `views`, `sorts`, `depths`,
+/// `participants`, `more_participants`, `heading`, `clear_href`, `form`,
+/// `pager`, `comments`, `searching`.
+#[derive(Template)]
+#[template(path = "discussion.html")]
+pub struct DiscussionPage {
+    meta: Meta,
+    article: Article,
+    chart: Option<Chart>,
+    views: Vec<Choice>,
+    sorts: Vec<Choice>,
+    depths: Vec<Choice>,
+    participants: Vec<Participant>,
+    more_participants: usize,
+    heading: String,
+    /// The same view without its author and search filters.
+    clear_href: Option<String>,
+    form: NarrowForm,
+    pager: Pager,
+    comments: Comments,
+    searching: bool,
+}
+
+fn participants(d: &Discussion, q: &ThreadQuery) -> (Vec<Participant>, usize) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in d.comments() {
+        *counts.entry(&c.author).or_default() += 1;
+    }
+    let mut list: Vec<(&str, usize)> = counts.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let more = list.len().saturating_sub(MAX_PARTICIPANTS);
+    let shown = list
+        .into_iter()
+        .take(MAX_PARTICIPANTS)
+        .map(|(name, count)| Participant {
+            name: name.to_owned(),
+            count,
+            is_op: d.is_op(name),
+            href: Url::thread(
+                &d.id,
+                ThreadQuery {
+                    author: Some(name.to_owned()),
+                    depth: None,
+                    page: Default::default(),
+                    ..q.clone()
+                },
+            )
+            .href(),
+            current: q.author.as_deref() == Some(name),
+        })
+        .collect();
+    (shown, more)
+}
+
+/// The activity chart: each bar opens the timeline page that holds its
+/// first comment.
+fn activity_chart(d: &Discussion) -> Option<Chart> {
+    let timeline = thread::select(
+        d,
+        &Filter {
+            timeline: true,
+            ..Filter::default()
+        },
+    )
+    .order;
+    let pages = comment_pages(d, &timeline);
+    // Unknown times sort last in the timeline: the known ones come first.
+    let times: Vec<_> = timeline
+        .iter()
+        .map_while(|&i| d.comments()[i].posted_at)
+        .collect();
+    chart::histogram(&times, |at| {
+        Url::thread(&d.id, ThreadQuery::layout(ThreadLayout::Timeline))
+            .page(pages.page_of(at))
+            .at(d.comments()[timeline[at]].id.as_str())
+    })
+}
+
+impl DiscussionPage {
+    pub fn build(d: &Discussion, q: &ThreadQuery) -> Result<Self, AppError> {
+        let search = q.search()?;
+        if let Some(author) = &q.author
+            && !d.comments().iter().any(|c| *c.author == **author)
+        {
+            return Err(AppError::NotFound(format!(
+                "\"{author}\" has no comments in this discussion."
+            )));
+        }
+        let timeline = q.view == ThreadLayout::Timeline;
+        let selection = thread::select(
+            d,
+            &Filter {
+                sort: q.sort,
+                author: q.author.as_deref(),
+                query: search.as_ref(),
+                timeline,
+            },
+        );
+        let flat = selection.layout == Layout::Flat;
+        let order = if flat {
+            selection.order
+        } else {
+            visible(d, selection.order, 0)
+        };
+        let pages = comment_pages(d, &order);
+        let page = q.page.get();
+        let range = page_range(&pages, page)?;
+        let url = |page| Url::thread(&d.id, q.clone()).page(page);
+        let comments = if flat {
+            let map = ThreadMap::new(d);
+            Comments::Flat(
+                order[range]
+                    .iter()
+                    .map(|&i| ListItem::new(d, i, search.as_ref(), &map))
+                    .collect(),
+            )
+        } else {
+            let tree = TreePages {
+                d,
+                order: &order,
+                pages: &pages,
+                base: 0,
+                url,
+            };
+            Comments::Tree(tree.tree(range, q.depth, search.as_ref()))
+        };
+        let noun = match (&search, flat) {
+            (Some(_), _) => "comments shown",
+            _ => "comments",
+        };
+        let pager = Pager::new(&pages, page, noun, |p| url(p).href());
+        let (participants, more_participants) = participants(d, q);
+        let filtered = |query: ThreadQuery| Url::thread(&d.id, query);
+        let sort_options: &[SortOrder] = if timeline {
+            &[SortOrder::Old, SortOrder::New]
+        } else {
+            &SortOrder::ALL
+        };
+        Ok(DiscussionPage {
+            meta: meta(d, q).paged(&pager),
+            article: Article::new(d),
+            chart: activity_chart(d),
+            views: choices(ThreadLayout::ALL, q.view, |view| {
+                filtered(ThreadQuery {
+                    view,
+                    author: q.author.clone(),
+                    q: q.q.clone(),
+                    ..ThreadQuery::default()
+                })
+            }),
+            sorts: choices(sort_options, q.effective_sort(), |sort| {
+                // A timeline is oldest first unless told otherwise.
+                let sort = match sort {
+                    SortOrder::Old if timeline => SortOrder::Original,
+                    other => other,
+                };
+                filtered(ThreadQuery {
+                    sort,
+                    page: Default::default(),
+                    ..q.clone()
+                })
+            }),
+            depths: if flat {
+                Vec::new()
+            } else {
+                [None, Some(1), Some(2), Some(3)]
+                    .into_iter()
+                    .map(|depth| {
+                        let label = depth.map_or("all".to_owned(), |n| n.to_string());
+                        let href = filtered(ThreadQuery { depth, ..q.clone() }).href();
+                        Choice::new(label, href, depth == q.depth)
+                    })
+                    .collect()
+            },
+            participants,
+            more_participants,
+            heading: heading(d, q, search.as_ref(), &order),
+            clear_href: (q.author.is_some() || search.is_some()).then(|| {
+                filtered(ThreadQuery {
+                    author: None,
+                    q: None,
+                    page: Default::default(),
+                    ..q.clone()
+                })
+                .href()
+            }),
+            form: NarrowForm {
+                action: Url::discussion(&d.id).href(),
+                hidden: [
+                    ("view", timeline.then(|| "timeline".to_owned())),
+                    (
+                        "sort",
+                        (q.sort != SortOrder::default()).then(|| q.sort.as_str().to_owned()),
+                    ),
+                    ("author", q.author.clone()),
+                ]
+                .into_iter()
+                .filter_map(|(name, value)| Some((name, value?)))
+                .collect(),
+                value: search.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            },
+            pager,
+            comments,
+            searching: search.is_some(),
+        })
+    }
+}
+
+fn heading(d: &Discussion, q: &ThreadQuery, search: Option<&Query>, order: &[usize]) -> String {
+    let noun = match q.view {
+        ThreadLayout::Timeline => "Timeline",
+        ThreadLayout::Thread => "Comments",
+    };
+    let count = |n: usize| crate::web::view::thousands(n);
+    match (&q.author, search) {
+        (Some(author), _) => format!("{noun} by {author} ({})", count(order.len())),
+        (None, Some(search)) => format!(
+            "{noun} matching “{}” ({})",
+            search.as_str(),
+            count(
+                order
+                    .iter()
+                    .filter(|&&i| search.matches(&d.comments()[i].body))
+                    .count()
+            )
+        ),
+        (None, None) => format!("{noun} ({})", count(d.comments().len())),
+    }
+}
+
+fn meta(d: &Discussion, q: &ThreadQuery) -> Meta {
+    Meta::new(
+        match &q.author {
+            Some(author) => format!("{author} in “{}” · threadview", d.title),
+            None => format!("{} · threadview", d.title),
+        },
+        if d.body.is_empty() {
+            format!("{} comments", d.comments().len())
+        } else {
+            d.body.clone()
+        },
+    )
+}
+
+pub async fn handler(
+    State(state): State<Arc<AppState>>,
+    Segments(id): Segments<String>,
+    Params(q): Params<ThreadQuery>,
+) -> PageResult {
+    let archive = state.archive();
+    render(DiscussionPage::build(find_discussion(&archive, &id)?, &q)?)
+}

@@ -1,0 +1,94 @@
+//! `/`: every discussion, sorted and paged.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use super::{PageResult, page_range, render};
+use crate::model::{Archive, Discussion};
+use crate::paging::Pages;
+use crate::web::AppState;
+use crate::web::query::{IndexQuery, IndexSort, Params};
+use crate::web::url::Url;
+use crate::web::view::{Choice, DiscussionSummary, Labelled, Meta, Pager, choices, count_of};
+
+/// Discussions on one page of the index.
+pub const PER_PAGE: usize = 100;
+
+impl Labelled for IndexSort {
+    const ALL: &'static [Self] = &[IndexSort::Activity, IndexSort::Comments, IndexSort::Title];
+
+    fn label(self) -> &'static str {
+        match self {
+            IndexSort::Activity => "latest activity",
+            IndexSort::Comments => "most comments",
+            IndexSort::Title => "title",
+        }
+    }
+}
+
+/// The archive's discussions in the order `sort` asks for.
+pub fn sorted(archive: &Archive, sort: IndexSort) -> Vec<&Discussion> {
+    let mut discussions: Vec<&Discussion> = archive.discussions().iter().map(|d| &**d).collect();
+    match sort {
+        IndexSort::Activity => {
+            discussions.sort_by_key(|d| std::cmp::Reverse(d.time_span().map(|(_, last)| last)))
+        }
+        IndexSort::Comments => discussions.sort_by_key(|d| std::cmp::Reverse(d.comments().len())),
+        IndexSort::Title => discussions.sort_by_cached_key(|d| d.title.to_lowercase()),
+    }
+    discussions
+}
+
+/// Fields: `meta`, `summary`, `discussions` (DiscussionSummary list),
+/// `sorts`, `pager`, `diagnostic_count`, `empty`.
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct IndexPage {
+    meta: Meta,
+    summary: String,
+    discussions: Vec<DiscussionSummary>,
+    sorts: Vec<Choice>,
+    pager: Pager,
+    diagnostic_count: usize,
+    /// The folder holds no discussion at all.
+    empty: bool,
+}
+
+impl IndexPage {
+    pub fn build(archive: &Archive, q: &IndexQuery) -> Result<Self, crate::web::AppError> {
+        let discussions = sorted(archive, q.sort);
+        let pages = Pages::uniform(discussions.len(), PER_PAGE);
+        let range = page_range(&pages, q.page.get())?;
+        let url = |page| Url::Index(q.clone()).page(page).href();
+        let pager = Pager::new(&pages, q.page.get(), "discussions", url);
+        let summary = format!(
+            "{}, {}.",
+            count_of(discussions.len(), "discussion", "discussions"),
+            count_of(archive.comment_count(), "comment", "comments")
+        );
+        Ok(IndexPage {
+            meta: Meta::new("Discussions · threadview", format!("An archive of {summary}"))
+                .paged(&pager),
+            summary,
+            sorts: choices(IndexSort::ALL, q.sort, |sort| {
+                Url::Index(IndexQuery {
+                    sort,
+                    ..IndexQuery::default()
+                })
+            }),
+            discussions: discussions[range]
+                .iter()
+                .map(|d| DiscussionSummary::new(d))
+                .collect(),
+            pager,
+            diagnostic_count: archive.diagnostics.len(),
+            empty: archive.discussions().is_empty(),
+        })
+    }
+}
+
+pub async fn handler(State(state): State<Arc<AppState>>, Params(q): Params<IndexQuery>) -> PageResult {
+    render(IndexPage::build(&state.archive(), &q)?)
+}

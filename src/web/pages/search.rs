@@ -1,0 +1,213 @@
+//! `/search`: matches across the whole archive, grouped by discussion and
+//! paged.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+
+use super::{PageResult, page_range, render};
+use crate::markdown::to_plain_text;
+use crate::model::{Archive, Discussion};
+use crate::paging::Pages;
+use crate::search::{self, DiscussionHits, Query};
+use crate::thread::{self, Filter};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::query::{Params, SearchQuery, ThreadQuery, search_query};
+use crate::web::url::Url;
+use crate::web::view::{
+    Fragment, Meta, Pager, comment_pages, count_of, iso, marked_excerpt, visible,
+};
+
+/// Matches (a comment, or a discussion matching by its title or article
+/// alone) on one page.
+pub const PER_PAGE: usize = 100;
+/// Characters of context on each side of a match in an excerpt.
+const RADIUS: usize = 60;
+
+/// A matching comment.
+pub struct CommentHit {
+    pub id: String,
+    pub author: String,
+    pub datetime: Option<String>,
+    pub time_text: String,
+    /// The comment in its discussion, narrowed to the search, with context.
+    pub href: String,
+    pub permalink: String,
+    pub excerpt: Vec<Fragment>,
+}
+
+/// The matches of one discussion on this page.
+pub struct DiscussionGroup {
+    pub title: Vec<Fragment>,
+    pub href: String,
+    /// The discussion narrowed to matching comments.
+    pub narrowed_href: String,
+    pub body: Option<Vec<Fragment>>,
+    pub comments: Vec<CommentHit>,
+    /// All its matching comments, on every page.
+    pub comment_count: usize,
+    /// Its first matches are on an earlier page.
+    pub continued: bool,
+}
+
+/// One match: a discussion, and one of its comments or none (the title or
+/// article matched).
+type Entry = (usize, Option<usize>);
+
+fn entries(hits: &[DiscussionHits]) -> Vec<Entry> {
+    hits.iter()
+        .enumerate()
+        .flat_map(|(g, h)| {
+            let comments = h.comments.iter().map(move |&c| (g, Some(c)));
+            let alone = h.comments.is_empty().then_some((g, None));
+            alone.into_iter().chain(comments)
+        })
+        .collect()
+}
+
+/// Fields: `meta`, `query` (as typed, if any), `summary`, `groups`,
+/// `pager`.
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    meta: Meta,
+    query: Option<String>,
+    summary: String,
+    groups: Vec<DiscussionGroup>,
+    pager: Option<Pager>,
+}
+
+fn group(archive: &Archive, hits: &DiscussionHits, query: &Query, continued: bool) -> DiscussionGroup {
+    let d = &archive.discussions()[hits.discussion];
+    let narrowed = Url::thread(
+        &d.id,
+        ThreadQuery {
+            q: Some(query.as_str().to_owned()),
+            ..ThreadQuery::default()
+        },
+    );
+    DiscussionGroup {
+        title: marked_excerpt(&d.title, query, d.title.chars().count()),
+        href: Url::discussion(&d.id).href(),
+        narrowed_href: narrowed.href(),
+        body: (hits.body && !continued)
+            .then(|| marked_excerpt(&to_plain_text(&d.body), query, RADIUS)),
+        comments: Vec::new(),
+        comment_count: hits.comments.len(),
+        continued,
+    }
+}
+
+/// Where each match is in its discussion narrowed to the search.
+struct Narrowed {
+    url: Url,
+    pages: Pages,
+    position: HashMap<usize, usize>,
+}
+
+impl Narrowed {
+    fn new(d: &Discussion, query: &Query) -> Self {
+        let selection = thread::select(
+            d,
+            &Filter {
+                query: Some(query),
+                ..Filter::default()
+            },
+        );
+        let order = visible(d, selection.order, 0);
+        Narrowed {
+            url: Url::thread(
+                &d.id,
+                ThreadQuery {
+                    q: Some(query.as_str().to_owned()),
+                    ..ThreadQuery::default()
+                },
+            ),
+            pages: comment_pages(d, &order),
+            position: order.iter().enumerate().map(|(at, &i)| (i, at)).collect(),
+        }
+    }
+
+    /// The narrowed page that shows comment `index`, scrolled to it; past
+    /// the depth cut, its own page.
+    fn href(&self, d: &Discussion, index: usize) -> String {
+        let id = d.comments()[index].id.as_str();
+        match self.position.get(&index) {
+            Some(&at) => self.url.clone().page(self.pages.page_of(at)).at(id),
+            None => Url::permalink(&d.id, id),
+        }
+    }
+}
+
+fn comment_hit(d: &Discussion, index: usize, query: &Query, narrowed: &Narrowed) -> CommentHit {
+    let c = &d.comments()[index];
+    CommentHit {
+        id: c.id.to_string(),
+        author: c.author.to_string(),
+        datetime: c.posted_at.map(iso),
+        time_text: c.time_text.to_string(),
+        href: narrowed.href(d, index),
+        permalink: Url::permalink(&d.id, c.id.as_str()),
+        excerpt: marked_excerpt(&to_plain_text(&c.body), query, RADIUS),
+    }
+}
+
+impl SearchPage {
+    pub fn build(archive: &Archive, q: &SearchQuery) -> Result<Self, AppError> {
+        let Some(query) = search_query(q.q.as_deref())? else {
+            return Ok(SearchPage {
+                meta: Meta::new("Search · threadview", "Search the archive."),
+                query: None,
+                summary: "Search titles, articles and comments across the whole archive."
+                    .to_owned(),
+                groups: Vec::new(),
+                pager: None,
+            });
+        };
+        let hits = search::search(archive, &query);
+        let entries = entries(&hits);
+        let pages = Pages::uniform(entries.len(), PER_PAGE);
+        let range = page_range(&pages, q.page.get())?;
+        let first = range.start;
+        let mut groups: Vec<DiscussionGroup> = Vec::new();
+        let mut current: Option<(usize, Narrowed)> = None;
+        for (at, &(g, comment)) in entries[range].iter().enumerate() {
+            let d = &archive.discussions()[hits[g].discussion];
+            if current.as_ref().is_none_or(|(shown, _)| *shown != g) {
+                let continued = first + at > 0 && entries[first + at - 1].0 == g;
+                groups.push(group(archive, &hits[g], &query, continued));
+                current = Some((g, Narrowed::new(d, &query)));
+            }
+            if let (Some(c), Some(group), Some((_, narrowed))) =
+                (comment, groups.last_mut(), current.as_ref())
+            {
+                group.comments.push(comment_hit(d, c, &query, narrowed));
+            }
+        }
+        let comment_count: usize = hits.iter().map(|h| h.comments.len()).sum();
+        let summary = format!(
+            "{} in {} for “{}”.",
+            count_of(comment_count, "matching comment", "matching comments"),
+            count_of(hits.len(), "discussion", "discussions"),
+            query.as_str()
+        );
+        let pager = Pager::new(&pages, q.page.get(), "matches", |p| {
+            Url::Search(q.clone()).page(p).href()
+        });
+        Ok(SearchPage {
+            meta: Meta::new(format!("“{}” · search · threadview", query.as_str()), &summary)
+                .paged(&pager),
+            query: Some(query.as_str().to_owned()),
+            summary,
+            groups,
+            pager: Some(pager),
+        })
+    }
+}
+
+pub async fn handler(State(state): State<Arc<AppState>>, Params(q): Params<SearchQuery>) -> PageResult {
+    render(SearchPage::build(&state.archive(), &q)?)
+}
