@@ -29,34 +29,45 @@
     return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
-  // A "copy link" button beside each comment's permalink.
+  // "Copy link" buttons: one beside each permalink, made here, and the
+  // page's own; one delegated handler serves them all. `data-href` names
+  // the link; none means this view.
   document.querySelectorAll("a.permalink").forEach(function (link) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-link";
     button.textContent = "copy link";
     button.setAttribute("data-href", link.getAttribute("href"));
-    link.parentNode.appendChild(document.createTextNode(" "));
-    link.parentNode.appendChild(button);
+    link.after(" ", button);
+  });
+  document.querySelectorAll("button.copy-link").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.copy-link");
+    if (!button) { return; }
+    var label = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", label);
+    var href = button.getAttribute("data-href");
+    var url = href ? new URL(href, window.location.href).href : window.location.href;
+    copyText(url).then(
+      function () {
+        button.textContent = "Copied";
+        button.setAttribute("data-copied", url);
+      },
+      function () { window.prompt("Copy this link:", url); }
+    );
+    window.setTimeout(function () { button.textContent = label; }, 1500);
   });
 
-  // "Copy link" buttons: `data-href` names the link; none means this view.
-  document.querySelectorAll("button.copy-link").forEach(function (button) {
-    var label = button.textContent;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var href = button.getAttribute("data-href");
-      var url = href ? new URL(href, window.location.href).href : window.location.href;
-      copyText(url).then(
-        function () {
-          button.textContent = "Copied";
-          button.setAttribute("data-copied", url);
-        },
-        function () { window.prompt("Copy this link:", url); }
-      );
-      window.setTimeout(function () { button.textContent = label; }, 1500);
-    });
-  });
+  // An old link to a comment that is now on another page of the thread:
+  // the comment's own page shows it.
+  var wanted = window.location.hash;
+  var discussion = document.querySelector("[data-discussion]");
+  if (discussion && /^#c-[0-9a-z]+$/.test(wanted) && !document.getElementById(wanted.slice(1))) {
+    var id = wanted.slice(3);
+    window.location.replace(discussion.getAttribute("data-discussion") + "/c/" + id + "#c-" + id);
+  }
 
   // Local times, beside the UTC ones (which stay in the markup and title).
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -96,17 +107,39 @@
     li.focus();
     li.scrollIntoView({ block: "nearest" });
   }
-  // The next (step 1) or previous (step -1) item of `list` from the focus.
+  // The next (step 1) or previous (step -1) item of `list` from the focus;
+  // past the end of the page, the next or previous page, focused on its
+  // first or last comment.
   function move(list, step) {
     var at = current();
-    if (!at) { return focusComment(step > 0 ? list[0] : list[list.length - 1]); }
-    var all = comments();
-    var here = all.indexOf(at);
-    var candidates = list.filter(function (li) {
-      var index = all.indexOf(li);
-      return step > 0 ? index > here : index < here;
-    });
-    focusComment(step > 0 ? candidates[0] : candidates[candidates.length - 1]);
+    var target;
+    if (!at) {
+      target = step > 0 ? list[0] : list[list.length - 1];
+    } else {
+      var all = comments();
+      var here = all.indexOf(at);
+      var candidates = list.filter(function (li) {
+        var index = all.indexOf(li);
+        return step > 0 ? index > here : index < here;
+      });
+      target = step > 0 ? candidates[0] : candidates[candidates.length - 1];
+    }
+    if (target) { return focusComment(target); }
+    var page = document.querySelector(step > 0 ? "a[rel=next]" : "a[rel=prev]");
+    if (page) {
+      try { window.sessionStorage.setItem("threadview-focus", step > 0 ? "first" : "last"); } catch (e) { /* private mode */ }
+      window.location.href = page.href;
+    }
+  }
+  // Arriving from the keyboard on the previous or next page.
+  var arriving = null;
+  try {
+    arriving = window.sessionStorage.getItem("threadview-focus");
+    window.sessionStorage.removeItem("threadview-focus");
+  } catch (e) { arriving = null; }
+  if (arriving) {
+    var list = comments();
+    focusComment(arriving === "first" ? list[0] : list[list.length - 1]);
   }
   function toggle() {
     var at = current();

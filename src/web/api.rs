@@ -52,7 +52,12 @@ struct Paged {
 }
 
 impl Paged {
-    fn new(len: usize, limit: Option<usize>, default: usize, page: PageNumber) -> Result<Self, ApiError> {
+    fn new(
+        len: usize,
+        limit: Option<usize>,
+        default: usize,
+        page: PageNumber,
+    ) -> Result<Self, ApiError> {
         let pages = Pages::uniform(len, limit.unwrap_or(default));
         let range = page_range(&pages, page.get())?;
         Ok(Paged {

@@ -227,7 +227,10 @@ mod tests {
     fn coding(accept: &[&str]) -> Coding {
         let mut headers = HeaderMap::new();
         for value in accept {
-            headers.append(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            headers.append(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
         }
         negotiate(&headers)
     }

@@ -143,8 +143,9 @@ impl<T: ViewQuery, S: Send + Sync> FromRequestParts<S> for ApiParams<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let (limits, rest): (Vec<_>, Vec<_>) =
-            pairs(parts).into_iter().partition(|(name, _)| name == "limit");
+        let (limits, rest): (Vec<_>, Vec<_>) = pairs(parts)
+            .into_iter()
+            .partition(|(name, _)| name == "limit");
         let bad = |detail: String| {
             ApiError(AppError::BadRequest(format!(
                 "A parameter of this address is not accepted: {detail}."

@@ -13,14 +13,20 @@ use super::query::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum Url {
     Index(IndexQuery),
-    Discussion { id: String, query: ThreadQuery },
+    Discussion {
+        id: String,
+        query: ThreadQuery,
+    },
     Comment {
         discussion: String,
         comment: String,
         query: CommentQuery,
     },
     Authors(AuthorsQuery),
-    Author { name: String, query: AuthorQuery },
+    Author {
+        name: String,
+        query: AuthorQuery,
+    },
     Search(SearchQuery),
     Diagnostics,
 }
@@ -98,9 +104,7 @@ impl Url {
                 query,
             ),
             Url::Authors(q) => with_query("/authors".to_owned(), q),
-            Url::Author { name, query } => {
-                with_query(format!("/authors/{}", segment(name)), query)
-            }
+            Url::Author { name, query } => with_query(format!("/authors/{}", segment(name)), query),
             Url::Search(q) => with_query("/search".to_owned(), q),
             Url::Diagnostics => with_query("/diagnostics".to_owned(), &NoQuery {}),
         }
@@ -153,7 +157,10 @@ mod tests {
         assert_eq!(Url::permalink("x.y", "ab12"), "/d/x.y/c/ab12#c-ab12");
         assert_eq!(Url::author("<USERNAME>").href(), "/authors/%3CUSERNAME%3E");
         assert_eq!(Url::author("..").href(), "/authors/%2E%2E");
-        assert_eq!(Url::author("a/b?c#d%e").href(), "/authors/a%2Fb%3Fc%23d%25e");
+        assert_eq!(
+            Url::author("a/b?c#d%e").href(),
+            "/authors/a%2Fb%3Fc%23d%25e"
+        );
     }
 
     #[test]

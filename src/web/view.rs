@@ -125,7 +125,11 @@ pub fn thousands(n: usize) -> String {
 
 /// `1 comment`, `2 comments`.
 pub fn count_of(n: usize, singular: &str, plural: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { singular } else { plural })
+    format!(
+        "{} {}",
+        thousands(n),
+        if n == 1 { singular } else { plural }
+    )
 }
 
 /// A link with a label, marked when it is the current choice.
@@ -343,7 +347,12 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
 
     /// Page `page` as nested lists; levels from `open_levels` on start
     /// collapsed, `query` marks matches.
-    pub fn tree(&self, range: Range<usize>, open_levels: Option<usize>, query: Option<&Query>) -> TreeView {
+    pub fn tree(
+        &self,
+        range: Range<usize>,
+        open_levels: Option<usize>,
+        query: Option<&Query>,
+    ) -> TreeView {
         let d = self.d;
         let depth = |i: usize| d.comments()[i].depth() - self.base;
         let slice = &self.order[range.clone()];
@@ -483,8 +492,12 @@ impl ThreadMap {
             }
         }
         let position = self.position[at] as usize;
-        let page = self.pages.page_of(position.min(self.order.len().saturating_sub(1)));
-        Url::discussion(&d.id).page(page).at(d.comments()[at].id.as_str())
+        let page = self
+            .pages
+            .page_of(position.min(self.order.len().saturating_sub(1)));
+        Url::discussion(&d.id)
+            .page(page)
+            .at(d.comments()[at].id.as_str())
     }
 }
 
@@ -625,7 +638,12 @@ mod tests {
         assert_eq!(pager.position, "comments 201–400 of 100,000");
         assert_eq!(
             (pager.first, pager.prev, pager.next, pager.last),
-            (None, Some("p1".into()), Some("p3".into()), Some("p500".into()))
+            (
+                None,
+                Some("p1".into()),
+                Some("p3".into()),
+                Some("p500".into())
+            )
         );
         let last = Pager::new(&pages, 500, "comments", |p| format!("p{p}"));
         assert_eq!((last.next, last.last), (None, None));

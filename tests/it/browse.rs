@@ -140,12 +140,12 @@ async fn the_activity_chart_is_svg_with_bars_linking_into_the_timeline() {
     assert_eq!(bars, 6);
     assert!(svg.contains("<title>3 comments, 2024-03-03 10:00 to 2024-03-03 12:00 UTC</title>"));
     // Each bar opens the timeline at its first comment.
-    let timeline = get(&app, "/d/001_tolerant-parsers?view=timeline&sort=old").await;
+    let timeline = get(&app, "/d/001_tolerant-parsers?view=timeline").await;
     let ids = comment_ids(&timeline);
     for link in svg.split("<a href=\"").skip(1) {
         let href = &link[..link.find('"').unwrap()];
         let (path, anchor) = href.split_once("#c-").unwrap();
-        assert_eq!(path, "/d/001_tolerant-parsers?view=timeline&#38;sort=old");
+        assert_eq!(path, "/d/001_tolerant-parsers?view=timeline");
         assert!(ids.iter().any(|id| id == anchor), "{anchor}");
     }
     // Author pages have one too, linking into their own list.
@@ -368,8 +368,20 @@ async fn the_views_work_on_the_shared_corpus() {
         assert_eq!(reply.status, 200, "{uri}");
         assert!(reply.body.contains("</html>"), "{uri}");
     }
-    let timeline = get(&app, "/d/002_57c624acac0760a9?view=timeline").await;
-    assert_eq!(comment_ids(&timeline).len(), 200);
+    // 200 comments: two timeline pages, every comment once.
+    let first = get(&app, "/d/002_57c624acac0760a9?view=timeline").await;
+    let second = get(&app, "/d/002_57c624acac0760a9?view=timeline&page=2").await;
+    assert!(first.body.contains("comments 1–100 of 200"));
+    assert!(
+        first
+            .body
+            .contains("<a href=\"/d/002_57c624acac0760a9?view=timeline&#38;page=2\" rel=\"next\">")
+    );
+    let mut ids = comment_ids(&first);
+    ids.extend(comment_ids(&second));
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 200);
     let author = authors.as_array().unwrap()[0]["name"]
         .as_str()
         .unwrap()

@@ -7,6 +7,7 @@ mod browser;
 mod cache;
 mod corpus;
 mod hostile;
+mod paging;
 mod paths;
 mod reload;
 mod roundtrip;

@@ -319,7 +319,7 @@ async fn unknown_things_get_404_and_bad_values_400_never_500() {
         "/d/nope/c/x",
         "/nowhere",
         "/static/nothing.css",
-        "/d/001_tolerant-parsers/c/",
+        "/d/001_tolerant-parsers?page=9",
     ] {
         let reply = get(&app, uri).await;
         assert_eq!(reply.status, 404, "{uri}");
@@ -338,6 +338,15 @@ async fn unknown_things_get_404_and_bad_values_400_never_500() {
             "{uri}"
         );
     }
+    // A bad value links to the same view without it, keeping the rest.
+    let bad = get(&app, "/d/001_tolerant-parsers?view=timeline&sort=bogus").await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body
+            .contains("<a href=\"/d/001_tolerant-parsers?view=timeline\">"),
+        "{}",
+        bad.body
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use super::{PageResult, find_discussion, page_range, render};
 use crate::model::Discussion;
 use crate::search::Query;
 use crate::thread::{self, Filter, Layout, SortOrder};
+use crate::web::AppState;
 use crate::web::chart::{self, Chart};
 use crate::web::error::AppError;
 use crate::web::query::{Params, Segments, ThreadLayout, ThreadQuery};
@@ -19,7 +20,6 @@ use crate::web::view::{
     Article, Choice, Labelled, ListItem, Meta, Pager, ThreadMap, TreePages, TreeView, choices,
     comment_pages, visible,
 };
-use crate::web::AppState;
 
 /// Participants listed by name; the rest are counted.
 const MAX_PARTICIPANTS: usize = 30;
@@ -257,7 +257,10 @@ impl DiscussionPage {
                 .into_iter()
                 .filter_map(|(name, value)| Some((name, value?)))
                 .collect(),
-                value: search.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                value: search
+                    .as_ref()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
             },
             pager,
             comments,

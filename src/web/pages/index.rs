@@ -69,8 +69,11 @@ impl IndexPage {
             count_of(archive.comment_count(), "comment", "comments")
         );
         Ok(IndexPage {
-            meta: Meta::new("Discussions · threadview", format!("An archive of {summary}"))
-                .paged(&pager),
+            meta: Meta::new(
+                "Discussions · threadview",
+                format!("An archive of {summary}"),
+            )
+            .paged(&pager),
             summary,
             sorts: choices(IndexSort::ALL, q.sort, |sort| {
                 Url::Index(IndexQuery {
@@ -89,6 +92,9 @@ impl IndexPage {
     }
 }
 
-pub async fn handler(State(state): State<Arc<AppState>>, Params(q): Params<IndexQuery>) -> PageResult {
+pub async fn handler(
+    State(state): State<Arc<AppState>>,
+    Params(q): Params<IndexQuery>,
+) -> PageResult {
     render(IndexPage::build(&state.archive(), &q)?)
 }

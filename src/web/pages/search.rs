@@ -80,7 +80,12 @@ pub struct SearchPage {
     pager: Option<Pager>,
 }
 
-fn group(archive: &Archive, hits: &DiscussionHits, query: &Query, continued: bool) -> DiscussionGroup {
+fn group(
+    archive: &Archive,
+    hits: &DiscussionHits,
+    query: &Query,
+    continued: bool,
+) -> DiscussionGroup {
     let d = &archive.discussions()[hits.discussion];
     let narrowed = Url::thread(
         &d.id,
@@ -198,8 +203,11 @@ impl SearchPage {
             Url::Search(q.clone()).page(p).href()
         });
         Ok(SearchPage {
-            meta: Meta::new(format!("“{}” · search · threadview", query.as_str()), &summary)
-                .paged(&pager),
+            meta: Meta::new(
+                format!("“{}” · search · threadview", query.as_str()),
+                &summary,
+            )
+            .paged(&pager),
             query: Some(query.as_str().to_owned()),
             summary,
             groups,
@@ -208,6 +216,9 @@ impl SearchPage {
     }
 }
 
-pub async fn handler(State(state): State<Arc<AppState>>, Params(q): Params<SearchQuery>) -> PageResult {
+pub async fn handler(
+    State(state): State<Arc<AppState>>,
+    Params(q): Params<SearchQuery>,
+) -> PageResult {
     render(SearchPage::build(&state.archive(), &q)?)
 }
