@@ -9,7 +9,7 @@ use crate::model::Discussion;
 use crate::search::Query;
 
 /// How siblings are ordered at every level of a thread.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// File order: the order the source displayed them in (usually "best").

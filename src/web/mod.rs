@@ -4,6 +4,7 @@ mod api;
 pub mod assets;
 pub mod cache;
 mod chart;
+pub mod derived;
 mod error;
 pub mod pages;
 pub mod query;
@@ -43,6 +44,14 @@ pub struct AppState {
 pub struct Snapshot {
     archive: Archive,
     pages: cache::PageCache,
+    derived: derived::Derived,
+}
+
+impl Snapshot {
+    /// What the pages of this version share (orders, charts, maps).
+    pub fn derived(&self) -> &derived::Derived {
+        &self.derived
+    }
 }
 
 impl std::ops::Deref for Snapshot {
@@ -98,6 +107,9 @@ impl Snapshot {
         Snapshot {
             archive,
             pages: cache::PageCache::new(cache_bytes),
+            // Orders and maps are smaller than pages; half the budget
+            // again holds those of the largest threads.
+            derived: derived::Derived::new(cache_bytes / 2),
         }
     }
 }

@@ -481,6 +481,11 @@ impl ThreadMap {
         }
     }
 
+    /// The memory it takes.
+    pub fn bytes(&self) -> usize {
+        self.order.len() * 8 + self.position.len() * 4 + self.pages.count() * 8
+    }
+
     /// The thread page that shows comment `index` (or, past the depth
     /// cut, the ancestor that continues to it), scrolled there.
     pub fn link(&self, d: &Discussion, index: usize) -> String {

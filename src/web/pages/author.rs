@@ -11,6 +11,7 @@ use crate::model::{Archive, Author, CommentRef};
 use crate::paging::{Cost, Pages};
 use crate::web::AppState;
 use crate::web::chart::{self, Chart};
+use crate::web::derived::Derived;
 use crate::web::error::AppError;
 use crate::web::query::{AuthorQuery, Params, Segments, TimeOrder};
 use crate::web::url::Url;
@@ -103,7 +104,12 @@ fn activity_chart(archive: &Archive, author: &Author) -> Option<Chart> {
 }
 
 impl AuthorPage {
-    pub fn build(archive: &Archive, author: &Author, q: &AuthorQuery) -> Result<Self, AppError> {
+    pub fn build(
+        archive: &Archive,
+        author: &Author,
+        q: &AuthorQuery,
+        derived: &Derived,
+    ) -> Result<Self, AppError> {
         let refs = ordered_comments(archive, author, q.sort);
         let pages = comment_pages(archive, &refs);
         let range = page_range(&pages, q.page.get())?;
@@ -115,14 +121,14 @@ impl AuthorPage {
             .page(page)
         };
         let pager = Pager::new(&pages, q.page.get(), "comments", |p| url(p).href());
-        let mut maps: HashMap<usize, ThreadMap> = HashMap::new();
+        let mut maps: HashMap<usize, Arc<ThreadMap>> = HashMap::new();
         let comments = refs[range]
             .iter()
             .map(|&at| {
                 let d = &archive.discussions()[at.discussion()];
                 let map = maps
                     .entry(at.discussion())
-                    .or_insert_with(|| ThreadMap::new(d));
+                    .or_insert_with(|| derived.thread_map(d));
                 ListItem::new(d, at.comment(), None, map).in_discussion(d)
             })
             .collect();
@@ -165,5 +171,5 @@ pub async fn handler(
 ) -> PageResult {
     let archive = state.archive();
     let author = find_author(&archive, &name)?;
-    render(AuthorPage::build(&archive, author, &q)?)
+    render(AuthorPage::build(&archive, author, &q, archive.derived())?)
 }

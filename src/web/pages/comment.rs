@@ -8,14 +8,12 @@ use axum::extract::State;
 
 use super::{PageResult, find_discussion, page_range, render};
 use crate::model::Discussion;
-use crate::thread;
 use crate::web::AppState;
+use crate::web::derived::Derived;
 use crate::web::error::AppError;
 use crate::web::query::{CommentQuery, Params, Segments};
 use crate::web::url::Url;
-use crate::web::view::{
-    Article, CommentView, Meta, Pager, ThreadMap, TreePages, TreeView, comment_pages, visible,
-};
+use crate::web::view::{Article, CommentView, Meta, Pager, TreePages, TreeView};
 
 /// At most this many parents are shown above a comment: the top-level one
 /// and the nearest others.
@@ -39,7 +37,12 @@ pub struct CommentPage {
 }
 
 impl CommentPage {
-    pub fn build(d: &Discussion, comment_id: &str, q: &CommentQuery) -> Result<Self, AppError> {
+    pub fn build(
+        d: &Discussion,
+        comment_id: &str,
+        q: &CommentQuery,
+        derived: &Derived,
+    ) -> Result<Self, AppError> {
         let index = d.find(comment_id).ok_or_else(|| {
             AppError::NotFound(format!(
                 "There is no comment \"{comment_id}\" in \"{}\".",
@@ -52,8 +55,8 @@ impl CommentPage {
             chain.drain(1..1 + context_gap);
         }
         let c = &d.comments()[index];
-        let order = visible(d, thread::display_order(d, &[index], q.sort), c.depth());
-        let pages = comment_pages(d, &order);
+        let paged = derived.replies(d, index, q.sort);
+        let (order, pages) = (&paged.order, &paged.pages);
         let page = q.page.get();
         let range = page_range(&pages, page)?;
         let url = |page| {
@@ -66,8 +69,8 @@ impl CommentPage {
         };
         let mut tree = TreePages {
             d,
-            order: &order,
-            pages: &pages,
+            order,
+            pages,
             base: c.depth(),
             url,
         }
@@ -77,7 +80,7 @@ impl CommentPage {
         {
             first.highlighted = true;
         }
-        let pager = Pager::new(&pages, page, "comments", |p| url(p).href());
+        let pager = Pager::new(pages, page, "comments", |p| url(p).href());
         Ok(CommentPage {
             meta: Meta::new(
                 format!("{} on “{}” · threadview", c.author, d.title),
@@ -92,7 +95,7 @@ impl CommentPage {
             context_gap,
             tree,
             pager,
-            in_thread: ThreadMap::new(d).link(d, index),
+            in_thread: derived.thread_map(d).link(d, index),
             author: c.author.to_string(),
         })
     }
@@ -104,9 +107,6 @@ pub async fn handler(
     Params(q): Params<CommentQuery>,
 ) -> PageResult {
     let archive = state.archive();
-    render(CommentPage::build(
-        find_discussion(&archive, &id)?,
-        &comment_id,
-        &q,
-    )?)
+    let d = find_discussion(&archive, &id)?;
+    render(CommentPage::build(d, &comment_id, &q, archive.derived())?)
 }

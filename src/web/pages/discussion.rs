@@ -1,7 +1,6 @@
 //! `/d/{id}`: the article and its comments, threaded or flat, filtered,
 //! sorted and paged.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -10,15 +9,15 @@ use axum::extract::State;
 use super::{PageResult, find_discussion, page_range, render};
 use crate::model::Discussion;
 use crate::search::Query;
-use crate::thread::{self, Filter, Layout, SortOrder};
+use crate::thread::{Filter, Layout, SortOrder};
 use crate::web::AppState;
 use crate::web::chart::{self, Chart};
+use crate::web::derived::Derived;
 use crate::web::error::AppError;
 use crate::web::query::{Params, Segments, ThreadLayout, ThreadQuery};
 use crate::web::url::Url;
 use crate::web::view::{
-    Article, Choice, Labelled, ListItem, Meta, Pager, ThreadMap, TreePages, TreeView, choices,
-    comment_pages, visible,
+    Article, Choice, Labelled, ListItem, Meta, Pager, TreePages, TreeView, choices,
 };
 
 /// Participants listed by name; the rest are counted.
@@ -66,7 +65,7 @@ pub struct NarrowForm {
 pub struct DiscussionPage {
     meta: Meta,
     article: Article,
-    chart: Option<Chart>,
+    chart: Arc<Option<Chart>>,
     views: Vec<Choice>,
     sorts: Vec<Choice>,
     depths: Vec<Choice>,
@@ -81,17 +80,13 @@ pub struct DiscussionPage {
     searching: bool,
 }
 
-fn participants(d: &Discussion, q: &ThreadQuery) -> (Vec<Participant>, usize) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for c in d.comments() {
-        *counts.entry(&c.author).or_default() += 1;
-    }
-    let mut list: Vec<(&str, usize)> = counts.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+fn participants(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> (Vec<Participant>, usize) {
+    let list = derived.participants(d);
     let more = list.len().saturating_sub(MAX_PARTICIPANTS);
     let shown = list
-        .into_iter()
+        .iter()
         .take(MAX_PARTICIPANTS)
+        .map(|(name, count)| (name.as_str(), *count))
         .map(|(name, count)| Participant {
             name: name.to_owned(),
             count,
@@ -114,16 +109,15 @@ fn participants(d: &Discussion, q: &ThreadQuery) -> (Vec<Participant>, usize) {
 
 /// The activity chart: each bar opens the timeline page that holds its
 /// first comment.
-fn activity_chart(d: &Discussion) -> Option<Chart> {
-    let timeline = thread::select(
+fn activity_chart(d: &Discussion, derived: &Derived) -> Option<Chart> {
+    let paged = derived.order(
         d,
         &Filter {
             timeline: true,
             ..Filter::default()
         },
-    )
-    .order;
-    let pages = comment_pages(d, &timeline);
+    );
+    let (timeline, pages) = (&paged.order, &paged.pages);
     // Unknown times sort last in the timeline: the known ones come first.
     let times: Vec<_> = timeline
         .iter()
@@ -137,7 +131,7 @@ fn activity_chart(d: &Discussion) -> Option<Chart> {
 }
 
 impl DiscussionPage {
-    pub fn build(d: &Discussion, q: &ThreadQuery) -> Result<Self, AppError> {
+    pub fn build(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> Result<Self, AppError> {
         let search = q.search()?;
         if let Some(author) = &q.author
             && !d.comments().iter().any(|c| *c.author == **author)
@@ -147,7 +141,7 @@ impl DiscussionPage {
             )));
         }
         let timeline = q.view == ThreadLayout::Timeline;
-        let selection = thread::select(
+        let paged = derived.order(
             d,
             &Filter {
                 sort: q.sort,
@@ -156,18 +150,13 @@ impl DiscussionPage {
                 timeline,
             },
         );
-        let flat = selection.layout == Layout::Flat;
-        let order = if flat {
-            selection.order
-        } else {
-            visible(d, selection.order, 0)
-        };
-        let pages = comment_pages(d, &order);
+        let flat = paged.layout == Layout::Flat;
+        let (order, pages) = (&paged.order, &paged.pages);
         let page = q.page.get();
         let range = page_range(&pages, page)?;
         let url = |page| Url::thread(&d.id, q.clone()).page(page);
         let comments = if flat {
-            let map = ThreadMap::new(d);
+            let map = derived.thread_map(d);
             Comments::Flat(
                 order[range]
                     .iter()
@@ -177,8 +166,8 @@ impl DiscussionPage {
         } else {
             let tree = TreePages {
                 d,
-                order: &order,
-                pages: &pages,
+                order,
+                pages,
                 base: 0,
                 url,
             };
@@ -188,8 +177,8 @@ impl DiscussionPage {
             (Some(_), _) => "comments shown",
             _ => "comments",
         };
-        let pager = Pager::new(&pages, page, noun, |p| url(p).href());
-        let (participants, more_participants) = participants(d, q);
+        let pager = Pager::new(pages, page, noun, |p| url(p).href());
+        let (participants, more_participants) = participants(d, q, derived);
         let filtered = |query: ThreadQuery| Url::thread(&d.id, query);
         let sort_options: &[SortOrder] = if timeline {
             &[SortOrder::Old, SortOrder::New]
@@ -199,7 +188,7 @@ impl DiscussionPage {
         Ok(DiscussionPage {
             meta: meta(d, q).paged(&pager),
             article: Article::new(d),
-            chart: activity_chart(d),
+            chart: derived.chart(d, || activity_chart(d, derived)),
             views: choices(ThreadLayout::ALL, q.view, |view| {
                 filtered(ThreadQuery {
                     view,
@@ -234,7 +223,7 @@ impl DiscussionPage {
             },
             participants,
             more_participants,
-            heading: heading(d, q, search.as_ref(), &order),
+            heading: heading(d, q, search.as_ref(), order),
             clear_href: (q.author.is_some() || search.is_some()).then(|| {
                 filtered(ThreadQuery {
                     author: None,
@@ -311,5 +300,6 @@ pub async fn handler(
     Params(q): Params<ThreadQuery>,
 ) -> PageResult {
     let archive = state.archive();
-    render(DiscussionPage::build(find_discussion(&archive, &id)?, &q)?)
+    let d = find_discussion(&archive, &id)?;
+    render(DiscussionPage::build(d, &q, archive.derived())?)
 }

@@ -12,14 +12,13 @@ use crate::markdown::to_plain_text;
 use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
 use crate::search::{self, DiscussionHits, Query};
-use crate::thread::{self, Filter};
+
 use crate::web::AppState;
+use crate::web::derived::{Derived, PagedOrder, search_filter};
 use crate::web::error::AppError;
 use crate::web::query::{Params, SearchQuery, ThreadQuery, search_query};
 use crate::web::url::Url;
-use crate::web::view::{
-    Fragment, Meta, Pager, comment_pages, count_of, iso, marked_excerpt, visible,
-};
+use crate::web::view::{Fragment, Meta, Pager, count_of, iso, marked_excerpt};
 
 /// Matches (a comment, or a discussion matching by its title or article
 /// alone) on one page.
@@ -109,20 +108,13 @@ fn group(
 /// Where each match is in its discussion narrowed to the search.
 struct Narrowed {
     url: Url,
-    pages: Pages,
+    paged: Arc<PagedOrder>,
     position: HashMap<usize, usize>,
 }
 
 impl Narrowed {
-    fn new(d: &Discussion, query: &Query) -> Self {
-        let selection = thread::select(
-            d,
-            &Filter {
-                query: Some(query),
-                ..Filter::default()
-            },
-        );
-        let order = visible(d, selection.order, 0);
+    fn new(d: &Discussion, query: &Query, derived: &Derived) -> Self {
+        let paged = derived.order(d, &search_filter(query));
         Narrowed {
             url: Url::thread(
                 &d.id,
@@ -131,8 +123,13 @@ impl Narrowed {
                     ..ThreadQuery::default()
                 },
             ),
-            pages: comment_pages(d, &order),
-            position: order.iter().enumerate().map(|(at, &i)| (i, at)).collect(),
+            position: paged
+                .order
+                .iter()
+                .enumerate()
+                .map(|(at, &i)| (i, at))
+                .collect(),
+            paged,
         }
     }
 
@@ -141,7 +138,7 @@ impl Narrowed {
     fn href(&self, d: &Discussion, index: usize) -> String {
         let id = d.comments()[index].id.as_str();
         match self.position.get(&index) {
-            Some(&at) => self.url.clone().page(self.pages.page_of(at)).at(id),
+            Some(&at) => self.url.clone().page(self.paged.pages.page_of(at)).at(id),
             None => Url::permalink(&d.id, id),
         }
     }
@@ -161,7 +158,7 @@ fn comment_hit(d: &Discussion, index: usize, query: &Query, narrowed: &Narrowed)
 }
 
 impl SearchPage {
-    pub fn build(archive: &Archive, q: &SearchQuery) -> Result<Self, AppError> {
+    pub fn build(archive: &Archive, q: &SearchQuery, derived: &Derived) -> Result<Self, AppError> {
         let Some(query) = search_query(q.q.as_deref())? else {
             return Ok(SearchPage {
                 meta: Meta::new("Search · threadview", "Search the archive."),
@@ -184,7 +181,7 @@ impl SearchPage {
             if current.as_ref().is_none_or(|(shown, _)| *shown != g) {
                 let continued = first + at > 0 && entries[first + at - 1].0 == g;
                 groups.push(group(archive, &hits[g], &query, continued));
-                current = Some((g, Narrowed::new(d, &query)));
+                current = Some((g, Narrowed::new(d, &query, derived)));
             }
             if let (Some(c), Some(group), Some((_, narrowed))) =
                 (comment, groups.last_mut(), current.as_ref())
@@ -220,5 +217,6 @@ pub async fn handler(
     State(state): State<Arc<AppState>>,
     Params(q): Params<SearchQuery>,
 ) -> PageResult {
-    render(SearchPage::build(&state.archive(), &q)?)
+    let archive = state.archive();
+    render(SearchPage::build(&archive, &q, archive.derived())?)
 }
