@@ -1,5 +1,4 @@
-//! The discussion document parser (see `FORMAT.md` in the shared folder and
-//! the README). It is pure: it takes a file's name and its content and
+//! The discussion document parser (the format is `docs/FORMAT.md`). It is pure: it takes a file's name and its content and
 //! returns the discussion with its diagnostics. It never panics, never fails
 //! and never drops text; whatever cannot be read cleanly is reported.
 

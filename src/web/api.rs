@@ -93,10 +93,10 @@ impl Paged {
         };
         let count = self.pages.count();
         let links: Vec<String> = [
-            (self.page > 1).then(|| (1, "first")),
+            (self.page > 1).then_some((1, "first")),
             (self.page > 1).then(|| (self.page - 1, "prev")),
             (self.page < count).then(|| (self.page + 1, "next")),
-            (self.page < count).then(|| (count, "last")),
+            (self.page < count).then_some((count, "last")),
         ]
         .into_iter()
         .flatten()

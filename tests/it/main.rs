@@ -45,13 +45,19 @@ pub fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
-/// `../shared/<sub>` when it exists; tests that need it skip otherwise.
+/// `../shared/<sub>` when it exists; tests that need it skip otherwise,
+/// and fail instead when `THREADVIEW_REQUIRE_SHARED=1` (as in CI).
 pub fn shared_dir(sub: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
         .join(sub);
     if dir.is_dir() {
         Some(dir)
+    } else if std::env::var("THREADVIEW_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!(
+            "{} is absent and THREADVIEW_REQUIRE_SHARED=1 requires it",
+            dir.display()
+        );
     } else {
         eprintln!("skipped: {} is absent", dir.display());
         None

@@ -58,7 +58,7 @@ impl CommentPage {
         let paged = derived.replies(d, index, q.sort);
         let (order, pages) = (&paged.order, &paged.pages);
         let page = q.page.get();
-        let range = page_range(&pages, page)?;
+        let range = page_range(pages, page)?;
         let url = |page| {
             Url::Comment {
                 discussion: d.id.clone(),

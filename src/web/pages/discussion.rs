@@ -153,7 +153,7 @@ impl DiscussionPage {
         let flat = paged.layout == Layout::Flat;
         let (order, pages) = (&paged.order, &paged.pages);
         let page = q.page.get();
-        let range = page_range(&pages, page)?;
+        let range = page_range(pages, page)?;
         let url = |page| Url::thread(&d.id, q.clone()).page(page);
         let comments = if flat {
             let map = derived.thread_map(d);
