@@ -62,12 +62,16 @@
 
   // An old link to a comment that is now on another page of the thread:
   // the comment's own page shows it.
-  var wanted = window.location.hash;
-  var discussion = document.querySelector("[data-discussion]");
-  if (discussion && /^#c-[0-9a-z]+$/.test(wanted) && !document.getElementById(wanted.slice(1))) {
-    var id = wanted.slice(3);
-    window.location.replace(discussion.getAttribute("data-discussion") + "/c/" + id + "#c-" + id);
+  function findComment() {
+    var wanted = window.location.hash;
+    var discussion = document.querySelector("[data-discussion]");
+    if (discussion && /^#c-[0-9a-z]+$/.test(wanted) && !document.getElementById(wanted.slice(1))) {
+      var id = wanted.slice(3);
+      window.location.replace(discussion.getAttribute("data-discussion") + "/c/" + id + "#c-" + id);
+    }
   }
+  findComment();
+  window.addEventListener("hashchange", findComment);
 
   // Local times, beside the UTC ones (which stay in the markup and title).
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -210,10 +210,10 @@ impl Pager {
             position,
             page,
             count,
-            first: (page > 2).then(|| url(1)),
+            first: (page > 1).then(|| url(1)),
             prev: (page > 1).then(|| url(page - 1)),
             next: (page < count).then(|| url(page + 1)),
-            last: (page + 1 < count).then(|| url(count)),
+            last: (page < count).then(|| url(count)),
         }
     }
 
@@ -644,7 +644,7 @@ mod tests {
         assert_eq!(
             (pager.first, pager.prev, pager.next, pager.last),
             (
-                None,
+                Some("p1".into()),
                 Some("p1".into()),
                 Some("p3".into()),
                 Some("p500".into())

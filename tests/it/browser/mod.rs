@@ -7,6 +7,7 @@
 
 mod a11y;
 mod flows;
+mod paging;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
