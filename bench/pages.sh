@@ -35,7 +35,7 @@ pid=$!
 for _ in $(seq 600); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(awk '{print $NF}' "$work/url" | sed 's#/$##')
 hub=$(curl -s "$base/api/discussions/megathread?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["comments"][0]["id"])')
-author=$(curl -s "$base/api/authors?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["name"])')
+author=$(curl -s "$base/api/authors?limit=1" | python3 -c 'import json,sys,urllib.parse; print(urllib.parse.quote(json.load(sys.stdin)[0]["name"], safe=""))')
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "archive: $files files, $(curl -s "$base/" | grep -o '[0-9,]* comments\.' | head -1) $((bytes / 1048576)) MiB; megathread: 100,000 comments, hub $hub with 20,000 direct replies"
