@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::error::{ApiError, AppError};
 use super::pages::author::{find_author, ordered_comments};
-use super::pages::{find_discussion, page_range};
+use super::pages::{find_discussion, page_range, require_author};
 use super::query::{
     ApiParams, AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, Segments, ThreadLayout,
     ThreadQuery, ViewQuery, search_query,
@@ -211,14 +211,7 @@ pub async fn discussion(
     let archive = state.archive();
     let d = find_discussion(&archive, &id)?;
     let search = query.search()?;
-    if let Some(author) = &query.author
-        && !d.comments().iter().any(|c| *c.author == **author)
-    {
-        return Err(AppError::NotFound(format!(
-            "\"{author}\" has no comments in this discussion."
-        ))
-        .into());
-    }
+    require_author(d, query.author.as_deref())?;
     let order = thread::select(
         d,
         &Filter {

@@ -90,3 +90,52 @@ async fn the_health_check_answers() {
     let reply = get(&app, "/healthz").await;
     assert_eq!((reply.status.as_u16(), reply.body.as_str()), (200, "ok"));
 }
+
+#[tokio::test]
+async fn accept_encoding_is_negotiated_with_its_quality_values() {
+    let app = app_over(&samples_dir());
+    let page = "/d/001_tolerant-parsers";
+    let plain = get(&app, page).await;
+    for accept in [
+        "gzip;q=0",
+        "gzip; q=0.0, identity",
+        "br",
+        "br, deflate",
+        "identity",
+    ] {
+        let reply = get_with(&app, page, &[("accept-encoding", accept)]).await;
+        assert_eq!(reply.status, 200, "{accept}");
+        assert!(
+            !reply.headers.contains_key("content-encoding"),
+            "{accept}: {:?}",
+            reply.headers.get("content-encoding")
+        );
+        assert_eq!(reply.body, plain.body, "{accept}");
+    }
+    for accept in ["gzip", "br;q=1, gzip;q=0.5", "*", "deflate, gzip;q=0.1"] {
+        let reply = get_with(&app, page, &[("accept-encoding", accept)]).await;
+        assert_eq!(reply.headers["content-encoding"], "gzip", "{accept}");
+        assert_eq!(reply.headers["vary"], "accept-encoding", "{accept}");
+    }
+    // Assets go through the same path.
+    let css = get_with(&app, "/static/style.css", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(css.headers["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn the_page_cache_keeps_to_its_budget_however_many_pages_are_visited() {
+    let archive = load_dir(&samples_dir()).unwrap().archive;
+    let budget = 256 << 10;
+    let state = Arc::new(AppState::with_cache_budget(archive, budget));
+    let app = app(state.clone());
+    // Searches are free text: every one is a new page.
+    for n in 0..300 {
+        let reply = get(&app, &format!("/search?q=the+{n}")).await;
+        assert_eq!(reply.status, 200);
+    }
+    let held = state.cached_bytes();
+    assert!(held > 0 && held <= budget, "{held} bytes held");
+    // What is kept is still served, with its validator.
+    let first = get(&app, "/search?q=the+299").await;
+    assert!(first.headers.contains_key("etag"));
+}

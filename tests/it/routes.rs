@@ -499,3 +499,14 @@ async fn assets_are_served_and_responses_compressed() {
     assert_eq!(gzipped.status, 200);
     assert_eq!(gzipped.headers["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn an_empty_folder_says_how_to_point_threadview_at_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_over(dir.path());
+    let index = get(&app, "/").await;
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("No discussions here yet"));
+    assert!(index.body.contains("threadview path/to/your/archive"));
+    assert!(!index.body.contains("rel=\"next\""));
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::State;
 
-use super::{PageResult, find_discussion, page_range, render};
+use super::{PageResult, find_discussion, page_range, render, require_author};
 use crate::model::Discussion;
 use crate::search::Query;
 use crate::thread::{Filter, Layout, SortOrder};
@@ -133,13 +133,7 @@ fn activity_chart(d: &Discussion, derived: &Derived) -> Option<Chart> {
 impl DiscussionPage {
     pub fn build(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> Result<Self, AppError> {
         let search = q.search()?;
-        if let Some(author) = &q.author
-            && !d.comments().iter().any(|c| *c.author == **author)
-        {
-            return Err(AppError::NotFound(format!(
-                "\"{author}\" has no comments in this discussion."
-            )));
-        }
+        require_author(d, q.author.as_deref())?;
         let timeline = q.view == ThreadLayout::Timeline;
         let paged = derived.order(
             d,

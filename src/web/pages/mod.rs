@@ -30,6 +30,16 @@ pub fn find_discussion<'a>(archive: &'a Archive, id: &str) -> Result<&'a Discuss
         .ok_or_else(|| AppError::NotFound(format!("There is no discussion \"{id}\".")))
 }
 
+/// A 404 unless `author` (a view's author filter) commented in `d`.
+pub fn require_author(d: &Discussion, author: Option<&str>) -> Result<(), AppError> {
+    match author {
+        Some(author) if !d.comments().iter().any(|c| &*c.author == author) => Err(
+            AppError::NotFound(format!("\"{author}\" has no comments in this discussion.")),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// The items of page `page`, or a 404 that names the last page.
 pub fn page_range(pages: &Pages, page: usize) -> Result<std::ops::Range<usize>, AppError> {
     pages.range(page).ok_or_else(|| {
