@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -12,7 +13,13 @@ use super::{numbered_header, samples_dir};
 /// The program, started on any free port with `args`; its stdout's first
 /// line (the URL) and a channel of its log lines.
 fn start(args: &[&str], log: &str) -> (Child, String, mpsc::Receiver<String>) {
+    start_in(Path::new("."), args, log)
+}
+
+/// The same, run from the folder `cwd`.
+fn start_in(cwd: &Path, args: &[&str], log: &str) -> (Child, String, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_threadview"))
+        .current_dir(cwd)
         .args(args)
         .args(["--port", "0"])
         .env("RUST_LOG", log)
@@ -75,6 +82,25 @@ fn exit_within(child: &mut Child, wait: Duration) -> std::process::ExitStatus {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn without_a_folder_it_serves_the_current_one_and_says_when_it_is_empty() {
+    let empty = tempfile::tempdir().unwrap();
+    let (mut child, first, rx) = start_in(empty.path(), &[], "threadview=info");
+    assert!(
+        first.starts_with("threadview is serving . at http://"),
+        "{first}"
+    );
+    let log = wait_for(&rx, "no discussion documents", Duration::from_secs(10));
+    assert!(
+        log.last()
+            .unwrap()
+            .contains("start threadview with the folder"),
+        "{log:?}"
+    );
+    signal(&child, "TERM");
+    assert!(exit_within(&mut child, Duration::from_secs(20)).success());
 }
 
 #[test]
