@@ -65,14 +65,17 @@ ds = json.load(sys.stdin)
 print(min(ds, key=lambda d: abs(d["comment_count"] - 100))["id"])')
 count100=$(curl -s "$base/api/discussions/$hundred" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["comments"]))')
 
-# HTML bytes per comment beyond its text (author, time text and body).
+# HTML bytes per comment beyond its text (author, time text and body), on
+# the first page of the 5,000-comment thread: its comments are the first
+# ones of the thread in file order.
 curl -s "$base/d/$big" -o "$work/big.html"
 html=$(wc -c <"$work/big.html")
-text=$(curl -s "$base/api/discussions/$big" | python3 -c '
+shown=$(grep -o '<li class="comment[^>]*id="c-' "$work/big.html" | wc -l)
+text=$(curl -s "$base/api/discussions/$big?limit=$shown" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(sum(len(c["body"].encode()) + len(c["author"].encode()) + 30 for c in d["comments"]) + len(d["body"].encode()))')
-per_comment=$(( (html - text) / 5000 ))
+per_comment=$(( (html - text) / shown ))
 
 ms() { echo "$1" | awk '/us$/ {sub("us","",$1); print $1/1000; next} /ms$/ {sub("ms","",$1); print $1; next} /s$/ {sub("s","",$1); print $1*1000}'; }
 # rps, p50, p99 of a wrk run: run NAME PATH [HEADER]
@@ -125,7 +128,7 @@ archive: $files files, $comments comments, $(( bytes / 1048576 )) MiB (gen-corpu
 | index, gzip | ${rps[index_gz]} req/s, p50 ${p50[index_gz]}, p99 ${p99[index_gz]} | | |
 | 100 comments | ${rps[d100]} req/s, p50 ${p50[d100]}, p99 ${p99[d100]} | >= 1/2 hello | $(verdict "$(( rps[d100] * 2 >= rps[hello] ))") |
 | 100 comments, gzip | ${rps[d100_gz]} req/s, p50 ${p50[d100_gz]}, p99 ${p99[d100_gz]} | >= 1/2 hello | $(verdict "$(( rps[d100_gz] * 2 >= rps[hello] ))") |
-| 5,000 comments | ${rps[d5000]} req/s, p50 ${p50[d5000]}, p99 ${p99[d5000]} | | |
-| 5,000 comments, gzip | ${rps[d5000_gz]} req/s, p50 ${p50[d5000_gz]}, p99 ${p99[d5000_gz]} | | |
-| 5,000 comments, gzip, at half rate | ${paced_rps} req/s, p99 ${paced_p99} | p99 < 20 ms | $(verdict "$(awk -v p="$(ms "$paced_p99")" 'BEGIN {print (p < 20) ? 1 : 0}')") |
+| 5,000-comment thread, page 1 | ${rps[d5000]} req/s, p50 ${p50[d5000]}, p99 ${p99[d5000]} | | |
+| 5,000-comment thread, page 1, gzip | ${rps[d5000_gz]} req/s, p50 ${p50[d5000_gz]}, p99 ${p99[d5000_gz]} | | |
+| 5,000-comment thread, page 1, gzip, at half rate | ${paced_rps} req/s, p99 ${paced_p99} | p99 < 20 ms | $(verdict "$(awk -v p="$(ms "$paced_p99")" 'BEGIN {print (p < 20) ? 1 : 0}')") |
 TABLE
