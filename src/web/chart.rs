@@ -55,8 +55,11 @@ pub struct Tick {
 pub struct Chart {
     pub bars: Vec<Bar>,
     pub ticks: Vec<Tick>,
-    /// The tallest bar's count, labelled on the y axis.
+    /// The tallest bar's count.
     pub max: usize,
+    /// The same as the y axis shows it, short enough for its margin
+    /// (`42k` for 42,219).
+    pub max_label: String,
     pub caption: String,
     pub width: f64,
     pub height: f64,
@@ -76,6 +79,16 @@ fn at_minute(m: i64) -> DateTime<Utc> {
 
 fn coordinate(v: f64) -> String {
     format!("{v:.1}")
+}
+
+/// A count in at most four characters: `950`, `4.2k`, `42k`, `1.3M`.
+fn short_count(n: usize) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..10_000 => format!("{:.1}k", n as f64 / 1e3),
+        10_000..1_000_000 => format!("{}k", n / 1_000),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
 }
 
 /// A histogram of `times` (sorted); each bar links to `href(i)`, `i` the
@@ -144,6 +157,7 @@ pub fn histogram(times: &[DateTime<Utc>], href: impl Fn(usize) -> String) -> Opt
     Some(Chart {
         bars,
         ticks,
+        max_label: short_count(max),
         max,
         caption: format!(
             "Comments per {unit}, {} to {} UTC",
@@ -210,6 +224,10 @@ mod tests {
                 .starts_with("2 comments, 2024-03-02 00:00 to 2024-03-04 00:00")
         );
         assert_eq!(chart.max, 2);
+        assert_eq!(chart.max_label, "2");
+        assert_eq!(short_count(4_219), "4.2k");
+        assert_eq!(short_count(42_219), "42k");
+        assert_eq!(short_count(1_250_000), "1.2M");
         assert!(histogram(&[], |i| i.to_string()).is_none());
         assert_eq!(chart.bars[1].href, "2");
     }
