@@ -68,13 +68,19 @@ count100=$(curl -s "$base/api/discussions/$hundred" | python3 -c 'import json,sy
 # HTML bytes per comment beyond its text (author, time text and body), on
 # the first page of the 5,000-comment thread: its comments are the first
 # ones of the thread in file order.
+# Only the comment list counts: the page's menus, chart and pager are shared
+# by its comments and were spread over 5,000 of them before paging.
 curl -s "$base/d/$big" -o "$work/big.html"
-html=$(wc -c <"$work/big.html")
+html=$(python3 -c '
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+start = page.index("<ul class=\"thread\">")
+print(len(page[start:page.index("</section>", start)].encode()))' "$work/big.html")
 shown=$(grep -o '<li class="comment[^>]*id="c-' "$work/big.html" | wc -l)
 text=$(curl -s "$base/api/discussions/$big?limit=$shown" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(sum(len(c["body"].encode()) + len(c["author"].encode()) + 30 for c in d["comments"]) + len(d["body"].encode()))')
+print(sum(len(c["body"].encode()) + len(c["author"].encode()) + 30 for c in d["comments"]))')
 per_comment=$(( (html - text) / shown ))
 
 ms() { echo "$1" | awk '/us$/ {sub("us","",$1); print $1/1000; next} /ms$/ {sub("ms","",$1); print $1; next} /s$/ {sub("s","",$1); print $1*1000}'; }

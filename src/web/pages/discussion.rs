@@ -167,9 +167,11 @@ impl DiscussionPage {
             };
             Comments::Tree(tree.tree(range, q.depth, search.as_ref()))
         };
-        let noun = match (&search, flat) {
-            (Some(_), _) => "comments shown",
-            _ => "comments",
+        // A search shows its matches with their parents.
+        let noun = if search.is_some() {
+            "comments shown"
+        } else {
+            "comments"
         };
         let pager = Pager::new(pages, page, noun, |p| url(p).href());
         let (participants, more_participants) = participants(d, q, derived);
