@@ -28,7 +28,6 @@ const RADIUS: usize = 60;
 
 /// A matching comment.
 pub struct CommentHit {
-    pub id: String,
     pub author: String,
     pub datetime: Option<String>,
     pub time_text: String,
@@ -147,7 +146,6 @@ impl Narrowed {
 fn comment_hit(d: &Discussion, index: usize, query: &Query, narrowed: &Narrowed) -> CommentHit {
     let c = &d.comments()[index];
     CommentHit {
-        id: c.id.to_string(),
         author: c.author.to_string(),
         datetime: c.posted_at.map(iso),
         time_text: c.time_text.to_string(),
