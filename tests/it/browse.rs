@@ -189,6 +189,13 @@ async fn replies_deeper_than_ten_levels_continue_on_their_own_page() {
     let rest = get(&app, &format!("/d/006_counting-game/c/{tenth}")).await;
     assert!(rest.body.contains("Eleven is a palindrome"));
     assert!(rest.body.contains("Fourteen is the number of days"));
+    // A comment past the cut is "in the thread" at the ancestor that
+    // continues to it.
+    let twelfth = comment_id(&app, "006_counting-game", 11).await;
+    let deep = get(&app, &format!("/d/006_counting-game/c/{twelfth}")).await;
+    assert!(deep.body.contains(&format!(
+        "<a class=\"in-thread\" href=\"/d/006_counting-game#c-{tenth}\">"
+    )));
 }
 
 #[tokio::test]

@@ -205,6 +205,41 @@ async fn following_the_pages_reaches_every_comment_exactly_once() {
 }
 
 #[tokio::test]
+async fn a_search_inside_the_thread_pages_every_match_once() {
+    let _turn = crate::HEAVY.lock().await;
+    let (_, app) = archive();
+    let api = get(app, "/api/discussions/big").await.json();
+    let matches: HashSet<String> = api["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["body"].as_str().unwrap().contains("schedule"))
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(matches.len() > 10_000, "{}", matches.len());
+    // Matches with their parents as context: each shown once, and every
+    // match is marked.
+    let mut marked = Vec::new();
+    let mut next = Some("/d/big?q=schedule".to_owned());
+    let mut shown = 0;
+    while let Some(uri) = next {
+        let page = get(app, &uri).await;
+        shown += comment_ids(&page).len();
+        marked.extend(
+            page.body
+                .split("<li class=\"comment match\" id=\"c-")
+                .skip(1)
+                .map(|rest| rest[..rest.find('"').unwrap()].to_owned()),
+        );
+        next = next_link(&page);
+    }
+    let unique: HashSet<String> = marked.iter().cloned().collect();
+    assert_eq!(marked.len(), unique.len(), "a match shown twice");
+    assert_eq!(unique, matches);
+    assert!(shown > marked.len(), "parents come along as context");
+}
+
+#[tokio::test]
 async fn the_hub_and_its_twenty_thousand_replies_are_paged_too() {
     let _turn = crate::HEAVY.lock().await;
     let (_, app) = archive();
