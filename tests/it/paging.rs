@@ -360,3 +360,17 @@ async fn every_kind_of_page_keeps_its_budgets() {
     let search = get(app, "/search?q=the").await;
     assert!(search.body.contains("rel=\"next\""));
 }
+
+#[tokio::test]
+async fn the_article_body_is_on_the_first_page_only() {
+    let (_, app) = archive();
+    let first = get(app, "/d/big").await;
+    assert!(first.body.contains("<p>The article.</p>"));
+    let second = get(app, "/d/big?page=2").await;
+    assert!(!second.body.contains("<p>The article.</p>"));
+    assert!(
+        second
+            .body
+            .contains("<a href=\"/d/big\">The article is on the first page</a>")
+    );
+}
