@@ -2,9 +2,11 @@
 //! a view's comment order cut into pages, a discussion's activity chart,
 //! its participants, where each comment is in its thread. Every page of a
 //! 100,000-comment thread needs the same order; computing it once is what
-//! keeps walking its thousand pages cheap. Kept in a byte-bounded cache
-//! (quick_cache) beside the rendered pages.
+//! keeps walking its thousand pages cheap. Each kind is kept in its own
+//! byte-bounded cache (quick_cache) beside the rendered pages.
 
+use std::convert::Infallible;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use crate::model::Discussion;
@@ -22,72 +24,105 @@ pub struct PagedOrder {
     pub layout: Layout,
 }
 
-/// What identifies a derived value: the discussion, and the view.
+/// Which view of which discussion an order is for.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub enum Key {
-    Order {
-        discussion: String,
-        sort: SortOrder,
-        author: Option<String>,
-        query: Option<String>,
-        timeline: bool,
-        /// For a comment's page: the comment whose replies are shown.
-        under: Option<usize>,
-    },
-    Chart(String),
-    Participants(String),
-    ThreadMap(String),
+struct OrderKey {
+    discussion: String,
+    sort: SortOrder,
+    author: Option<String>,
+    query: Option<String>,
+    timeline: bool,
+    /// For a comment's page: the comment whose replies are shown.
+    under: Option<usize>,
 }
 
-#[derive(Clone)]
-enum Value {
-    Order(Arc<PagedOrder>),
-    Chart(Arc<Option<Chart>>),
-    Participants(Arc<Vec<(String, usize)>>),
-    ThreadMap(Arc<ThreadMap>),
+/// What a cached value weighs, in bytes (about).
+trait Weight {
+    fn bytes(&self) -> usize;
+}
+
+impl Weight for PagedOrder {
+    fn bytes(&self) -> usize {
+        self.order.len() * 8 + self.pages.count() * 8
+    }
+}
+
+impl Weight for Option<Chart> {
+    fn bytes(&self) -> usize {
+        // Sixty bars of a few short strings each.
+        16 << 10
+    }
+}
+
+impl Weight for Vec<(String, usize)> {
+    fn bytes(&self) -> usize {
+        self.iter().map(|(name, _)| name.len() + 40).sum()
+    }
+}
+
+impl Weight for ThreadMap {
+    fn bytes(&self) -> usize {
+        ThreadMap::bytes(self)
+    }
 }
 
 #[derive(Clone)]
 struct ByBytes;
 
-impl quick_cache::Weighter<Key, Value> for ByBytes {
-    fn weight(&self, _key: &Key, value: &Value) -> u64 {
-        let bytes = match value {
-            Value::Order(o) => o.order.len() * 8 + o.pages.count() * 8,
-            Value::Chart(_) => 16 << 10,
-            Value::Participants(p) => p.iter().map(|(name, _)| name.len() + 40).sum(),
-            Value::ThreadMap(m) => m.bytes(),
-        };
-        (bytes + 128) as u64
+impl<K, V: Weight> quick_cache::Weighter<K, Arc<V>> for ByBytes {
+    fn weight(&self, _key: &K, value: &Arc<V>) -> u64 {
+        (value.bytes() + 128) as u64
+    }
+}
+
+/// One kind of derived value, by key, within a budget.
+struct Kind<K, V> {
+    cache: quick_cache::sync::Cache<K, Arc<V>, ByBytes>,
+}
+
+impl<K: Eq + Hash + Clone, V: Weight> Kind<K, V> {
+    fn new(bytes: u64) -> Self {
+        Kind {
+            cache: quick_cache::sync::Cache::with_weighter(64, bytes.max(1 << 20), ByBytes),
+        }
+    }
+
+    /// The value of `key`, made once (others asking meanwhile wait for it).
+    fn get(&self, key: K, make: impl FnOnce() -> V) -> Arc<V> {
+        match self
+            .cache
+            .get_or_insert_with(&key, || Ok::<_, Infallible>(Arc::new(make())))
+        {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
     }
 }
 
 /// The derived values of one archive version.
 pub struct Derived {
-    cache: quick_cache::sync::Cache<Key, Value, ByBytes>,
+    orders: Kind<OrderKey, PagedOrder>,
+    charts: Kind<String, Option<Chart>>,
+    participants: Kind<String, Vec<(String, usize)>>,
+    thread_maps: Kind<String, ThreadMap>,
 }
 
 impl Derived {
+    /// Caches holding at most `bytes` in all: half for orders, the rest
+    /// for thread maps, participants and charts.
     pub fn new(bytes: u64) -> Self {
         Derived {
-            cache: quick_cache::sync::Cache::with_weighter(256, bytes.max(1 << 20), ByBytes),
-        }
-    }
-
-    fn get(&self, key: Key, make: impl FnOnce() -> Value) -> Value {
-        match self
-            .cache
-            .get_or_insert_with(&key, || Ok::<_, std::convert::Infallible>(make()))
-        {
-            Ok(value) => value,
-            Err(never) => match never {},
+            orders: Kind::new(bytes / 2),
+            thread_maps: Kind::new(bytes / 4),
+            participants: Kind::new(bytes / 8),
+            charts: Kind::new(bytes / 8),
         }
     }
 
     /// The comments a discussion view shows (flat lists whole, trees to the
     /// depth cut), in order, with its pages.
     pub fn order(&self, d: &Discussion, filter: &Filter) -> Arc<PagedOrder> {
-        let key = Key::Order {
+        let key = OrderKey {
             discussion: d.id.clone(),
             sort: filter.sort,
             author: filter.author.map(str::to_owned),
@@ -95,27 +130,23 @@ impl Derived {
             timeline: filter.timeline,
             under: None,
         };
-        let make = || {
+        self.orders.get(key, || {
             let selection = thread::select(d, filter);
             let order = match selection.layout {
                 Layout::Flat => selection.order,
                 Layout::Tree => visible(d, selection.order, 0),
             };
-            Value::Order(Arc::new(PagedOrder {
+            PagedOrder {
                 pages: comment_pages(d, &order),
                 order,
                 layout: selection.layout,
-            }))
-        };
-        match self.get(key, make) {
-            Value::Order(order) => order,
-            _ => unreachable!("an order key holds an order"),
-        }
+            }
+        })
     }
 
     /// The replies under comment `index` (and it), as its page shows them.
     pub fn replies(&self, d: &Discussion, index: usize, sort: SortOrder) -> Arc<PagedOrder> {
-        let key = Key::Order {
+        let key = OrderKey {
             discussion: d.id.clone(),
             sort,
             author: None,
@@ -123,35 +154,29 @@ impl Derived {
             timeline: false,
             under: Some(index),
         };
-        let make = || {
+        self.orders.get(key, || {
             let base = d.comments()[index].depth();
             let order = visible(d, thread::display_order(d, &[index], sort), base);
-            Value::Order(Arc::new(PagedOrder {
+            PagedOrder {
                 pages: comment_pages(d, &order),
                 order,
                 layout: Layout::Tree,
-            }))
-        };
-        match self.get(key, make) {
-            Value::Order(order) => order,
-            _ => unreachable!("an order key holds an order"),
-        }
+            }
+        })
     }
 
+    /// The activity chart of `d`, drawn by `make` the first time.
     pub fn chart(
         &self,
         d: &Discussion,
         make: impl FnOnce() -> Option<Chart>,
     ) -> Arc<Option<Chart>> {
-        match self.get(Key::Chart(d.id.clone()), || Value::Chart(Arc::new(make()))) {
-            Value::Chart(chart) => chart,
-            _ => unreachable!("a chart key holds a chart"),
-        }
+        self.charts.get(d.id.clone(), make)
     }
 
     /// Everyone who commented in `d` with their counts, most first.
     pub fn participants(&self, d: &Discussion) -> Arc<Vec<(String, usize)>> {
-        let make = || {
+        self.participants.get(d.id.clone(), || {
             let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
             for c in d.comments() {
                 *counts.entry(&c.author).or_default() += 1;
@@ -161,22 +186,13 @@ impl Derived {
                 .map(|(name, count)| (name.to_owned(), count))
                 .collect();
             list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            Value::Participants(Arc::new(list))
-        };
-        match self.get(Key::Participants(d.id.clone()), make) {
-            Value::Participants(list) => list,
-            _ => unreachable!("a participants key holds participants"),
-        }
+            list
+        })
     }
 
     /// Where each comment of `d` is in its default thread pages.
     pub fn thread_map(&self, d: &Discussion) -> Arc<ThreadMap> {
-        match self.get(Key::ThreadMap(d.id.clone()), || {
-            Value::ThreadMap(Arc::new(ThreadMap::new(d)))
-        }) {
-            Value::ThreadMap(map) => map,
-            _ => unreachable!("a thread map key holds a thread map"),
-        }
+        self.thread_maps.get(d.id.clone(), || ThreadMap::new(d))
     }
 }
 

@@ -313,8 +313,7 @@ pub struct TreeView {
 
 /// The comments of `order` (each before its replies, sorted) that a tree
 /// shows: those fewer than [`MAX_VISIBLE_DEPTH`] levels below `base`.
-pub fn visible(d: &Discussion, order: Vec<usize>, base: usize) -> Vec<usize> {
-    let mut order = order;
+pub fn visible(d: &Discussion, mut order: Vec<usize>, base: usize) -> Vec<usize> {
     order.retain(|&i| d.comments()[i].depth() - base < MAX_VISIBLE_DEPTH);
     order
 }
