@@ -144,6 +144,12 @@ fn more_links(reply: &Reply) -> Vec<String> {
         .collect()
 }
 
+/// The id of the comment with 20,000 direct replies.
+async fn hub_id(app: &Router) -> String {
+    let api = get(app, "/api/discussions/big?author=hub").await.json();
+    api["comments"][0]["id"].as_str().unwrap().to_owned()
+}
+
 /// Every comment id of the big thread, from the API.
 async fn all_ids(app: &Router) -> Vec<String> {
     let api = get(app, "/api/discussions/big").await.json();
@@ -243,8 +249,7 @@ async fn a_search_inside_the_thread_pages_every_match_once() {
 async fn the_hub_and_its_twenty_thousand_replies_are_paged_too() {
     let _turn = crate::HEAVY.lock().await;
     let (_, app) = archive();
-    let api = get(app, "/api/discussions/big?author=hub").await.json();
-    let hub = api["comments"][0]["id"].as_str().unwrap().to_owned();
+    let hub = hub_id(app).await;
     let first = get(app, &format!("/d/big/c/{hub}")).await;
     assert_eq!(first.status, 200);
     let replies = HUB_REPLIES + HUB_REPLIES / 10;
@@ -320,8 +325,7 @@ fn elements(body: &str) -> usize {
 async fn every_kind_of_page_keeps_its_budgets() {
     let _turn = crate::HEAVY.lock().await;
     let (_, app) = archive();
-    let api = get(app, "/api/discussions/big?author=hub").await.json();
-    let hub = api["comments"][0]["id"].as_str().unwrap().to_owned();
+    let hub = hub_id(app).await;
     let uris = [
         "/".to_owned(),
         "/?page=2".to_owned(),

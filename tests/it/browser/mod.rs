@@ -198,6 +198,12 @@ impl Session {
             .unwrap();
     }
 
+    /// Waits until the window shows `path` (with its query and fragment).
+    pub async fn wait_for_path(&self, path: &str) {
+        let url = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
+        self.client.wait().for_url(&url).await.unwrap();
+    }
+
     /// Runs `script` (a function body) and returns its value.
     pub async fn eval(&self, script: &str) -> Value {
         self.client

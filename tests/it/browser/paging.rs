@@ -34,19 +34,11 @@ async fn the_keyboard_and_old_links_carry_on_across_pages() {
         .await;
     assert_eq!(s.eval(body).await, json!("Comment number 99."));
     s.press('j').await;
-    s.client
-        .wait()
-        .for_url(&url::Url::parse(&format!("{}/d/long?page=2", s.base)).unwrap())
-        .await
-        .unwrap();
+    s.wait_for_path("/d/long?page=2").await;
     assert_eq!(s.eval(body).await, json!("Comment number 100."));
     // k from there goes back to the last comment of page 1.
     s.press('k').await;
-    s.client
-        .wait()
-        .for_url(&url::Url::parse(&format!("{}/d/long", s.base)).unwrap())
-        .await
-        .unwrap();
+    s.wait_for_path("/d/long").await;
     assert_eq!(s.eval(body).await, json!("Comment number 99."));
 
     // A link made before the thread was paged: the comment is on page 3,
@@ -56,12 +48,7 @@ async fn the_keyboard_and_old_links_carry_on_across_pages() {
         .await;
     let id = id.as_str().unwrap().to_owned();
     s.goto(&format!("/d/long#c-{id}")).await;
-    let expected = format!("{}/d/long/c/{id}#c-{id}", s.base);
-    s.client
-        .wait()
-        .for_url(&url::Url::parse(&expected).unwrap())
-        .await
-        .unwrap();
+    s.wait_for_path(&format!("/d/long/c/{id}#c-{id}")).await;
     // Its page links to the thread page that holds it.
     let in_thread = s.css("a.in-thread").await.attr("href").await.unwrap();
     assert_eq!(in_thread.unwrap(), format!("/d/long?page=3#c-{id}"));
