@@ -6,7 +6,7 @@ Real comment sizes, authors and nesting; one thread of any size.
 With HUB, the thread starts with one comment whose HUB direct replies are
 real comments too, each lifted to the first reply level.
 usage: megathread.py SRC_DIR OUT_FILE N [HUB]
-e.g.   megathread.py ../shared/corpus /tmp/mega/mega.txt 100000 20000"""
+e.g.   megathread.py CORPUS_DIR /tmp/mega/mega.txt 100000 20000"""
 import datetime
 import glob
 import os
