@@ -17,7 +17,7 @@ use super::pages::author::{find_author, ordered_comments};
 use super::pages::{find_discussion, page_range, require_author};
 use super::query::{
     ApiParams, AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, Segments, ThreadLayout,
-    ThreadQuery, ViewQuery, search_query,
+    ThreadQuery, ViewQuery, encode, search_query,
 };
 use crate::model::{Author, Discussion};
 use crate::paging::Pages;
@@ -80,16 +80,11 @@ impl Paged {
             pairs.push(("limit".to_owned(), limit.to_string()));
         }
         let href = |page: usize| {
-            let mut serializer = form_urlencoded::Serializer::new(String::new());
-            serializer.extend_pairs(&pairs);
+            let mut pairs = pairs.clone();
             if page > 1 {
-                serializer.append_pair("page", &page.to_string());
+                pairs.push(("page".to_owned(), page.to_string()));
             }
-            let query = serializer.finish();
-            match query.is_empty() {
-                true => uri.path().to_owned(),
-                false => format!("{}?{query}", uri.path()),
-            }
+            encode(uri.path(), &pairs)
         };
         let count = self.pages.count();
         let links: Vec<String> = [
@@ -280,11 +275,11 @@ pub async fn authors(
     ApiParams { query, limit }: ApiParams<AuthorsQuery>,
 ) -> Result<Response, ApiError> {
     let archive = state.archive();
-    let authors = super::pages::authors::sorted(&archive, query.sort);
+    let authors = super::pages::authors::sorted(&archive, query.sort, archive.derived());
     let paged = Paged::new(authors.len(), limit, DEFAULT_LIMIT, query.page)?;
     let list: Vec<_> = authors[paged.range.clone()]
         .iter()
-        .map(|a| AuthorJson::new(a))
+        .map(|&i| AuthorJson::new(&archive.authors()[i]))
         .collect();
     Ok(paged.respond(&uri, &query, list))
 }

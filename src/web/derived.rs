@@ -7,7 +7,7 @@
 
 use std::convert::Infallible;
 use std::hash::Hash;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::model::Discussion;
 use crate::paging::Pages;
@@ -15,13 +15,46 @@ use crate::search::Query;
 use crate::thread::{self, Filter, Layout, SortOrder};
 
 use super::chart::Chart;
-use super::view::{ThreadMap, comment_pages, visible};
+use super::query::AuthorsSort;
+use super::view::{comment_pages, visible};
 
 /// A view's comments in display order, and its pages.
 pub struct PagedOrder {
     pub order: Vec<usize>,
     pub pages: Pages,
     pub layout: Layout,
+    /// How many comments the discussion has.
+    comment_count: usize,
+    /// Each comment's position in `order` (`u32::MAX` when not in it),
+    /// made on the first question.
+    position: OnceLock<Vec<u32>>,
+}
+
+impl PagedOrder {
+    fn new(d: &Discussion, order: Vec<usize>, layout: Layout) -> Self {
+        PagedOrder {
+            pages: comment_pages(d, &order),
+            order,
+            layout,
+            comment_count: d.comments().len(),
+            position: OnceLock::new(),
+        }
+    }
+
+    /// Where comment `index` is in the order, if the view shows it.
+    pub fn position_of(&self, index: usize) -> Option<usize> {
+        let position = self.position.get_or_init(|| {
+            let mut position = vec![u32::MAX; self.comment_count];
+            for (at, &i) in self.order.iter().enumerate() {
+                position[i] = at as u32;
+            }
+            position
+        });
+        position
+            .get(index)
+            .filter(|&&at| at != u32::MAX)
+            .map(|&at| at as usize)
+    }
 }
 
 /// Which view of which discussion an order is for.
@@ -43,7 +76,8 @@ trait Weight {
 
 impl Weight for PagedOrder {
     fn bytes(&self) -> usize {
-        self.order.len() * 8 + self.pages.count() * 8
+        // The positions count from the start: a weight must not change.
+        self.order.len() * 8 + self.pages.count() * 8 + self.comment_count * 4
     }
 }
 
@@ -54,15 +88,15 @@ impl Weight for Option<Chart> {
     }
 }
 
-impl Weight for Vec<(String, usize)> {
+impl Weight for Vec<usize> {
     fn bytes(&self) -> usize {
-        self.iter().map(|(name, _)| name.len() + 40).sum()
+        self.len() * 8
     }
 }
 
-impl Weight for ThreadMap {
+impl Weight for Vec<(String, usize)> {
     fn bytes(&self) -> usize {
-        ThreadMap::bytes(self)
+        self.iter().map(|(name, _)| name.len() + 40).sum()
     }
 }
 
@@ -104,19 +138,25 @@ pub struct Derived {
     orders: Kind<OrderKey, PagedOrder>,
     charts: Kind<String, Option<Chart>>,
     participants: Kind<String, Vec<(String, usize)>>,
-    thread_maps: Kind<String, ThreadMap>,
+    /// The archive's authors in each order, by index.
+    authors: Kind<AuthorsSort, Vec<usize>>,
 }
 
 impl Derived {
-    /// Caches holding at most `bytes` in all: half for orders, the rest
-    /// for thread maps, participants and charts.
+    /// Caches holding at most `bytes` in all: most for orders, the rest
+    /// for participants, charts and the orders of the authors.
     pub fn new(bytes: u64) -> Self {
         Derived {
-            orders: Kind::new(bytes / 2),
-            thread_maps: Kind::new(bytes / 4),
+            orders: Kind::new(bytes / 8 * 5),
             participants: Kind::new(bytes / 8),
             charts: Kind::new(bytes / 8),
+            authors: Kind::new(bytes / 8),
         }
+    }
+
+    /// A discussion's default thread view: where "in the thread" links go.
+    pub fn thread(&self, d: &Discussion) -> Arc<PagedOrder> {
+        self.order(d, &Filter::default())
     }
 
     /// The comments a discussion view shows (flat lists whole, trees to the
@@ -136,11 +176,7 @@ impl Derived {
                 Layout::Flat => selection.order,
                 Layout::Tree => visible(d, selection.order, 0),
             };
-            PagedOrder {
-                pages: comment_pages(d, &order),
-                order,
-                layout: selection.layout,
-            }
+            PagedOrder::new(d, order, selection.layout)
         })
     }
 
@@ -157,12 +193,14 @@ impl Derived {
         self.orders.get(key, || {
             let base = d.comments()[index].depth();
             let order = visible(d, thread::display_order(d, &[index], sort), base);
-            PagedOrder {
-                pages: comment_pages(d, &order),
-                order,
-                layout: Layout::Tree,
-            }
+            PagedOrder::new(d, order, Layout::Tree)
         })
+    }
+
+    /// The archive's authors (indexes) in the order `sort`, sorted by
+    /// `make` the first time: every page of `/authors` shares one sort.
+    pub fn authors(&self, sort: AuthorsSort, make: impl FnOnce() -> Vec<usize>) -> Arc<Vec<usize>> {
+        self.authors.get(sort, make)
     }
 
     /// The activity chart of `d`, drawn by `make` the first time.
@@ -188,11 +226,6 @@ impl Derived {
             list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             list
         })
-    }
-
-    /// Where each comment of `d` is in its default thread pages.
-    pub fn thread_map(&self, d: &Discussion) -> Arc<ThreadMap> {
-        self.thread_maps.get(d.id.clone(), || ThreadMap::new(d))
     }
 }
 

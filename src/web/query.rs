@@ -78,7 +78,8 @@ fn pairs(parts: &Parts) -> Vec<(String, String)> {
         .collect()
 }
 
-fn encode(path: &str, pairs: &[(String, String)]) -> String {
+/// `path?name=value&…`, or `path` alone without pairs.
+pub fn encode(path: &str, pairs: &[(String, String)]) -> String {
     if pairs.is_empty() {
         return path.to_owned();
     }
@@ -319,7 +320,7 @@ impl ViewQuery for AuthorQuery {
 }
 
 /// How `/authors` orders authors.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthorsSort {
     /// Most comments first.

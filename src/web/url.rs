@@ -5,8 +5,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use super::query::{
-    AuthorQuery, AuthorsQuery, CommentQuery, IndexQuery, NoQuery, PageNumber, SearchQuery,
-    ThreadQuery,
+    AuthorQuery, AuthorsQuery, CommentQuery, IndexQuery, PageNumber, SearchQuery, ThreadQuery,
 };
 
 /// A view of the site.
@@ -28,7 +27,6 @@ pub enum Url {
         query: AuthorQuery,
     },
     Search(SearchQuery),
-    Diagnostics,
 }
 
 /// Characters escaped in one URL path segment.
@@ -106,7 +104,6 @@ impl Url {
             Url::Authors(q) => with_query("/authors".to_owned(), q),
             Url::Author { name, query } => with_query(format!("/authors/{}", segment(name)), query),
             Url::Search(q) => with_query("/search".to_owned(), q),
-            Url::Diagnostics => with_query("/diagnostics".to_owned(), &NoQuery {}),
         }
     }
 
@@ -115,7 +112,7 @@ impl Url {
         format!("{}#c-{}", self.href(), segment(comment))
     }
 
-    /// The same view at another page (views without pages stay as they are).
+    /// The same view at another page.
     pub fn page(mut self, page: usize) -> Self {
         let number = PageNumber::new(page);
         match &mut self {
@@ -125,7 +122,6 @@ impl Url {
             Url::Authors(q) => q.page = number,
             Url::Author { query, .. } => query.page = number,
             Url::Search(q) => q.page = number,
-            Url::Diagnostics => {}
         }
         self
     }

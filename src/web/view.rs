@@ -5,12 +5,13 @@ use std::ops::Range;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::derived::PagedOrder;
 use super::url::Url;
 use crate::markdown;
 use crate::model::Discussion;
 use crate::paging::{Budget, Cost, Pages};
 use crate::search::Query;
-use crate::thread::{self, SortOrder};
+use crate::thread::SortOrder;
 
 /// A time in UTC as a reader sees it: `2023-08-05 10:22 UTC`.
 pub fn utc(time: DateTime<Utc>) -> String {
@@ -457,56 +458,28 @@ pub struct ListItem {
     pub discussion: Option<DiscussionRef>,
 }
 
-/// Where each comment of a discussion is in its default thread view.
-pub struct ThreadMap {
-    order: Vec<usize>,
-    pages: Pages,
-    /// Each comment's position in `order`.
-    position: Vec<u32>,
-}
-
-impl ThreadMap {
-    pub fn new(d: &Discussion) -> Self {
-        let order = visible(d, thread::thread_order(d, SortOrder::Original), 0);
-        let pages = comment_pages(d, &order);
-        let mut position = vec![u32::MAX; d.comments().len()];
-        for (at, &i) in order.iter().enumerate() {
-            position[i] = at as u32;
+/// The page of `thread` (a discussion's default thread view) that shows
+/// comment `index` (or, past the depth cut, the ancestor that continues to
+/// it), scrolled there.
+pub fn in_thread(d: &Discussion, thread: &PagedOrder, index: usize) -> String {
+    let mut at = index;
+    let position = loop {
+        match (thread.position_of(at), d.comments()[at].parent()) {
+            (Some(position), _) => break position,
+            (None, Some(parent)) => at = parent,
+            // Top-level comments are always shown.
+            (None, None) => break 0,
         }
-        ThreadMap {
-            order,
-            pages,
-            position,
-        }
-    }
-
-    /// The memory it takes.
-    pub fn bytes(&self) -> usize {
-        self.order.len() * 8 + self.position.len() * 4 + self.pages.count() * 8
-    }
-
-    /// The thread page that shows comment `index` (or, past the depth
-    /// cut, the ancestor that continues to it), scrolled there.
-    pub fn link(&self, d: &Discussion, index: usize) -> String {
-        let mut at = index;
-        while self.position[at] == u32::MAX {
-            match d.comments()[at].parent() {
-                Some(parent) => at = parent,
-                None => break,
-            }
-        }
-        let position = self.position[at] as usize;
-        let page = self
-            .pages
-            .page_of(position.min(self.order.len().saturating_sub(1)));
-        Url::discussion(&d.id)
-            .page(page)
-            .at(d.comments()[at].id.as_str())
-    }
+    };
+    Url::discussion(&d.id)
+        .page(thread.pages.page_of(position))
+        .at(d.comments()[at].id.as_str())
 }
 
 impl ListItem {
-    pub fn new(d: &Discussion, index: usize, query: Option<&Query>, map: &ThreadMap) -> Self {
+    /// `thread` is the discussion's default thread view, where the item
+    /// links to.
+    pub fn new(d: &Discussion, index: usize, query: Option<&Query>, thread: &PagedOrder) -> Self {
         let c = &d.comments()[index];
         let parent = c.parent().map(|p| {
             let parent = &d.comments()[p];
@@ -519,7 +492,7 @@ impl ListItem {
         ListItem {
             c: CommentView::new(d, index, query),
             author_href: Url::author(&c.author).href(),
-            in_thread: map.link(d, index),
+            in_thread: in_thread(d, thread, index),
             parent,
             discussion: None,
         }
@@ -568,22 +541,30 @@ pub struct Article {
     pub source: Option<String>,
     pub submitter: Option<String>,
     pub submitter_href: Option<String>,
-    pub body_html: String,
+    /// The body, rendered only for the pages that show it.
+    pub body_html: Option<String>,
     pub comment_count: usize,
     pub href: String,
 }
 
 impl Article {
+    /// The article's heading and byline; its body is left out.
     pub fn new(d: &Discussion) -> Self {
         Article {
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
             submitter_href: d.submitter.as_deref().map(|s| Url::author(s).href()),
-            body_html: markdown::to_html(&d.body),
+            body_html: None,
             comment_count: d.comments().len(),
             href: Url::discussion(&d.id).href(),
         }
+    }
+
+    /// The same with its body rendered.
+    pub fn with_body(mut self, d: &Discussion) -> Self {
+        self.body_html = Some(markdown::to_html(&d.body));
+        self
     }
 }
 

@@ -11,12 +11,12 @@ use crate::model::{Archive, Author, CommentRef};
 use crate::paging::{Cost, Pages};
 use crate::web::AppState;
 use crate::web::chart::{self, Chart};
-use crate::web::derived::Derived;
+use crate::web::derived::{Derived, PagedOrder};
 use crate::web::error::AppError;
 use crate::web::query::{AuthorQuery, Params, Segments, TimeOrder};
 use crate::web::url::Url;
 use crate::web::view::{
-    self, COMMENT_BUDGET, Choice, Labelled, ListItem, Meta, Pager, ThreadMap, choices, count_of,
+    self, COMMENT_BUDGET, Choice, Labelled, ListItem, Meta, Pager, choices, count_of,
 };
 
 impl Labelled for TimeOrder {
@@ -121,15 +121,15 @@ impl AuthorPage {
             .page(page)
         };
         let pager = Pager::new(&pages, q.page.get(), "comments", |p| url(p).href());
-        let mut maps: HashMap<usize, Arc<ThreadMap>> = HashMap::new();
+        let mut threads: HashMap<usize, Arc<PagedOrder>> = HashMap::new();
         let comments = refs[range]
             .iter()
             .map(|&at| {
                 let d = &archive.discussions()[at.discussion()];
-                let map = maps
+                let thread = threads
                     .entry(at.discussion())
-                    .or_insert_with(|| derived.thread_map(d));
-                ListItem::new(d, at.comment(), None, map).in_discussion(d)
+                    .or_insert_with(|| derived.thread(d));
+                ListItem::new(d, at.comment(), None, thread).in_discussion(d)
             })
             .collect();
         let span = author

@@ -6,9 +6,10 @@ use askama::Template;
 use axum::extract::State;
 
 use super::{PageResult, page_range, render};
-use crate::model::{Archive, Author};
+use crate::model::Archive;
 use crate::paging::Pages;
 use crate::web::AppState;
+use crate::web::derived::Derived;
 use crate::web::error::AppError;
 use crate::web::query::{AuthorsQuery, AuthorsSort, Params};
 use crate::web::url::Url;
@@ -40,24 +41,29 @@ pub struct AuthorRow {
     pub last_iso: Option<String>,
 }
 
-/// Every author, in the order `sort` asks for.
-pub fn sorted(archive: &Archive, sort: AuthorsSort) -> Vec<&Author> {
-    let mut authors: Vec<&Author> = archive.authors().iter().collect();
-    match sort {
-        AuthorsSort::Count => authors.sort_by(|a, b| {
-            b.comments
-                .len()
-                .cmp(&a.comments.len())
-                .then_with(|| a.name.cmp(&b.name))
-        }),
-        AuthorsSort::Name => {
-            authors.sort_by_cached_key(|a| (a.name.to_lowercase(), a.name.clone()))
+/// Every author (an index in [`Archive::authors`]) in the order `sort` asks
+/// for, sorted once per archive version.
+pub fn sorted(archive: &Archive, sort: AuthorsSort, derived: &Derived) -> Arc<Vec<usize>> {
+    derived.authors(sort, || {
+        let authors = archive.authors();
+        let mut order: Vec<usize> = (0..authors.len()).collect();
+        match sort {
+            AuthorsSort::Count => order.sort_by(|&a, &b| {
+                let (a, b) = (&authors[a], &authors[b]);
+                b.comments
+                    .len()
+                    .cmp(&a.comments.len())
+                    .then_with(|| a.name.cmp(&b.name))
+            }),
+            AuthorsSort::Name => order
+                .sort_by_cached_key(|&a| (authors[a].name.to_lowercase(), authors[a].name.clone())),
+            AuthorsSort::Last => order.sort_by(|&a, &b| {
+                let (a, b) = (&authors[a], &authors[b]);
+                b.last_at.cmp(&a.last_at).then_with(|| a.name.cmp(&b.name))
+            }),
         }
-        AuthorsSort::Last => {
-            authors.sort_by(|a, b| b.last_at.cmp(&a.last_at).then_with(|| a.name.cmp(&b.name)))
-        }
-    }
-    authors
+        order
+    })
 }
 
 /// Fields: `meta`, `summary`, `sorts`, `authors` (AuthorRow list), `pager`.
@@ -72,8 +78,8 @@ pub struct AuthorsPage {
 }
 
 impl AuthorsPage {
-    pub fn build(archive: &Archive, q: &AuthorsQuery) -> Result<Self, AppError> {
-        let authors = sorted(archive, q.sort);
+    pub fn build(archive: &Archive, q: &AuthorsQuery, derived: &Derived) -> Result<Self, AppError> {
+        let authors = sorted(archive, q.sort, derived);
         let pages = Pages::uniform(authors.len(), PER_PAGE);
         let range = page_range(&pages, q.page.get())?;
         let pager = Pager::new(&pages, q.page.get(), "authors", |p| {
@@ -94,6 +100,7 @@ impl AuthorsPage {
             }),
             authors: authors[range]
                 .iter()
+                .map(|&i| &archive.authors()[i])
                 .map(|a| AuthorRow {
                     name: a.name.clone(),
                     href: Url::author(&a.name).href(),
@@ -113,5 +120,6 @@ pub async fn handler(
     State(state): State<Arc<AppState>>,
     Params(q): Params<AuthorsQuery>,
 ) -> PageResult {
-    render(AuthorsPage::build(&state.archive(), &q)?)
+    let archive = state.archive();
+    render(AuthorsPage::build(&archive, &q, archive.derived())?)
 }

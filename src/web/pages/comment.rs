@@ -13,7 +13,7 @@ use crate::web::derived::Derived;
 use crate::web::error::AppError;
 use crate::web::query::{CommentQuery, Params, Segments};
 use crate::web::url::Url;
-use crate::web::view::{Article, CommentView, Meta, Pager, TreePages, TreeView};
+use crate::web::view::{Article, CommentView, Meta, Pager, TreePages, TreeView, in_thread};
 
 /// At most this many parents are shown above a comment: the top-level one
 /// and the nearest others.
@@ -95,7 +95,7 @@ impl CommentPage {
             context_gap,
             tree,
             pager,
-            in_thread: derived.thread_map(d).link(d, index),
+            in_thread: in_thread(d, &derived.thread(d), index),
             author: c.author.to_string(),
         })
     }

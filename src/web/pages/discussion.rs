@@ -150,11 +150,11 @@ impl DiscussionPage {
         let range = page_range(pages, page)?;
         let url = |page| Url::thread(&d.id, q.clone()).page(page);
         let comments = if flat {
-            let map = derived.thread_map(d);
+            let thread = derived.thread(d);
             Comments::Flat(
                 order[range]
                     .iter()
-                    .map(|&i| ListItem::new(d, i, search.as_ref(), &map))
+                    .map(|&i| ListItem::new(d, i, search.as_ref(), &thread))
                     .collect(),
             )
         } else {
@@ -183,7 +183,13 @@ impl DiscussionPage {
         };
         Ok(DiscussionPage {
             meta: meta(d, q).paged(&pager),
-            article: Article::new(d),
+            // The body is on the first page only: a long article must not
+            // weigh on every page of its thread.
+            article: if page == 1 {
+                Article::new(d).with_body(d)
+            } else {
+                Article::new(d)
+            },
             chart: derived.chart(d, || activity_chart(d, derived)),
             views: choices(ThreadLayout::ALL, q.view, |view| {
                 filtered(ThreadQuery {

@@ -1,7 +1,6 @@
 //! `/search`: matches across the whole archive, grouped by discussion and
 //! paged.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -79,23 +78,16 @@ pub struct SearchPage {
 }
 
 fn group(
-    archive: &Archive,
+    d: &Discussion,
     hits: &DiscussionHits,
     query: &Query,
+    narrowed: &Narrowed,
     continued: bool,
 ) -> DiscussionGroup {
-    let d = &archive.discussions()[hits.discussion];
-    let narrowed = Url::thread(
-        &d.id,
-        ThreadQuery {
-            q: Some(query.as_str().to_owned()),
-            ..ThreadQuery::default()
-        },
-    );
     DiscussionGroup {
         title: marked_excerpt(&d.title, query, d.title.chars().count()),
         href: Url::discussion(&d.id).href(),
-        narrowed_href: narrowed.href(),
+        narrowed_href: narrowed.url.href(),
         body: (hits.body && !continued)
             .then(|| marked_excerpt(&to_plain_text(&d.body), query, RADIUS)),
         comments: Vec::new(),
@@ -108,12 +100,10 @@ fn group(
 struct Narrowed {
     url: Url,
     paged: Arc<PagedOrder>,
-    position: HashMap<usize, usize>,
 }
 
 impl Narrowed {
     fn new(d: &Discussion, query: &Query, derived: &Derived) -> Self {
-        let paged = derived.order(d, &search_filter(query));
         Narrowed {
             url: Url::thread(
                 &d.id,
@@ -122,13 +112,7 @@ impl Narrowed {
                     ..ThreadQuery::default()
                 },
             ),
-            position: paged
-                .order
-                .iter()
-                .enumerate()
-                .map(|(at, &i)| (i, at))
-                .collect(),
-            paged,
+            paged: derived.order(d, &search_filter(query)),
         }
     }
 
@@ -136,8 +120,8 @@ impl Narrowed {
     /// the depth cut, its own page.
     fn href(&self, d: &Discussion, index: usize) -> String {
         let id = d.comments()[index].id.as_str();
-        match self.position.get(&index) {
-            Some(&at) => self.url.clone().page(self.paged.pages.page_of(at)).at(id),
+        match self.paged.position_of(index) {
+            Some(at) => self.url.clone().page(self.paged.pages.page_of(at)).at(id),
             None => Url::permalink(&d.id, id),
         }
     }
@@ -178,8 +162,9 @@ impl SearchPage {
             let d = &archive.discussions()[hits[g].discussion];
             if current.as_ref().is_none_or(|(shown, _)| *shown != g) {
                 let continued = first + at > 0 && entries[first + at - 1].0 == g;
-                groups.push(group(archive, &hits[g], &query, continued));
-                current = Some((g, Narrowed::new(d, &query, derived)));
+                let narrowed = Narrowed::new(d, &query, derived);
+                groups.push(group(d, &hits[g], &query, &narrowed, continued));
+                current = Some((g, narrowed));
             }
             if let (Some(c), Some(group), Some((_, narrowed))) =
                 (comment, groups.last_mut(), current.as_ref())
