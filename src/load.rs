@@ -1,15 +1,21 @@
 //! Reading an archive folder from disk: the only place that touches the
 //! documents. A `Loader` remembers what it read, so a reload reads only the
 //! files that changed and shares the rest with the previous archive.
+//!
+//! A folder holds documents in our text format (`*.txt`), Reddit or bdfr
+//! thread JSON (`*.json`), one thread per file, and Pushshift / Arctic Shift
+//! dumps (`*.jsonl`, `*.ndjson`, `*.zst`), whose threads span files: the
+//! dumps are read as one group, again whenever any of them changes.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
+use crate::formats::{dump::Dumps, json};
 use crate::model::{Archive, Diagnostic, Discussion};
 use crate::parse::{Parsed, parse_bytes};
 
@@ -31,30 +37,121 @@ struct Known {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// What the dumps of the folder made, and from which versions of them.
+#[derive(Default)]
+struct DumpGroup {
+    stamps: Vec<(PathBuf, Option<Stamp>)>,
+    discussions: Vec<Arc<Discussion>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Loads a folder of documents, and reloads it cheaply.
 pub struct Loader {
     dir: PathBuf,
     known: HashMap<PathBuf, Known>,
+    dumps: DumpGroup,
 }
 
-fn is_document(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
+/// The kinds of file a folder may hold, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Our text format: one discussion.
+    Text,
+    /// Reddit's or bdfr's JSON: one thread.
+    Thread,
+    /// JSON lines, perhaps zstd-compressed: part of many threads.
+    Dump { compressed: bool },
 }
 
-/// The `*.txt` entries directly inside `dir`, sorted, folders left out. A
-/// file that cannot be read (a dangling link, say) is still listed, so that
-/// its last good version can be kept.
-fn document_paths(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+fn kind(path: &Path) -> Option<Kind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" => Some(Kind::Text),
+        "json" => Some(Kind::Thread),
+        "jsonl" | "ndjson" => Some(Kind::Dump { compressed: false }),
+        "zst" => Some(Kind::Dump { compressed: true }),
+        _ => None,
+    }
+}
+
+/// The documents directly inside `dir`, sorted, folders left out. A file
+/// that cannot be read (a dangling link, say) is still listed, so that its
+/// last good version can be kept.
+fn document_paths(dir: &Path) -> std::io::Result<Vec<(PathBuf, Kind)>> {
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if is_document(&path) && !path.is_dir() {
-            paths.push(path);
+        if let Some(kind) = kind(&path)
+            && !path.is_dir()
+        {
+            paths.push((path, kind));
         }
     }
-    paths.sort();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(paths)
+}
+
+/// Reads one file of a single discussion.
+fn parse_file(path: &Path, kind: Kind) -> std::io::Result<Parsed> {
+    let bytes = std::fs::read(path)?;
+    let name = file_name(path);
+    Ok(match kind {
+        Kind::Thread => json::parse(&name, &bytes),
+        _ => parse_bytes(&name, &bytes),
+    })
+}
+
+/// Counts the bytes read through it (the progress of a dump).
+struct Counting<'a, R> {
+    inner: R,
+    read: &'a (dyn Fn(u64) + Sync),
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.read)(n as u64);
+        Ok(n)
+    }
+}
+
+/// The largest zstd window a dump may use: 2 GiB, as the Pushshift and
+/// Arctic Shift dumps need.
+const ZSTD_WINDOW_LOG_MAX: u32 = 31;
+
+/// Reads every dump of `paths` into one set of threads.
+fn read_dumps(
+    paths: &[PathBuf],
+    read: &(dyn Fn(u64) + Sync),
+) -> (Vec<Arc<Discussion>>, Vec<Diagnostic>) {
+    let mut dumps = Dumps::default();
+    let mut failures = Vec::new();
+    for path in paths {
+        let name = file_name(path);
+        let opened = std::fs::File::open(path).and_then(|file| {
+            let counted = Counting { inner: file, read };
+            let reader: Box<dyn std::io::BufRead + Send> =
+                if kind(path) == Some(Kind::Dump { compressed: true }) {
+                    let mut decoder = zstd::stream::read::Decoder::new(counted)?;
+                    decoder.window_log_max(ZSTD_WINDOW_LOG_MAX)?;
+                    Box::new(std::io::BufReader::with_capacity(1 << 20, decoder))
+                } else {
+                    Box::new(std::io::BufReader::with_capacity(1 << 20, counted))
+                };
+            Ok(reader)
+        });
+        match opened {
+            Ok(reader) => dumps.read(&name, reader),
+            Err(err) => failures.push(Diagnostic {
+                file: name,
+                line: None,
+                message: format!("cannot read the file: {err}"),
+            }),
+        }
+    }
+    let (discussions, mut diagnostics) = dumps.finish();
+    diagnostics.extend(failures);
+    (discussions.into_iter().map(Arc::new).collect(), diagnostics)
 }
 
 fn file_name(path: &Path) -> String {
@@ -73,6 +170,7 @@ impl Loader {
         Loader {
             dir: dir.into(),
             known: HashMap::new(),
+            dumps: DumpGroup::default(),
         }
     }
 
@@ -82,7 +180,7 @@ impl Loader {
 
     /// Whether a changed path is one this loader reads.
     pub fn watches(&self, path: &Path) -> bool {
-        path.parent() == Some(self.dir.as_path()) && is_document(path)
+        path.parent() == Some(self.dir.as_path()) && kind(path).is_some()
     }
 
     /// Reads the folder. Files seen for the first time, changed since (by
@@ -94,19 +192,33 @@ impl Loader {
         self.load_with_progress(changed, &|_, _| {})
     }
 
-    /// [`Loader::load`], calling `progress(files read, files to read)` as it
-    /// goes (from several threads).
+    /// [`Loader::load`], calling `progress(bytes read, bytes to read)` as
+    /// it goes (from several threads).
     pub fn load_with_progress(
         &mut self,
         changed: &HashSet<PathBuf>,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        progress: &(dyn Fn(u64, u64) + Sync),
     ) -> std::io::Result<Loaded> {
         let started = Instant::now();
-        let paths = document_paths(&self.dir)?;
-        let stale: Vec<(&PathBuf, Option<Stamp>)> = paths
+        let listed = document_paths(&self.dir)?;
+        let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
+            .into_iter()
+            .partition(|(_, kind)| matches!(kind, Kind::Dump { .. }));
+        let dump_stamps: Vec<(PathBuf, Option<Stamp>)> = dump_paths
+            .into_iter()
+            .map(|(path, _)| {
+                let stamp = stamp(&path);
+                (path, stamp)
+            })
+            .collect();
+        let dumps_stale = dump_stamps != self.dumps.stamps
+            || dump_stamps
+                .iter()
+                .any(|(path, stamp)| stamp.is_none() || changed.contains(path));
+        let stale: Vec<(&PathBuf, Kind, Option<Stamp>)> = paths
             .iter()
-            .map(|path| (path, stamp(path)))
-            .filter(|(path, stamp)| {
+            .map(|(path, kind)| (path, *kind, stamp(path)))
+            .filter(|(path, _, stamp)| {
                 changed.contains(*path)
                     || self
                         .known
@@ -114,18 +226,37 @@ impl Loader {
                         .is_none_or(|known| known.stamp.is_none() || known.stamp != *stamp)
             })
             .collect();
-        let files_read = stale.len();
-        let done = AtomicUsize::new(0);
+        let size = |stamp: &Option<Stamp>| stamp.map_or(0, |(_, len)| len);
+        let mut total: u64 = stale.iter().map(|(_, _, stamp)| size(stamp)).sum();
+        let files_read = stale.len() + if dumps_stale { dump_stamps.len() } else { 0 };
+        if dumps_stale {
+            total += dump_stamps
+                .iter()
+                .map(|(_, stamp)| size(stamp))
+                .sum::<u64>();
+        }
+        let done = AtomicU64::new(0);
+        let advance =
+            |bytes: u64| progress(done.fetch_add(bytes, Ordering::Relaxed) + bytes, total);
         let fresh: Vec<(PathBuf, Option<Stamp>, std::io::Result<Parsed>)> = stale
             .into_par_iter()
-            .map(|(path, stamp)| {
-                let parsed = std::fs::read(path).map(|bytes| parse_bytes(&file_name(path), &bytes));
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, files_read);
+            .map(|(path, kind, stamp)| {
+                let parsed = parse_file(path, kind);
+                advance(size(&stamp));
                 (path.clone(), stamp, parsed)
             })
             .collect();
+        if dumps_stale {
+            let paths: Vec<PathBuf> = dump_stamps.iter().map(|(path, _)| path.clone()).collect();
+            let (discussions, diagnostics) = read_dumps(&paths, &advance);
+            self.dumps = DumpGroup {
+                stamps: dump_stamps,
+                discussions,
+                diagnostics,
+            };
+        }
 
-        let listed: HashSet<&PathBuf> = paths.iter().collect();
+        let listed: HashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
         self.known.retain(|path, _| listed.contains(path));
         for (path, stamp, parsed) in fresh {
             let name = file_name(&path);
@@ -187,14 +318,16 @@ impl Loader {
             self.known.insert(path, known);
         }
 
-        let mut discussions = Vec::with_capacity(self.known.len());
+        let mut discussions = Vec::with_capacity(self.known.len() + self.dumps.discussions.len());
         let mut diagnostics = Vec::new();
-        for path in &paths {
+        for (path, _) in &paths {
             if let Some(known) = self.known.get(path) {
                 discussions.extend(known.discussion.clone());
                 diagnostics.extend(known.diagnostics.iter().cloned());
             }
         }
+        discussions.extend(self.dumps.discussions.iter().cloned());
+        diagnostics.extend(self.dumps.diagnostics.iter().cloned());
         Ok(Loaded {
             archive: Archive::new(discussions, diagnostics),
             elapsed: started.elapsed(),
@@ -211,7 +344,7 @@ fn kept_last_good(name: &str) -> Diagnostic {
     }
 }
 
-/// Loads every `*.txt` file of `dir` once.
+/// Loads every document of `dir` once.
 pub fn load_dir(dir: &Path) -> std::io::Result<Loaded> {
     Loader::new(dir).load(&HashSet::new())
 }

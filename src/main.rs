@@ -15,8 +15,9 @@ use threadview::web::{AppState, app};
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {
-    /// The folder of discussion documents (*.txt) to serve; the current
-    /// folder when left out.
+    /// The folder of discussions to serve: text documents (*.txt), Reddit
+    /// or bdfr thread JSON (*.json) and Pushshift / Arctic Shift dumps
+    /// (*.jsonl, *.ndjson, *.zst); the current folder when left out.
     #[arg(default_value = ".")]
     dir: PathBuf,
     /// The address to listen on; 0.0.0.0 shares the archive with the network.
@@ -65,7 +66,7 @@ async fn run(args: Args) -> Result<(), String> {
     }
     if archive.discussions().is_empty() {
         tracing::warn!(
-            "no discussion documents (*.txt) in {}: start threadview with the folder that holds them, e.g. `threadview ~/my-archive`",
+            "no discussions (*.txt, *.json, *.jsonl, *.ndjson, *.zst) in {}: start threadview with the folder that holds them, e.g. `threadview ~/my-archive`",
             args.dir.display()
         );
     }
@@ -194,9 +195,9 @@ struct LoadProgress {
 impl LoadProgress {
     fn new() -> Self {
         let bar = indicatif::ProgressBar::hidden();
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("loading {bar:40} {pos}/{len} files, {elapsed}")
-        {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
+        ) {
             bar.set_style(style);
         }
         LoadProgress {
@@ -205,13 +206,13 @@ impl LoadProgress {
         }
     }
 
-    fn update(&self, done: usize, total: usize) {
+    fn update(&self, done: u64, total: u64) {
         if self.bar.is_hidden() && self.started.elapsed() > std::time::Duration::from_secs(1) {
             self.bar
                 .set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
-        self.bar.set_length(total as u64);
-        self.bar.set_position(done as u64);
+        self.bar.set_length(total);
+        self.bar.set_position(done);
     }
 
     fn finish(&self) {

@@ -66,6 +66,23 @@ impl CommentId {
         CommentId { chars }
     }
 
+    /// A source's own id, e.g. Reddit's `c364mzp`: 1 to 12 ASCII letters,
+    /// digits, `_` or `-`, kept as given so permalinks match the source's.
+    /// An id that doesn't fit is hashed instead (60 bits), the same way
+    /// every time, so references to it still match.
+    pub fn from_source(id: &str) -> Self {
+        let fits = (1..=Self::MAX_LEN).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !fits {
+            return Self::derive(id, "", 0, 60);
+        }
+        let mut chars = [0u8; Self::MAX_LEN];
+        chars[..id.len()].copy_from_slice(id.as_bytes());
+        CommentId { chars }
+    }
+
     pub fn as_str(&self) -> &str {
         let len = self
             .chars
@@ -112,7 +129,7 @@ impl Serialize for CommentId {
 /// A header's time text as written, e.g. `August 5th, 2023 at 10:22`, kept
 /// inline: the header grammar bounds it to 29 bytes (`September 30th, 2023
 /// at 23:59`).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct TimeText {
     /// UTF-8 (ASCII by the grammar), padded with zero bytes.
     bytes: [u8; TimeText::MAX_LEN],
@@ -172,7 +189,9 @@ pub struct Comment {
     pub author: Arc<str>,
     /// When it was posted, if the header's date is a real one.
     pub posted_at: Option<DateTime<Utc>>,
-    /// The header's time exactly as written, e.g. `August 5th, 2023 at 10:22`.
+    /// The header's time exactly as written, e.g. `August 5th, 2023 at 10:22`;
+    /// empty when the source gave a timestamp instead (the Reddit formats),
+    /// whose seconds `posted_at` keeps.
     pub time_text: TimeText,
     /// The index (in [`Discussion::comments`]) of the comment this replies
     /// to, or [`Comment::NO_PARENT`]; read it with [`Comment::parent`].
@@ -194,6 +213,12 @@ impl Comment {
 
     pub fn depth(&self) -> usize {
         self.depth as usize
+    }
+
+    /// Whether the time came from a timestamp (to the second) rather than
+    /// a header's text (to the minute).
+    pub fn has_seconds(&self) -> bool {
+        self.time_text.is_empty()
     }
 }
 
@@ -221,6 +246,9 @@ pub struct Discussion {
     /// Derived: the earliest and latest known comment times.
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     by_id: rustc_hash::FxHashMap<CommentId, u32>,
+    /// Replies the source knew of but did not include (Reddit's `more`
+    /// stubs), as `(parent index or NO_PARENT, count)`, sorted by parent.
+    unarchived: Vec<(u32, u32)>,
 }
 
 impl Discussion {
@@ -284,7 +312,41 @@ impl Discussion {
             roots,
             descendants,
             by_id,
+            unarchived: Vec::new(),
         }
+    }
+
+    /// Records replies that were not archived: `(parent, count)` for each
+    /// stub, the parent `None` for the top level and the count 0 when the
+    /// source did not say how many. Stubs under one parent add up.
+    pub fn with_unarchived(
+        mut self,
+        stubs: impl IntoIterator<Item = (Option<usize>, u32)>,
+    ) -> Self {
+        let mut stubs: Vec<(u32, u32)> = stubs
+            .into_iter()
+            .map(|(parent, count)| (parent.map_or(Comment::NO_PARENT, |p| p as u32), count))
+            .collect();
+        stubs.sort_unstable();
+        stubs.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = kept.1.saturating_add(later.1);
+            }
+            same
+        });
+        self.unarchived = stubs;
+        self
+    }
+
+    /// How many replies to `parent` (`None`: top-level comments) the source
+    /// left out: `Some(0)` when it did not say how many, `None` when none.
+    pub fn unarchived(&self, parent: Option<usize>) -> Option<u32> {
+        let key = parent.map_or(Comment::NO_PARENT, |p| p as u32);
+        self.unarchived
+            .binary_search_by_key(&key, |&(parent, _)| parent)
+            .ok()
+            .map(|i| self.unarchived[i].1)
     }
 
     /// Every comment, in file order.
@@ -398,7 +460,7 @@ impl Archive {
                 diagnostics.push(Diagnostic {
                     file: later.id.clone(),
                     line: None,
-                    message: "skipped: another file has the same name before its extension"
+                    message: "skipped: another discussion has the same id (a file with the same name before its extension, or a thread that is also in a dump)"
                         .to_owned(),
                 });
             }

@@ -143,6 +143,10 @@ struct DiscussionJson<'a> {
     #[serde(flatten)]
     head: DiscussionHeadJson<'a>,
     body: &'a str,
+    /// Top-level comments the source knew of but did not include (a count
+    /// of 0: it did not say how many); absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unarchived_replies: Option<u32>,
     comments: Vec<CommentJson<'a>>,
 }
 
@@ -156,6 +160,10 @@ pub struct CommentJson<'a> {
     parent: Option<&'a str>,
     depth: usize,
     body: &'a str,
+    /// Replies the source knew of but did not include (a count of 0: it
+    /// did not say how many); absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unarchived_replies: Option<u32>,
 }
 
 impl<'a> CommentJson<'a> {
@@ -169,6 +177,7 @@ impl<'a> CommentJson<'a> {
             parent: c.parent().map(|p| comments[p].id.as_str()),
             depth: c.depth(),
             body: &c.body,
+            unarchived_replies: d.unarchived(Some(index)),
         }
     }
 }
@@ -222,6 +231,7 @@ pub async fn discussion(
     let body = DiscussionJson {
         head: DiscussionHeadJson::new(d),
         body: &d.body,
+        unarchived_replies: d.unarchived(None),
         comments: order[paged.range.clone()]
             .iter()
             .map(|&i| CommentJson::new(d, i))

@@ -3,12 +3,12 @@
 
 use std::ops::Range;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 
 use super::derived::PagedOrder;
 use super::url::Url;
 use crate::markdown;
-use crate::model::Discussion;
+use crate::model::{Comment, Discussion};
 use crate::paging::{Budget, Cost, Pages};
 use crate::search::Query;
 use crate::thread::SortOrder;
@@ -224,14 +224,53 @@ impl Pager {
     }
 }
 
+/// A timestamp in the headers' style, to the second, for sources that
+/// have seconds: `August 5th, 2023 at 10:22:33`.
+pub fn header_time(time: DateTime<Utc>) -> String {
+    let day = time.day();
+    let suffix = match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!(
+        "{} {day}{suffix}, {} at {}",
+        time.format("%B"),
+        time.year(),
+        time.format("%H:%M:%S")
+    )
+}
+
 /// A comment's time as a page shows it.
 pub struct TimeView {
     /// RFC 3339 UTC, for `<time datetime>`; `None` when unknown.
     pub datetime: Option<String>,
-    /// The header's original text.
+    /// The header's original text, or the source's timestamp to the
+    /// second; empty when the source gave no time.
     pub text: String,
     /// Since the discussion's first comment, e.g. `+3h 12m`.
     pub offset: Option<String>,
+}
+
+impl TimeView {
+    /// `first_at`: the discussion's first comment, for the offset.
+    pub fn of(c: &Comment, first_at: Option<DateTime<Utc>>) -> Self {
+        let text = match (c.has_seconds(), c.posted_at) {
+            (true, Some(at)) => header_time(at),
+            (true, None) => String::new(),
+            (false, _) => c.time_text.to_string(),
+        };
+        TimeView {
+            datetime: c.posted_at.map(iso),
+            text,
+            offset: c
+                .posted_at
+                .zip(first_at)
+                .map(|(at, first)| format!("+{}", duration(at - first))),
+        }
+    }
 }
 
 /// One comment as every page shows it.
@@ -256,14 +295,7 @@ impl CommentView {
             id: c.id.to_string(),
             author: c.author.to_string(),
             is_op: d.is_op(&c.author),
-            time: TimeView {
-                datetime: c.posted_at.map(iso),
-                text: c.time_text.to_string(),
-                offset: c
-                    .posted_at
-                    .zip(first_at)
-                    .map(|(at, first)| format!("+{}", duration(at - first))),
-            },
+            time: TimeView::of(c, first_at),
             body_html: markdown::to_html_marked(&c.body, matched),
             permalink: Url::permalink(&d.id, c.id.as_str()),
             matched: matched.is_some(),
@@ -276,6 +308,24 @@ pub struct More {
     pub count: usize,
     /// The page holding the first of them, scrolled to it.
     pub href: String,
+}
+
+/// A reply list that closes after a comment.
+pub struct Close {
+    /// Its replies that continue on a later page.
+    pub more: Option<More>,
+    /// Where the list really ends: the replies the source did not archive.
+    pub unarchived: Option<String>,
+}
+
+/// What a `more` stub of the source says: `3 more replies were not
+/// archived` (a count of 0: the source did not say how many).
+pub fn unarchived_note(count: u32) -> String {
+    match count {
+        0 => "More replies were not archived".to_owned(),
+        1 => "1 more reply was not archived".to_owned(),
+        n => format!("{} more replies were not archived", thousands(n as usize)),
+    }
 }
 
 /// A comment in a tree.
@@ -291,7 +341,9 @@ pub struct TreeItem {
     pub opens_replies: bool,
     /// The reply lists that close after it, innermost first, each with the
     /// replies it continues with on a later page.
-    pub closes: Vec<Option<More>>,
+    pub closes: Vec<Close>,
+    /// It shows no replies, and the source left some out.
+    pub unarchived: Option<String>,
     /// Its replies are too deep for this page: a link to its own page.
     pub continue_href: Option<String>,
     /// The comment the page is about.
@@ -310,6 +362,9 @@ pub struct TreeView {
     /// The parents opened above the first comment, outermost first.
     pub lead: Vec<Lead>,
     pub items: Vec<TreeItem>,
+    /// After the last top-level comment: top-level replies the source left
+    /// out.
+    pub unarchived: Option<String>,
 }
 
 /// The comments of `order` (each before its replies, sorted) that a tree
@@ -335,6 +390,9 @@ pub struct TreePages<'a, F: Fn(usize) -> Url> {
     pub pages: &'a Pages,
     /// The view's shallowest depth.
     pub base: usize,
+    /// Whether the tree's top level is the discussion's (not the replies
+    /// of one comment).
+    pub top_level: bool,
     pub url: F,
 }
 
@@ -360,6 +418,7 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
             return TreeView {
                 lead: Vec::new(),
                 items: Vec::new(),
+                unarchived: None,
             };
         };
         let lead = d
@@ -386,6 +445,7 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
                     reply_count,
                     opens_replies: false,
                     closes: Vec::new(),
+                    unarchived: None,
                     highlighted: false,
                 }
             })
@@ -393,7 +453,12 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
         for k in 0..items.len().saturating_sub(1) {
             let (here, next) = (items[k].depth, items[k + 1].depth);
             items[k].opens_replies = next > here;
-            items[k].closes = (0..here.saturating_sub(next)).map(|_| None).collect();
+            items[k].closes = (0..here.saturating_sub(next))
+                .map(|_| Close {
+                    more: None,
+                    unarchived: None,
+                })
+                .collect();
         }
         // The last comment closes every open list; where a list goes on
         // after this page, it says so and links there.
@@ -411,24 +476,71 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
         let own = below(last_depth);
         let opens = own > 0;
         if opens {
-            closes.push(Some(More {
-                count: own,
-                href: self.href_at(end),
-            }));
+            closes.push(Close {
+                more: Some(More {
+                    count: own,
+                    href: self.href_at(end),
+                }),
+                unarchived: None,
+            });
         }
         let mut inner = own;
         for level in (0..last_depth).rev() {
             let here = below(level);
-            closes.push((here > inner).then(|| More {
-                count: here - inner,
-                href: self.href_at(end + inner),
-            }));
+            closes.push(Close {
+                more: (here > inner).then(|| More {
+                    count: here - inner,
+                    href: self.href_at(end + inner),
+                }),
+                unarchived: None,
+            });
             inner = here;
         }
         let last = items.len() - 1;
         items[last].opens_replies = opens;
         items[last].closes = closes;
-        TreeView { lead, items }
+        // Where the source left replies out, say so where their list ends
+        // (not in a search, whose lists are partial anyway).
+        let stubs = query.is_none();
+        let note = |parent: Option<usize>| {
+            stubs
+                .then(|| d.unarchived(parent).map(unarchived_note))
+                .flatten()
+        };
+        // The lists closing after an item belong, innermost first, to the
+        // item itself (when it opened one) and then to its parents.
+        let owners: Vec<Vec<Option<usize>>> = items
+            .iter()
+            .zip(slice)
+            .map(|(item, &i)| {
+                let first = if item.opens_replies {
+                    Some(i)
+                } else {
+                    d.comments()[i].parent()
+                };
+                std::iter::successors(Some(first), |o| o.map(|o| d.comments()[o].parent()))
+                    .take(item.closes.len())
+                    .collect()
+            })
+            .collect();
+        for ((item, &i), owners) in items.iter_mut().zip(slice).zip(owners) {
+            if !item.opens_replies {
+                item.unarchived = note(Some(i));
+            }
+            for (close, owner) in item.closes.iter_mut().zip(owners) {
+                if close.more.is_none() {
+                    close.unarchived = owner.and_then(|o| note(Some(o)));
+                }
+            }
+        }
+        let unarchived = (self.top_level && range.end == self.order.len())
+            .then(|| note(None))
+            .flatten();
+        TreeView {
+            lead,
+            items,
+            unarchived,
+        }
     }
 }
 

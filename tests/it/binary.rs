@@ -92,7 +92,7 @@ fn without_a_folder_it_serves_the_current_one_and_says_when_it_is_empty() {
         first.starts_with("threadview is serving . at http://"),
         "{first}"
     );
-    let log = wait_for(&rx, "no discussion documents", Duration::from_secs(10));
+    let log = wait_for(&rx, "no discussions (*.txt", Duration::from_secs(10));
     assert!(
         log.last()
             .unwrap()

@@ -72,6 +72,7 @@ impl CommentPage {
             order,
             pages,
             base: c.depth(),
+            top_level: false,
             url,
         }
         .tree(range, q.depth, None);

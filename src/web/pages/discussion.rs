@@ -163,6 +163,7 @@ impl DiscussionPage {
                 order,
                 pages,
                 base: 0,
+                top_level: true,
                 url,
             };
             Comments::Tree(tree.tree(range, q.depth, search.as_ref()))

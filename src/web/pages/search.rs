@@ -17,7 +17,7 @@ use crate::web::derived::{Derived, PagedOrder, search_filter};
 use crate::web::error::AppError;
 use crate::web::query::{Params, SearchQuery, ThreadQuery, search_query};
 use crate::web::url::Url;
-use crate::web::view::{Fragment, Meta, Pager, count_of, iso, marked_excerpt};
+use crate::web::view::{Fragment, Meta, Pager, TimeView, count_of, marked_excerpt};
 
 /// Matches (a comment, or a discussion matching by its title or article
 /// alone) on one page.
@@ -28,8 +28,7 @@ const RADIUS: usize = 60;
 /// A matching comment.
 pub struct CommentHit {
     pub author: String,
-    pub datetime: Option<String>,
-    pub time_text: String,
+    pub time: TimeView,
     /// The comment in its discussion, narrowed to the search, with context.
     pub href: String,
     pub permalink: String,
@@ -131,8 +130,7 @@ fn comment_hit(d: &Discussion, index: usize, query: &Query, narrowed: &Narrowed)
     let c = &d.comments()[index];
     CommentHit {
         author: c.author.to_string(),
-        datetime: c.posted_at.map(iso),
-        time_text: c.time_text.to_string(),
+        time: TimeView::of(c, None),
         href: narrowed.href(d, index),
         permalink: Url::permalink(&d.id, c.id.as_str()),
         excerpt: marked_excerpt(&to_plain_text(&c.body), query, RADIUS),

@@ -1,0 +1,456 @@
+//! Reddit's archive formats: a thread's own JSON, bulk-downloader-for-reddit
+//! (bdfr) JSON, and the Pushshift / Arctic Shift dumps (JSON lines). Like
+//! `parse.rs` these are pure: they take bytes or a reader and return
+//! discussions with diagnostics; `load.rs` opens the files.
+//!
+//! Every format ends in [`Thread`]: a post and its comments in the source's
+//! order, each naming its parent, which [`Thread::build`] turns into a
+//! [`Discussion`] (each comment before its replies, siblings in source
+//! order, ids kept as the source's own).
+
+pub mod dump;
+pub mod json;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use crate::model::{Comment, CommentId, Diagnostic, Discussion, TimeText};
+
+/// At most this many problems are named one by one per file; the rest are
+/// counted.
+const MAX_DIAGNOSTICS_PER_FILE: usize = 20;
+
+/// A submission: what becomes the article.
+#[derive(Debug, Default)]
+pub struct Post {
+    pub title: String,
+    pub submitter: Option<String>,
+    pub source: Option<String>,
+    pub body: String,
+}
+
+impl Post {
+    /// Maps a Reddit post: the title and self text unescaped; the source
+    /// is the link's domain, or `r/<subreddit>` for a self post; the body
+    /// is the self text, or the link when there is none.
+    pub fn from_reddit(fields: PostFields<'_>) -> Post {
+        let own_page = fields.url.filter(|url| is_own_permalink(url, &fields));
+        let subreddit = fields
+            .subreddit
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .or_else(|| subreddit_of_permalink(fields.permalink.or(own_page)?));
+        let link = fields
+            .url
+            .filter(|url| url.starts_with("http") && own_page.is_none());
+        let domain = fields
+            .domain
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned)
+            .or_else(|| link.and_then(host_of));
+        let source = match (domain, subreddit) {
+            (Some(domain), Some(sub)) if domain.starts_with("self.") => Some(format!("r/{sub}")),
+            (Some(domain), _) if domain.starts_with("self.") => {
+                Some(format!("r/{}", &domain["self.".len()..]))
+            }
+            (None, Some(sub)) => Some(format!("r/{sub}")),
+            (domain, _) => domain,
+        };
+        let selftext = fields.selftext.map(unescape).unwrap_or_default();
+        let body = if selftext.trim().is_empty() {
+            link.map(str::to_owned).unwrap_or_default()
+        } else {
+            selftext.into_owned()
+        };
+        Post {
+            title: fields
+                .title
+                .map(|t| unescape(t).into_owned())
+                .unwrap_or_default(),
+            submitter: fields.author.map(str::to_owned),
+            source,
+            body,
+        }
+    }
+}
+
+/// The fields of a Reddit post that the model keeps, as any of the formats
+/// spells them.
+#[derive(Debug, Default)]
+pub struct PostFields<'a> {
+    pub id: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub selftext: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub domain: Option<&'a str>,
+    pub subreddit: Option<&'a str>,
+    pub permalink: Option<&'a str>,
+}
+
+/// Whether `url` is the post's own page on Reddit (a self post's link).
+fn is_own_permalink(url: &str, fields: &PostFields<'_>) -> bool {
+    let on_reddit = host_of(url).is_some_and(|h| h == "reddit.com" || h.ends_with(".reddit.com"));
+    on_reddit
+        && fields
+            .id
+            .is_some_and(|id| url.contains(&format!("/comments/{id}")))
+}
+
+/// `AskHistorians` from `/r/AskHistorians/comments/…`.
+fn subreddit_of_permalink(permalink: &str) -> Option<String> {
+    let rest = permalink.split("/r/").nth(1)?;
+    let name = rest.split('/').next()?;
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// The host of an `http(s)` URL, without `www.`.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Undoes the escaping Reddit applies to text fields: `&amp;`, `&lt;` and
+/// `&gt;` (in one pass, so `&amp;lt;` becomes `&lt;`).
+pub fn unescape(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (replacement, len) = if rest.starts_with("&amp;") {
+            ('&', 5)
+        } else if rest.starts_with("&lt;") {
+            ('<', 4)
+        } else if rest.starts_with("&gt;") {
+            ('>', 4)
+        } else {
+            ('&', 1)
+        };
+        out.push(replacement);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `created_utc`: seconds since 1970, as a number (integer or not) or, in
+/// some dumps, a string.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Timestamp;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("seconds since 1970, as a number or a string")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Timestamp, E> {
+                DateTime::from_timestamp(v, 0)
+                    .map(Timestamp)
+                    .ok_or_else(|| E::custom(format!("the time {v} is out of range")))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Timestamp, E> {
+                self.visit_i64(i64::try_from(v).map_err(|_| E::custom("the time is out of range"))?)
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Timestamp, E> {
+                if !v.is_finite() || v.abs() > 1e15 {
+                    return Err(E::custom(format!("the time {v} is out of range")));
+                }
+                self.visit_i64(v.floor() as i64)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                let v = v.trim();
+                match (v.parse::<i64>(), v.parse::<f64>()) {
+                    (Ok(seconds), _) => self.visit_i64(seconds),
+                    (_, Ok(seconds)) => self.visit_f64(seconds),
+                    _ => Err(E::custom(format!("the time {v:?} is not a number"))),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Where a comment hangs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    /// A top-level comment: it replies to the post.
+    Post,
+    /// The entry at this index of the same thread (nested formats).
+    Index(u32),
+    /// The comment with this id, if the thread has it (dumps).
+    Id(CommentId),
+}
+
+impl Parent {
+    /// A Reddit `parent_id` (`t3_…` the post, `t1_…` a comment).
+    pub fn of_reddit(parent_id: &str) -> Parent {
+        match parent_id.split_once('_') {
+            Some(("t1", id)) => Parent::Id(CommentId::from_source(id)),
+            _ => Parent::Post,
+        }
+    }
+}
+
+/// A comment as read, before its thread is put in order.
+#[derive(Debug)]
+pub struct Entry {
+    pub id: CommentId,
+    pub parent: Parent,
+    pub author: Arc<str>,
+    pub posted_at: Option<DateTime<Utc>>,
+    pub body: Box<str>,
+    /// Where it was read, for diagnostics: an index into the files the
+    /// [`Report`] knows, and the 1-based line (0 for none).
+    pub file: u16,
+    pub line: u32,
+}
+
+/// Diagnostics for a set of files, at most [`MAX_DIAGNOSTICS_PER_FILE`]
+/// named per file and the rest counted.
+#[derive(Debug, Default)]
+pub struct Report {
+    files: Vec<String>,
+    /// Per file: how many problems were reported.
+    counts: Vec<usize>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Registers a file; problems in it are reported with the index this
+    /// returns.
+    pub fn file(&mut self, name: &str) -> u16 {
+        self.files.push(name.to_owned());
+        self.counts.push(0);
+        u16::try_from(self.files.len() - 1).unwrap_or(u16::MAX)
+    }
+
+    pub fn name(&self, file: u16) -> &str {
+        self.files.get(file as usize).map_or("", String::as_str)
+    }
+
+    /// A problem at `line` (0: the whole file) of `file`.
+    pub fn push(&mut self, file: u16, line: u32, message: impl Into<String>) {
+        let Some(count) = self.counts.get_mut(file as usize) else {
+            return;
+        };
+        *count += 1;
+        if *count <= MAX_DIAGNOSTICS_PER_FILE {
+            self.diagnostics.push(Diagnostic {
+                file: self.files[file as usize].clone(),
+                line: (line > 0).then_some(line as usize),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// The diagnostics, with a count of those left unnamed in each file.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        for (file, &count) in self.files.iter().zip(&self.counts) {
+            if count > MAX_DIAGNOSTICS_PER_FILE {
+                self.diagnostics.push(Diagnostic {
+                    file: file.clone(),
+                    line: None,
+                    message: format!(
+                        "and {} more problems like those above",
+                        count - MAX_DIAGNOSTICS_PER_FILE
+                    ),
+                });
+            }
+        }
+        self.diagnostics
+    }
+}
+
+/// Replies the source left out (`more` stubs): under `parent`, `count` of
+/// them (0 when it did not say).
+#[derive(Debug)]
+pub struct Stub {
+    pub parent: Parent,
+    pub count: u32,
+}
+
+/// A post with its comments in the source's order: what every format reads.
+#[derive(Debug, Default)]
+pub struct Thread {
+    pub post: Post,
+    pub entries: Vec<Entry>,
+    pub stubs: Vec<Stub>,
+}
+
+impl Thread {
+    /// The discussion `id`: each comment placed under its parent, before
+    /// its replies, siblings in source order. A comment whose parent is not
+    /// in the thread is shown at the top level, a repeated id is read once
+    /// (its replies go under the first), and each is reported.
+    pub fn build(self, id: String, report: &mut Report) -> Discussion {
+        let Thread {
+            post,
+            mut entries,
+            stubs,
+        } = self;
+        let n = entries.len();
+        // Resolve every parent to an index; repeats point at the first.
+        let mut by_id: FxHashMap<CommentId, u32> =
+            FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut keep = vec![true; n];
+        for (i, e) in entries.iter().enumerate() {
+            if by_id.contains_key(&e.id) {
+                keep[i] = false;
+                report.push(
+                    e.file,
+                    e.line,
+                    format!("comment {} appears again: the first is kept", e.id),
+                );
+            } else {
+                by_id.insert(e.id, i as u32);
+            }
+        }
+        let resolve = |parent: Parent| -> Result<Option<u32>, ()> {
+            match parent {
+                Parent::Post => Ok(None),
+                Parent::Index(i) if (i as usize) < n => Ok(Some(
+                    by_id.get(&entries[i as usize].id).copied().unwrap_or(i),
+                )),
+                Parent::Index(_) => Err(()),
+                Parent::Id(id) => by_id.get(&id).copied().map(Some).ok_or(()),
+            }
+        };
+        let mut parents: Vec<Option<u32>> = Vec::with_capacity(n);
+        for (i, e) in entries.iter().enumerate() {
+            let parent = match resolve(e.parent) {
+                Ok(Some(p)) if p as usize == i => None,
+                Ok(parent) => parent,
+                Err(()) => {
+                    if keep[i] {
+                        let named = match e.parent {
+                            Parent::Id(id) => format!("comment {id}"),
+                            _ => "its parent".to_owned(),
+                        };
+                        report.push(
+                            e.file,
+                            e.line,
+                            format!(
+                                "comment {} replies to {named}, which is not in the archive: shown at the top level",
+                                e.id
+                            ),
+                        );
+                    }
+                    None
+                }
+            };
+            parents.push(parent);
+        }
+        // Children in source order (flat), then a depth-first walk.
+        let mut start = vec![0u32; n + 1];
+        for (i, parent) in parents.iter().enumerate() {
+            if let (Some(p), true) = (parent, keep[i]) {
+                start[*p as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut children = vec![0u32; start[n] as usize];
+        let mut next = start.clone();
+        for (i, parent) in parents.iter().enumerate() {
+            if let (Some(p), true) = (parent, keep[i]) {
+                children[next[*p as usize] as usize] = i as u32;
+                next[*p as usize] += 1;
+            }
+        }
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        let mut new_index = vec![u32::MAX; n];
+        let mut stack: Vec<u32> = Vec::new();
+        let roots: Vec<usize> = (0..n)
+            .filter(|&i| keep[i] && parents[i].is_none())
+            .collect();
+        // Comments caught in a loop of parents are reached by no root;
+        // they start their own walks afterwards.
+        let stragglers = (0..n).filter(|&i| keep[i]);
+        for root in roots.into_iter().chain(stragglers) {
+            if new_index[root] != u32::MAX {
+                continue;
+            }
+            if parents[root].is_some() {
+                let e = &entries[root];
+                report.push(
+                    e.file,
+                    e.line,
+                    format!(
+                        "comment {} is in a loop of replies: shown at the top level",
+                        e.id
+                    ),
+                );
+                parents[root] = None;
+            }
+            stack.push(root as u32);
+            while let Some(i) = stack.pop() {
+                if new_index[i as usize] != u32::MAX {
+                    continue;
+                }
+                new_index[i as usize] = order.len() as u32;
+                order.push(i);
+                let kids = &children[start[i as usize] as usize..start[i as usize + 1] as usize];
+                stack.extend(kids.iter().rev());
+            }
+        }
+        let stubs: Vec<(Option<u32>, u32)> = stubs
+            .iter()
+            .filter_map(|stub| Some((resolve(stub.parent).ok()?, stub.count)))
+            .collect();
+        let mut comments: Vec<Comment> = Vec::with_capacity(order.len());
+        for &i in &order {
+            let e = &mut entries[i as usize];
+            let (parent, depth) = match parents[i as usize] {
+                Some(p) => {
+                    let p = new_index[p as usize];
+                    (p, comments[p as usize].depth + 1)
+                }
+                None => (Comment::NO_PARENT, 0),
+            };
+            comments.push(Comment {
+                id: e.id,
+                author: e.author.clone(),
+                posted_at: e.posted_at,
+                time_text: TimeText::default(),
+                parent,
+                depth,
+                body: std::mem::take(&mut e.body),
+            });
+        }
+        let stubs = stubs
+            .into_iter()
+            .map(|(parent, count)| (parent.map(|p| new_index[p as usize] as usize), count));
+        drop(entries);
+        Discussion::new(
+            id,
+            post.title,
+            post.source,
+            post.submitter,
+            post.body,
+            comments,
+        )
+        .with_unarchived(stubs)
+    }
+}
