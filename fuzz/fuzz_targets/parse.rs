@@ -18,12 +18,12 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(!d.title.is_empty() || data.iter().all(|b| b.is_ascii_whitespace()));
     for (i, c) in d.comments().iter().enumerate() {
-        match c.parent {
+        match c.parent() {
             Some(p) => {
                 assert!(p < i, "a reply follows its parent");
-                assert_eq!(d.comments()[p].depth + 1, c.depth);
+                assert_eq!(d.comments()[p].depth() + 1, c.depth());
             }
-            None => assert_eq!(c.depth, 0),
+            None => assert_eq!(c.depth(), 0),
         }
         assert_eq!(d.find(c.id.as_str()), Some(i), "ids are unique");
     }

@@ -9,6 +9,8 @@ use std::io::{BufRead, Read};
 use std::ops::Range;
 use std::sync::Arc;
 
+use std::collections::hash_map::Entry as Slot;
+
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
@@ -265,17 +267,16 @@ impl Dumps {
         match record {
             Record::Blank => {}
             Record::Bad(message) => self.report.push(file, line, message),
-            Record::Post { id, post } => {
-                if self.posts.contains_key(&id) {
-                    self.report.push(
-                        file,
-                        line,
-                        format!("submission {id} appears again: the first is kept"),
-                    );
-                } else {
-                    self.posts.insert(id, post);
+            Record::Post { id, post } => match self.posts.entry(id) {
+                Slot::Occupied(_) => self.report.push(
+                    file,
+                    line,
+                    format!("submission {id} appears again: the first is kept"),
+                ),
+                Slot::Vacant(slot) => {
+                    slot.insert(post);
                 }
-            }
+            },
             Record::Comment {
                 post,
                 id,

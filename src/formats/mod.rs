@@ -315,15 +315,18 @@ impl Thread {
             FxHashMap::with_capacity_and_hasher(n, Default::default());
         let mut keep = vec![true; n];
         for (i, e) in entries.iter().enumerate() {
-            if by_id.contains_key(&e.id) {
-                keep[i] = false;
-                report.push(
-                    e.file,
-                    e.line,
-                    format!("comment {} appears again: the first is kept", e.id),
-                );
-            } else {
-                by_id.insert(e.id, i as u32);
+            match by_id.entry(e.id) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    keep[i] = false;
+                    report.push(
+                        e.file,
+                        e.line,
+                        format!("comment {} appears again: the first is kept", e.id),
+                    );
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i as u32);
+                }
             }
         }
         let resolve = |parent: Parent| -> Result<Option<u32>, ()> {

@@ -514,11 +514,11 @@ fn dump_lines(d: &Discussion, post: &str, time_order: bool) -> (String, String) 
     (submission + "\n", comments)
 }
 
-/// Each comment by id, with its author, time to the minute, parent's id,
-/// depth and body: the tree whatever the order of siblings.
-fn by_id(
-    d: &Discussion,
-) -> std::collections::BTreeMap<String, (String, Option<i64>, Option<String>, usize, String)> {
+/// A comment's author, time to the minute, parent's id, depth and body.
+type Placed = (String, Option<i64>, Option<String>, usize, String);
+
+/// Each comment by id, placed: the tree whatever the order of siblings.
+fn by_id(d: &Discussion) -> std::collections::BTreeMap<String, Placed> {
     let comments = d.comments();
     comments
         .iter()
@@ -704,4 +704,26 @@ fn json_that_is_no_thread_is_skipped_with_a_reason() {
             .1
             .contains("broken JSON")
     );
+}
+
+#[tokio::test]
+async fn search_and_author_pages_span_every_format() {
+    let router = crate::app_over(&fixtures());
+    let found = get(&router, "/search?q=thimble").await;
+    assert_eq!(found.status, 200);
+    assert!(found.body.contains("/d/tf001"), "the dump's thread");
+    assert!(
+        found.body.contains("#c-k1"),
+        "links to the comment by its own id"
+    );
+    let api = get(&router, "/api/search?q=flywheel").await.json();
+    assert!(api.to_string().contains("\"canal-boats\""), "{api}");
+    // moss_m commented in two dump threads.
+    let author = get(&router, "/authors/moss_m").await;
+    assert_eq!(author.status, 200);
+    assert!(author.body.contains("Show us your smallest houseplant"));
+    assert!(author.body.contains("A museum of miniature books"));
+    let diagnostics = get(&router, "/diagnostics").await;
+    assert!(diagnostics.body.contains("r_tinyfolk_comments.jsonl"));
+    assert!(diagnostics.body.contains("neither a submission"));
 }

@@ -162,3 +162,38 @@ fn a_held_archive_is_unchanged_by_a_swap() {
     // An unchanged file is not read again.
     assert_eq!(loader.load(&Default::default()).unwrap().files_read, 0);
 }
+
+/// Reddit's formats reload like text documents: a thread file dropped in,
+/// a dump line appended, a dump deleted.
+#[tokio::test]
+async fn thread_files_and_dumps_reload_too() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _state, _watch) = serve(dir.path()).await;
+
+    let thread = std::fs::read_to_string(fixtures.join("canal-boats.json")).unwrap();
+    write_atomically(&dir.path().join("canal-boats.json"), &thread);
+    eventually(&app, "a bdfr file", |l| count(l, "canal-boats") == Some(4)).await;
+
+    let comments = dir.path().join("RC_2023-11.jsonl");
+    let line = |id: &str, parent: &str| {
+        format!(
+            r#"{{"id":"{id}","author":"a","body":"b","created_utc":1700000000,"link_id":"t3_tf9","parent_id":"{parent}"}}"#
+        ) + "\n"
+    };
+    std::fs::write(&comments, line("x1", "t3_tf9")).unwrap();
+    eventually(&app, "a new dump", |l| count(l, "tf9") == Some(1)).await;
+    let mut more = line("x1", "t3_tf9");
+    more += &line("x2", "t1_x1");
+    write_atomically(&comments, &more);
+    eventually(&app, "a grown dump", |l| count(l, "tf9") == Some(2)).await;
+    let api = get(&app, "/api/discussions/tf9").await.json();
+    assert_eq!(api["comments"][1]["parent"], "x1");
+
+    std::fs::remove_file(&comments).unwrap();
+    eventually(&app, "a deleted dump", |l| count(l, "tf9").is_none()).await;
+    assert_eq!(
+        count(&get(&app, "/api/discussions").await.json(), "canal-boats"),
+        Some(4)
+    );
+}

@@ -1,0 +1,34 @@
+//! Fuzzes the readers of Reddit's formats (a thread JSON file, a dump) with
+//! arbitrary bytes: they must never panic, and the threads they build must
+//! hold the model's invariants. Run with
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run formats`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use threadview::formats::{dump::Dumps, json};
+use threadview::model::Discussion;
+
+fn check(d: &Discussion) {
+    for (i, c) in d.comments().iter().enumerate() {
+        match c.parent() {
+            Some(p) => {
+                assert!(p < i, "a reply follows its parent");
+                assert_eq!(d.comments()[p].depth() + 1, c.depth());
+            }
+            None => assert_eq!(c.depth(), 0),
+        }
+        assert_eq!(d.find(c.id.as_str()), Some(i), "ids are unique");
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let parsed = json::parse("fuzz.json", data);
+    match &parsed.discussion {
+        Some(d) => check(d),
+        None => assert!(!parsed.diagnostics.is_empty(), "a skipped file says why"),
+    }
+    let mut dumps = Dumps::default();
+    dumps.read("fuzz.jsonl", data);
+    let (discussions, _) = dumps.finish();
+    discussions.iter().for_each(check);
+});
