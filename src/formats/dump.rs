@@ -147,7 +147,11 @@ fn parse_line(bytes: &[u8]) -> Record {
             } else {
                 "a field of the wrong type"
             };
-            return Record::Bad(format!("{what}: {message} (column {})", e.column()));
+            return Record::Bad(if e.line() == 1 && e.column() > 0 {
+                format!("{what}: {message} (column {})", e.column())
+            } else {
+                format!("{what}: {message}")
+            });
         }
     };
     if line.link_id.is_some() || line.body.is_some() {
@@ -324,11 +328,12 @@ impl Dumps {
             authors,
         } = self;
         drop(authors);
-        let mut without_post: Vec<CommentId> = Vec::new();
+        // Threads without a post, by the file their first comment is in.
+        let mut without_post: Vec<(u16, CommentId)> = Vec::new();
         let mut discussions = Vec::with_capacity(posts.len().max(threads.len()));
         for (id, entries) in threads {
             let post = posts.remove(&id).unwrap_or_else(|| {
-                without_post.push(id);
+                without_post.push((entries.first().map_or(0, |e| e.file), id));
                 Post {
                     title: format!("Untitled: submission {id} is not in the archive"),
                     ..Post::default()
@@ -348,23 +353,23 @@ impl Dumps {
             };
             discussions.push(thread.build(id.to_string(), &mut report));
         }
-        let mut diagnostics = report.finish();
-        if !without_post.is_empty() {
-            without_post.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-            let named: Vec<&str> = without_post.iter().take(5).map(CommentId::as_str).collect();
-            diagnostics.push(Diagnostic {
-                file: "dumps".to_owned(),
+        without_post.sort_by(|a, b| (a.0, a.1.as_str()).cmp(&(b.0, b.1.as_str())));
+        let mut summaries = Vec::new();
+        for group in without_post.chunk_by(|a, b| a.0 == b.0) {
+            let named: Vec<&str> = group.iter().take(5).map(|(_, id)| id.as_str()).collect();
+            summaries.push(Diagnostic {
+                file: report.name(group[0].0).to_owned(),
                 line: None,
                 message: format!(
-                    "{} {} comments but no submission in any dump (shown untitled): {}{}",
-                    without_post.len(),
-                    if without_post.len() == 1 {
+                    "{} {} comments here but no submission in any dump (shown untitled): {}{}",
+                    group.len(),
+                    if group.len() == 1 {
                         "thread has"
                     } else {
                         "threads have"
                     },
                     named.join(", "),
-                    if without_post.len() > named.len() {
+                    if group.len() > named.len() {
                         ", …"
                     } else {
                         ""
@@ -372,6 +377,8 @@ impl Dumps {
                 ),
             });
         }
+        let mut diagnostics = report.finish();
+        diagnostics.extend(summaries);
         (discussions, diagnostics)
     }
 }

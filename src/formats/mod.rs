@@ -264,8 +264,17 @@ impl Report {
         }
     }
 
-    /// The diagnostics, with a count of those left unnamed in each file.
+    /// The diagnostics, by file and line, with a count of those left
+    /// unnamed in each file.
     pub fn finish(mut self) -> Vec<Diagnostic> {
+        let order: FxHashMap<&str, usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        self.diagnostics
+            .sort_by_key(|d| (order.get(d.file.as_str()).copied(), d.line));
         for (file, &count) in self.files.iter().zip(&self.counts) {
             if count > MAX_DIAGNOSTICS_PER_FILE {
                 self.diagnostics.push(Diagnostic {

@@ -171,7 +171,9 @@ fn every_kind_of_bad_line_is_reported_with_its_line() {
             "line {line}: {message:?} in {comments:#?}"
         );
     }
-    assert_eq!(comments.len(), expect.len(), "{comments:#?}");
+    assert_eq!(comments.len(), expect.len() + 1, "{comments:#?}");
+    let lines: Vec<_> = comments.iter().filter_map(|(line, _)| *line).collect();
+    assert!(lines.is_sorted(), "by line: {lines:?}");
     let posts = diagnostics_of(&archive, "r_tinyfolk_posts.jsonl");
     assert_eq!(posts.len(), 2, "{posts:#?}");
     assert_eq!(posts[0].0, Some(3));
@@ -179,9 +181,12 @@ fn every_kind_of_bad_line_is_reported_with_its_line() {
     assert_eq!(posts[1].0, Some(4));
     assert!(posts[1].1.contains("without an id"));
     assert!(
-        archive.diagnostics.iter().any(|d| d
-            .message
-            .contains("1 thread has comments but no submission")),
+        archive
+            .diagnostics
+            .iter()
+            .any(|d| d.file == "r_tinyfolk_comments.jsonl"
+                && d.message
+                    .contains("1 thread has comments here but no submission")),
         "{:#?}",
         archive.diagnostics
     );
@@ -726,4 +731,55 @@ async fn search_and_author_pages_span_every_format() {
     let diagnostics = get(&router, "/diagnostics").await;
     assert!(diagnostics.body.contains("r_tinyfolk_comments.jsonl"));
     assert!(diagnostics.body.contains("neither a submission"));
+}
+
+/// A `more` stub's note stands where its list really ends, on whichever
+/// page that is: never at a page's end where the list goes on.
+#[tokio::test]
+async fn stubs_show_on_the_page_where_their_list_ends() {
+    let comment = |id: String, parent: String, replies: Value| {
+        json!({"kind": "t1", "data": {
+            "id": id, "author": "a", "body": "b", "created_utc": 1_700_000_000,
+            "parent_id": parent, "replies": replies}})
+    };
+    let more = |parent: &str, count: u32| json!({"kind": "more", "data": {"count": count, "id": "m", "parent_id": parent, "children": ["m"]}});
+    let mut replies: Vec<Value> = (0..150)
+        .map(|i| comment(format!("r{i}"), "t1_top".to_owned(), json!("")))
+        .collect();
+    replies.push(more("t1_top", 9));
+    let mut top = vec![comment(
+        "top".to_owned(),
+        "t3_big".to_owned(),
+        json!({"kind": "Listing", "data": {"children": replies}}),
+    )];
+    top.extend((0..249).map(|i| comment(format!("t{i}"), "t3_big".to_owned(), json!(""))));
+    top.push(more("t3_big", 20));
+    let thread = json!([
+        {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {"id": "big", "title": "Big"}}]}},
+        {"kind": "Listing", "data": {"children": top}},
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.json"), thread.to_string()).unwrap();
+    let router = crate::app_over(dir.path());
+    let mut notes = Vec::new();
+    for page in 1..=4 {
+        let body = get(&router, &format!("/d/big?page={page}")).await.body;
+        assert!(body.contains("class=\"comment"), "page {page} exists");
+        for note in [
+            "9 more replies were not archived",
+            "20 more replies were not archived",
+        ] {
+            if body.contains(note) {
+                notes.push((page, note));
+            }
+        }
+    }
+    assert_eq!(
+        notes,
+        [
+            (2, "9 more replies were not archived"),
+            (4, "20 more replies were not archived")
+        ]
+    );
+    assert_eq!(get(&router, "/d/big?page=5").await.status, 404);
 }

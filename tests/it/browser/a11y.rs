@@ -87,6 +87,54 @@ async fn axe_finds_no_violations_in_light_and_dark() {
     s.close().await;
 }
 
+/// Threads from Reddit's formats: the "not archived" notes, times with
+/// seconds, an untitled thread and the dumps' diagnostics.
+#[tokio::test]
+async fn axe_finds_no_violations_on_reddit_formats() {
+    let Some(axe) = axe_source() else {
+        if required() {
+            panic!(
+                "THREADVIEW_REQUIRE_BROWSER=1 but axe-core is missing: run npm ci --prefix tests/browser"
+            );
+        }
+        eprintln!("skipped: axe-core is missing (npm ci --prefix tests/browser)");
+        return;
+    };
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let Some(s) = Session::start_over(&fixtures).await else {
+        return;
+    };
+    let mut found = Vec::new();
+    for dark in [false, true] {
+        s.color_scheme(dark).await;
+        for path in [
+            "/d/lighthouse-keepers",
+            "/d/lighthouse-keepers/c/c1bbbb2",
+            "/d/tf001?view=timeline",
+            "/d/tfzzz",
+            "/diagnostics",
+        ] {
+            s.goto(path).await;
+            for v in violations(&s, &axe).await {
+                found.push(format!("{path} (dark: {dark}) {v}"));
+            }
+        }
+    }
+    s.goto("/d/lighthouse-keepers").await;
+    let notes = s.texts(".unarchived").await;
+    assert_eq!(
+        notes,
+        [
+            "4 more replies were not archived",
+            "More replies were not archived",
+            "7 more replies were not archived"
+        ]
+    );
+    s.screenshot("reddit-thread").await;
+    assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    s.close().await;
+}
+
 #[tokio::test]
 async fn screenshots_at_phone_and_desktop_widths_without_overflow() {
     let Some(s) = Session::start().await else {
