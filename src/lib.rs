@@ -10,3 +10,16 @@ pub mod search;
 pub mod thread;
 pub mod watch;
 pub mod web;
+
+/// Gives back to the system the memory a burst of work freed (a parallel
+/// load's file bytes, an index build's buffers). glibc keeps freed memory
+/// in per-thread arenas otherwise, and the resident size would stay at the
+/// peak.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it has no
+    // preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

@@ -8,6 +8,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use threadview::load::Loader;
+use threadview::search::index::Location;
 use threadview::watch::watch;
 use threadview::web::{AppState, app};
 
@@ -32,6 +33,17 @@ struct Args {
     /// The most memory, in MiB, that rendered pages may keep for reuse.
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     cache_mib: u64,
+    /// Where to keep the search index; by default a folder for this
+    /// archive in the user's cache folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_index")]
+    index_dir: Option<PathBuf>,
+    /// Search by reading the whole archive each time, without an index.
+    #[arg(long)]
+    no_index: bool,
+    /// How many pages may be made or searches run at once; past that a
+    /// request gets a 503 and is asked to retry (default: 4 per core).
+    #[arg(long, value_name = "N")]
+    concurrency: Option<usize>,
 }
 
 #[tokio::main]
@@ -60,7 +72,7 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", args.dir.display()))?;
     bar.finish();
     let archive = loaded.archive;
-    release_freed_memory();
+    threadview::release_freed_memory();
     for diagnostic in &archive.diagnostics {
         tracing::warn!("{diagnostic}");
     }
@@ -101,10 +113,33 @@ async fn run(args: Args) -> Result<(), String> {
         tracing::warn!("could not open a browser: {e}");
     }
 
-    let state = Arc::new(AppState::with_cache_budget(
-        archive,
-        args.cache_mib.saturating_mul(1 << 20),
-    ));
+    let mut state = AppState::with_cache_budget(archive, args.cache_mib.saturating_mul(1 << 20));
+    if let Some(permits) = args.concurrency {
+        state = state.with_concurrency(permits);
+    }
+    if !args.no_index {
+        let folder = args
+            .index_dir
+            .clone()
+            .or_else(|| Location::cache_for(&args.dir));
+        let location = match folder {
+            Some(folder) => {
+                let (location, why) = Location::writable(folder);
+                if let Some(why) = why {
+                    tracing::warn!("{why}");
+                }
+                location
+            }
+            None => {
+                tracing::warn!(
+                    "no cache folder for the search index on this system; keeping it in memory"
+                );
+                Location::Memory
+            }
+        };
+        state = state.with_search_index(location);
+    }
+    let state = Arc::new(state);
     let _watch = match watch(loader, state.clone()) {
         Ok(watch) => Some(watch),
         Err(e) => {
@@ -170,18 +205,6 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("shutting down: finishing the requests in flight");
         })
-    }
-}
-
-/// Gives back to the system the memory the parallel load freed (the files'
-/// bytes, per-thread scratch). glibc keeps freed memory in per-thread arenas
-/// otherwise, and the resident size would stay at the load's peak.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory to the system; it has no
-    // preconditions.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 

@@ -539,6 +539,11 @@ impl Archive {
         &self.discussions
     }
 
+    /// The index of discussion `id` in [`Archive::discussions`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     pub fn get(&self, id: &str) -> Option<&Discussion> {
         self.by_id.get(id).map(|&i| &*self.discussions[i])
     }

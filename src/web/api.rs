@@ -326,6 +326,10 @@ pub async fn author(
 #[derive(Serialize)]
 struct SearchJson<'a> {
     query: &'a str,
+    /// Matches in all (articles and comments), on every page.
+    total: usize,
+    /// Discussions with a match, on every page.
+    total_discussions: usize,
     discussions: Vec<DiscussionHitsJson<'a>>,
 }
 
@@ -338,6 +342,34 @@ struct DiscussionHitsJson<'a> {
     comments: Vec<CommentJson<'a>>,
 }
 
+/// Matches grouped by discussion, the discussions in the order of their
+/// first match.
+struct Group {
+    discussion: usize,
+    article: bool,
+    comments: Vec<usize>,
+}
+
+fn group(hits: &[search::Hit]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut at: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    for hit in hits {
+        let g = *at.entry(hit.discussion).or_insert_with(|| {
+            groups.push(Group {
+                discussion: hit.discussion,
+                article: false,
+                comments: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        match hit.comment {
+            Some(c) => groups[g].comments.push(c),
+            None => groups[g].article = true,
+        }
+    }
+    groups
+}
+
 pub async fn search(
     State(state): State<Arc<AppState>>,
     uri: OriginalUri,
@@ -347,27 +379,51 @@ pub async fn search(
         AppError::BadRequest("Bad search: give at least one word in `q`.".to_owned())
     })?;
     let archive = state.archive();
-    let hits = search::search(&archive, &words);
-    let paged = Paged::new(hits.len(), limit, DEFAULT_SEARCH_LIMIT, query.page)?;
-    let discussions = hits[paged.range.clone()]
+    let mut hits = match state
+        .search_index()
+        .and_then(|index| index.search_all(&archive, &words))
+    {
+        Some(Ok(hits)) => hits,
+        Some(Err(e)) => {
+            tracing::error!("the search index failed, scanning instead: {e}");
+            search::scan(&archive, &words, search::ResultOrder::Relevance)
+        }
+        None => search::scan(&archive, &words, search::ResultOrder::Relevance),
+    };
+    if query.sort != search::ResultOrder::Relevance {
+        let time = |h: &search::Hit| {
+            h.comment
+                .and_then(|c| archive.discussions()[h.discussion].comments()[c].posted_at)
+        };
+        match query.sort {
+            search::ResultOrder::New => hits.sort_by_key(|h| std::cmp::Reverse(time(h))),
+            _ => hits.sort_by_key(|h| time(h).map_or(i64::MAX, |t| t.timestamp())),
+        }
+    }
+    let groups = group(&hits);
+    let paged = Paged::new(groups.len(), limit, DEFAULT_SEARCH_LIMIT, query.page)?;
+    let discussions = groups[paged.range.clone()]
         .iter()
-        .map(|hits| {
-            let d = &archive.discussions()[hits.discussion];
+        .map(|g| {
+            let d = &archive.discussions()[g.discussion];
+            let title_match = g.article && words.matches(&d.title);
+            let mut comments = g.comments.clone();
+            if query.sort == search::ResultOrder::Relevance {
+                comments.sort_unstable();
+            }
             DiscussionHitsJson {
                 id: &d.id,
                 title: &d.title,
-                title_match: hits.title,
-                body_match: hits.body,
-                comments: hits
-                    .comments
-                    .iter()
-                    .map(|&i| CommentJson::new(d, i))
-                    .collect(),
+                title_match,
+                body_match: g.article && (!title_match || words.matches(&d.body)),
+                comments: comments.iter().map(|&i| CommentJson::new(d, i)).collect(),
             }
         })
         .collect();
     let body = SearchJson {
         query: words.as_str(),
+        total: hits.len(),
+        total_discussions: groups.len(),
         discussions,
     };
     Ok(paged.respond(&uri, &query, body))

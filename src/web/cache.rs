@@ -18,6 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::error::{ApiError, AppError};
 
 /// The default budget of the page cache.
 pub const DEFAULT_BYTES: u64 = 64 << 20;
@@ -168,9 +169,23 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
     {
         return page.respond(coding, if_none_match.as_ref());
     }
+    // Not in the cache: the work is expensive, and runs under the limit.
+    // Past it the answer is a prompt 503, never a place in a queue.
+    let Ok(_permit) = state.expensive().clone().try_acquire_owned() else {
+        return if request.uri().path().starts_with("/api/") {
+            ApiError(AppError::Busy).into_response()
+        } else {
+            AppError::Busy.into_response()
+        };
+    };
     let response = next.run(request).await;
+    let no_store = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"no-store"));
     if response.status() != StatusCode::OK
         || response.headers().contains_key(header::CONTENT_ENCODING)
+        || no_store
     {
         return response;
     }

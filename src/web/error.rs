@@ -21,6 +21,17 @@ pub enum AppError {
     /// view with only its valid parameters.
     #[error("{message}")]
     BadParameter { message: String, valid_href: String },
+    /// A search that does not parse: the page explains the language and
+    /// keeps the text in a search box (aimed at `action`).
+    #[error("Bad search: {message}.")]
+    BadSearch {
+        message: String,
+        text: String,
+        action: String,
+    },
+    /// Too much expensive work at once: try again in a moment.
+    #[error("The server is busy: try again in a moment.")]
+    Busy,
     /// A template failed to render: a bug, logged, shown as a generic 500.
     #[error("the page could not be rendered")]
     Render(#[from] askama::Error),
@@ -33,8 +44,24 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) | AppError::BadParameter { .. } => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_)
+            | AppError::BadParameter { .. }
+            | AppError::BadSearch { .. } => StatusCode::BAD_REQUEST,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Render(_) | AppError::Panic(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A bad search answered from the page at `action` (its box keeps the
+    /// text); other errors are unchanged.
+    pub fn searching_at(self, action: String) -> Self {
+        match self {
+            AppError::BadSearch { message, text, .. } => AppError::BadSearch {
+                message,
+                text,
+                action,
+            },
+            other => other,
         }
     }
 
@@ -49,7 +76,8 @@ impl AppError {
     }
 }
 
-/// Fields: `meta`, `status` (code and reason), `message`, `valid_href`.
+/// Fields: `meta`, `status` (code and reason), `message`, `valid_href`,
+/// `search` (a bad search: the form's action and the text), `syntax`.
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -58,18 +86,24 @@ struct ErrorPage {
     message: String,
     /// The view the reader probably wanted, without the bad parameter.
     valid_href: Option<String>,
+    search: Option<(String, String)>,
+    syntax: &'static str,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = self.public_message();
-        let valid_href = match self {
-            AppError::BadParameter { valid_href, .. } => Some(valid_href),
-            _ => None,
+        let busy = matches!(self, AppError::Busy);
+        let (valid_href, search) = match self {
+            AppError::BadParameter { valid_href, .. } => (Some(valid_href), None),
+            AppError::BadSearch { text, action, .. } => (None, Some((action, text))),
+            _ => (None, None),
         };
         let page = ErrorPage {
             valid_href,
+            search,
+            syntax: crate::search::SYNTAX,
             meta: Meta::new(
                 format!(
                     "{} {} · threadview",
@@ -81,14 +115,31 @@ impl IntoResponse for AppError {
             status,
             message,
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(cause) => {
                 tracing::error!(%cause, "rendering the error page failed");
                 (status, page.message).into_response()
             }
+        };
+        if busy {
+            retry_soon(&mut response);
         }
+        response
     }
+}
+
+/// `Retry-After: 1` and no caching: for a 503.
+pub fn retry_soon(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("1"),
+    );
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
 }
 
 /// An [`AppError`] answered as `{"error": "..."}`.
@@ -104,7 +155,12 @@ impl From<AppError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
+        let busy = matches!(self.0, AppError::Busy);
         let body = serde_json::json!({ "error": self.0.public_message() });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if busy {
+            retry_soon(&mut response);
+        }
+        response
     }
 }

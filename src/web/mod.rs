@@ -28,6 +28,7 @@ use tracing::Level;
 pub use error::AppError;
 
 use crate::model::Archive;
+use crate::search::{self, index::SearchIndex};
 
 /// What requests see: the current archive. It is never mutated; a reload
 /// swaps a whole new one in, and each request works on the one it loaded
@@ -38,11 +39,18 @@ pub struct AppState {
     cache_pages: bool,
     /// The page cache's budget, for each version of the archive.
     cache_bytes: u64,
+    /// The search index, when there is one (else searches scan).
+    search: Option<Arc<SearchIndex>>,
+    /// Expensive work (a page not in the cache, a search) runs under this
+    /// limit; past it a request is answered 503 at once.
+    expensive: Arc<tokio::sync::Semaphore>,
 }
 
 /// One version of the archive with the pages rendered from it.
 pub struct Snapshot {
     archive: Archive,
+    /// Increases with each reload.
+    version: u64,
     pages: cache::PageCache,
     derived: derived::Derived,
 }
@@ -52,6 +60,18 @@ impl Snapshot {
     pub fn derived(&self) -> &derived::Derived {
         &self.derived
     }
+
+    /// This version's number: 1 for the first archive, then one more for
+    /// each reload.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+/// How many expensive requests may run at once: a few per core, enough to
+/// keep the cores busy while one waits.
+pub fn default_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) * 4
 }
 
 impl std::ops::Deref for Snapshot {
@@ -70,10 +90,43 @@ impl AppState {
     /// A state whose page cache holds at most `bytes`.
     pub fn with_cache_budget(archive: Archive, bytes: u64) -> Self {
         AppState {
-            current: ArcSwap::from_pointee(Snapshot::new(archive, bytes)),
+            current: ArcSwap::from_pointee(Snapshot::new(archive, 1, bytes)),
             cache_pages: true,
             cache_bytes: bytes,
+            search: None,
+            expensive: Arc::new(tokio::sync::Semaphore::new(default_concurrency())),
         }
+    }
+
+    /// Builds (or opens) a search index at `location` in the background;
+    /// searches scan until it is ready.
+    pub fn with_search_index(mut self, location: search::index::Location) -> Self {
+        let snapshot = self.current.load();
+        self.search = Some(SearchIndex::start(
+            location,
+            search::index::Update {
+                version: snapshot.version,
+                discussions: snapshot.discussions().to_vec(),
+            },
+        ));
+        drop(snapshot);
+        self
+    }
+
+    /// At most `permits` expensive requests at once.
+    pub fn with_concurrency(mut self, permits: usize) -> Self {
+        self.expensive = Arc::new(tokio::sync::Semaphore::new(permits.max(1)));
+        self
+    }
+
+    /// The search index, if there is one.
+    pub fn search_index(&self) -> Option<&Arc<SearchIndex>> {
+        self.search.as_ref()
+    }
+
+    /// The limit on expensive work (tests hold its permits to overload it).
+    pub fn expensive(&self) -> &Arc<tokio::sync::Semaphore> {
+        &self.expensive
     }
 
     /// The bytes the current page cache holds.
@@ -97,15 +150,23 @@ impl AppState {
     /// Puts a new archive (with an empty page cache) in place of the
     /// current one.
     pub fn replace(&self, archive: Archive) {
-        self.current
-            .store(Arc::new(Snapshot::new(archive, self.cache_bytes)));
+        let version = self.current.load().version + 1;
+        let snapshot = Arc::new(Snapshot::new(archive, version, self.cache_bytes));
+        if let Some(index) = &self.search {
+            index.update(search::index::Update {
+                version,
+                discussions: snapshot.discussions().to_vec(),
+            });
+        }
+        self.current.store(snapshot);
     }
 }
 
 impl Snapshot {
-    fn new(archive: Archive, cache_bytes: u64) -> Self {
+    fn new(archive: Archive, version: u64, cache_bytes: u64) -> Self {
         Snapshot {
             archive,
+            version,
             pages: cache::PageCache::new(cache_bytes),
             // Orders and maps are smaller than pages; half the budget
             // again holds those of the largest threads.

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, AppError};
-use crate::search::Query as Search;
+use crate::search::{Query as Search, ResultOrder};
 use crate::thread::SortOrder;
 
 /// The query string of one kind of view.
@@ -282,7 +282,11 @@ pub fn search_query(q: Option<&str>) -> Result<Option<Search>, AppError> {
         None | Some("") => Ok(None),
         Some(text) => Search::new(text)
             .map(Some)
-            .map_err(|e| AppError::BadRequest(format!("Bad search: {e}."))),
+            .map_err(|e| AppError::BadSearch {
+                message: e.to_string(),
+                text: text.to_owned(),
+                action: "/search".to_owned(),
+            }),
     }
 }
 
@@ -349,12 +353,15 @@ impl ViewQuery for AuthorsQuery {
 pub struct SearchQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// Best match first, or newest or oldest.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: ResultOrder,
     #[serde(default, skip_serializing_if = "is_default")]
     pub page: PageNumber,
 }
 
 impl ViewQuery for SearchQuery {
-    const FIELDS: &'static [&'static str] = &["q", "page"];
+    const FIELDS: &'static [&'static str] = &["q", "sort", "page"];
 }
 
 /// How the index orders discussions (`/?sort=`).
@@ -403,7 +410,7 @@ mod tests {
         check_fields::<CommentQuery>("sort=old&depth=1&page=2");
         check_fields::<AuthorQuery>("sort=old&page=2");
         check_fields::<AuthorsQuery>("sort=name&page=2");
-        check_fields::<SearchQuery>("q=x&page=2");
+        check_fields::<SearchQuery>("q=x&sort=new&page=2");
         check_fields::<IndexQuery>("sort=title&page=2");
     }
 

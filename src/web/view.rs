@@ -290,7 +290,7 @@ impl CommentView {
     pub fn new(d: &Discussion, index: usize, query: Option<&Query>) -> Self {
         let c = &d.comments()[index];
         let first_at = d.time_span().map(|(first, _)| first);
-        let matched = query.filter(|q| q.matches(&c.body));
+        let matched = query.filter(|q| q.matches_comment(c));
         CommentView {
             id: c.id.to_string(),
             author: c.author.to_string(),

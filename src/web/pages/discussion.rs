@@ -132,7 +132,9 @@ fn activity_chart(d: &Discussion, derived: &Derived) -> Option<Chart> {
 
 impl DiscussionPage {
     pub fn build(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> Result<Self, AppError> {
-        let search = q.search()?;
+        let search = q
+            .search()
+            .map_err(|e| e.searching_at(Url::discussion(&d.id).href()))?;
         require_author(d, q.author.as_deref())?;
         let timeline = q.view == ThreadLayout::Timeline;
         let paged = derived.order(
@@ -275,7 +277,7 @@ fn heading(d: &Discussion, q: &ThreadQuery, search: Option<&Query>, order: &[usi
             count(
                 order
                     .iter()
-                    .filter(|&&i| search.matches(&d.comments()[i].body))
+                    .filter(|&&i| search.matches_comment(&d.comments()[i]))
                     .count()
             )
         ),

@@ -1,0 +1,761 @@
+//! The archive's search index (tantivy): one document per article (title
+//! and body) and per comment, with the discussion, the comment, its author
+//! (exact) and time (for ranges and sorting) beside the analyzed text.
+//!
+//! It lives in a folder of its own (the user's cache folder by default),
+//! with a manifest of what each discussion was when indexed, so a restart
+//! on an unchanged archive reuses it at once and a reload re-indexes only
+//! the discussions that changed. A worker thread builds and updates it;
+//! until the first build is done, searches answer `None` and the caller
+//! scans instead. An index that fails its checksums, or whose manifest does
+//! not match its last commit (a build killed half way), is rebuilt, never
+//! served.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, Count, DocSetCollector, SegmentCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader,
+    TantivyDocument, Term,
+};
+
+use super::analysis::{ANALYZER, analyzer};
+use super::{Hit, Query, ResultOrder, Results};
+use crate::model::{Archive, Discussion};
+
+/// Changes whenever the schema or the analysis does: an index made by
+/// another version is rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+const MANIFEST: &str = "threadview-manifest.json";
+/// The writer's memory, all threads together.
+const WRITER_BYTES: usize = 96 << 20;
+
+/// Where the index lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Folder(PathBuf),
+    Memory,
+}
+
+impl Location {
+    /// The folder for the archive at `archive` in the user's cache folder
+    /// (XDG on Linux, the platform's own elsewhere): one per archive.
+    pub fn cache_for(archive: &Path) -> Option<PathBuf> {
+        let dirs = directories::ProjectDirs::from("", "", "threadview")?;
+        let canonical = archive
+            .canonicalize()
+            .unwrap_or_else(|_| archive.to_owned());
+        let key = xxhash_rust::xxh3::xxh3_64(canonical.to_string_lossy().as_bytes());
+        Some(dirs.cache_dir().join("index").join(format!("{key:016x}")))
+    }
+
+    /// `folder` if it can be created and written, else memory (and why).
+    pub fn writable(folder: PathBuf) -> (Location, Option<String>) {
+        let probe = folder.join(".threadview-probe");
+        let tried = std::fs::create_dir_all(&folder)
+            .and_then(|()| std::fs::write(&probe, b"ok"))
+            .and_then(|()| std::fs::remove_file(&probe));
+        match tried {
+            Ok(()) => (Location::Folder(folder), None),
+            Err(e) => (
+                Location::Memory,
+                Some(format!(
+                    "cannot write the search index to {}: {e}; keeping it in memory (it is rebuilt at each start)",
+                    folder.display()
+                )),
+            ),
+        }
+    }
+}
+
+/// The fields of a document.
+#[derive(Clone, Copy)]
+struct Fields {
+    /// The discussion's id (exact, and a fast column to read it back).
+    discussion: Field,
+    /// 0 for the article, `i + 1` for comment `i`.
+    comment: Field,
+    /// A hash of the comment's id, to check a hit against the archive.
+    comment_id: Field,
+    author: Field,
+    /// Seconds since 1970, when known.
+    time: Field,
+    text: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        discussion: builder.add_text_field("discussion", STRING | FAST),
+        comment: builder.add_u64_field("comment", FAST),
+        comment_id: builder.add_u64_field("comment_id", FAST),
+        author: builder.add_text_field("author", STRING),
+        time: builder.add_i64_field("time", INDEXED | FAST),
+        text: builder.add_text_field("text", text),
+    };
+    (builder.build(), fields)
+}
+
+fn id_hash(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
+
+/// What a discussion was when indexed: any change to what is searched or
+/// shown changes it.
+fn fingerprint(d: &Discussion) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in [&d.title, &d.body] {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    for c in d.comments() {
+        h.update(c.id.as_str().as_bytes());
+        h.update(&[0]);
+        h.update(c.author.as_bytes());
+        h.update(&[0]);
+        h.update(
+            &c.posted_at
+                .map_or(i64::MIN, |t| t.timestamp())
+                .to_le_bytes(),
+        );
+        h.update(c.body.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
+}
+
+/// What the index holds, written after each commit.
+#[derive(Default, Serialize, Deserialize)]
+struct Manifest {
+    schema: u32,
+    /// The commit it describes.
+    opstamp: u64,
+    /// Each discussion's fingerprint.
+    discussions: BTreeMap<String, u64>,
+}
+
+impl Manifest {
+    fn read(folder: &Path) -> Option<Manifest> {
+        let text = std::fs::read(folder.join(MANIFEST)).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+
+    /// Written to a temporary file, then renamed: never half a manifest.
+    fn write(&self, folder: &Path) -> std::io::Result<()> {
+        let tmp = folder.join(format!("{MANIFEST}.tmp"));
+        std::fs::write(&tmp, serde_json::to_vec(self)?)?;
+        std::fs::rename(tmp, folder.join(MANIFEST))
+    }
+}
+
+/// An open index.
+struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// A version of the archive to index.
+pub struct Update {
+    /// Increases with each version.
+    pub version: u64,
+    pub discussions: Vec<Arc<Discussion>>,
+}
+
+/// The index and its worker.
+pub struct SearchIndex {
+    location: Location,
+    engine: OnceLock<Engine>,
+    /// Searches may use the index (the first build is done).
+    ready: AtomicBool,
+    /// The archive version the index holds.
+    version: AtomicU64,
+    /// Documents written and to write in the current build.
+    done: AtomicU64,
+    total: AtomicU64,
+    updates: Mutex<Option<Sender<Update>>>,
+}
+
+/// How far the first build is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Progress {
+    /// Whole percent, 0 to 99 while building.
+    pub fn percent(&self) -> u64 {
+        (self.done * 100)
+            .checked_div(self.total)
+            .unwrap_or(0)
+            .min(99)
+    }
+}
+
+impl SearchIndex {
+    /// Starts the worker on the archive's first version; it opens (or
+    /// builds) the index at `location` in the background.
+    pub fn start(location: Location, first: Update) -> Arc<SearchIndex> {
+        let (tx, rx) = channel();
+        let index = Arc::new(SearchIndex {
+            location,
+            engine: OnceLock::new(),
+            ready: AtomicBool::new(false),
+            version: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            updates: Mutex::new(Some(tx)),
+        });
+        let worker = index.clone();
+        let spawned = std::thread::Builder::new()
+            .name("search-index".to_owned())
+            .spawn(move || worker.run(first, rx));
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the search index: {e}; searches scan the archive");
+        }
+        index
+    }
+
+    /// Queues a new version of the archive (a reload).
+    pub fn update(&self, update: Update) {
+        if let Some(tx) = self.updates.lock().ok().and_then(|tx| tx.clone()) {
+            let _ = tx.send(update);
+        }
+    }
+
+    /// Whether searches use the index.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    /// The archive version the index holds (0 before the first build).
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// How far the current build is.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            done: self.done.load(Ordering::Relaxed),
+            total: self.total.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Waits (at most `limit`) for the first build: for tests and tools.
+    pub fn wait_ready(&self, limit: Duration) -> bool {
+        let started = Instant::now();
+        while !self.is_ready() {
+            if started.elapsed() > limit {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
+    /// Waits (at most `limit`) until the index holds archive `version`.
+    pub fn wait_version(&self, version: u64, limit: Duration) -> bool {
+        let started = Instant::now();
+        while self.version() < version {
+            if started.elapsed() > limit {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
+    fn run(self: Arc<Self>, first: Update, rx: Receiver<Update>) {
+        let started = Instant::now();
+        let (engine, manifest) = match self.open() {
+            Ok(opened) => opened,
+            Err(e) => {
+                tracing::error!("cannot open the search index: {e}; searches scan the archive");
+                return;
+            }
+        };
+        let engine = self.engine.get_or_init(|| engine);
+        let mut writer: IndexWriter<TantivyDocument> = match engine
+            .index
+            .writer_with_num_threads(1, WRITER_BYTES)
+        {
+            Ok(writer) => writer,
+            Err(e) => {
+                tracing::error!("cannot write the search index: {e}; searches scan the archive");
+                return;
+            }
+        };
+        let mut indexed = manifest.discussions;
+        let mut next = Some(first);
+        while let Some(mut update) = next.take() {
+            // A burst of reloads: only the latest matters.
+            while let Ok(newer) = rx.try_recv() {
+                update = newer;
+            }
+            match self.sync(engine, &mut writer, &mut indexed, &update) {
+                Ok(written) => {
+                    self.version.store(update.version, Ordering::Release);
+                    if !self.ready.swap(true, Ordering::AcqRel) {
+                        tracing::info!(
+                            "search index ready in {:.1?} ({written} documents written, {})",
+                            started.elapsed(),
+                            match &self.location {
+                                Location::Folder(f) => format!("in {}", f.display()),
+                                Location::Memory => "in memory".to_owned(),
+                            }
+                        );
+                    } else if written > 0 {
+                        tracing::info!("search index updated: {written} documents written");
+                    }
+                }
+                Err(e) => tracing::error!("updating the search index failed: {e}"),
+            }
+            crate::release_freed_memory();
+            next = rx.recv().ok();
+        }
+    }
+
+    /// Opens the index at its location, or makes a new one when there is
+    /// none, it is of another version, or it is damaged.
+    fn open(&self) -> tantivy::Result<(Engine, Manifest)> {
+        let (schema, fields) = schema();
+        let (index, manifest) = match &self.location {
+            Location::Memory => (Index::create_in_ram(schema), Manifest::default()),
+            Location::Folder(folder) => match Self::reuse(folder) {
+                Ok(reused) => reused,
+                Err(why) => {
+                    if folder.join("meta.json").exists() {
+                        tracing::info!("rebuilding the search index: {why}");
+                    }
+                    Self::wipe(folder)?;
+                    (Index::create_in_dir(folder, schema)?, Manifest::default())
+                }
+            },
+        };
+        index.tokenizers().register(ANALYZER, analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok((
+            Engine {
+                index,
+                reader,
+                fields,
+            },
+            manifest,
+        ))
+    }
+
+    /// The index in `folder` with its manifest, if both are whole and
+    /// agree; else why not.
+    fn reuse(folder: &Path) -> Result<(Index, Manifest), String> {
+        let manifest = Manifest::read(folder).ok_or("it has no manifest")?;
+        if manifest.schema != SCHEMA_VERSION {
+            return Err("it was made by another version".to_owned());
+        }
+        let index = Index::open_in_dir(folder).map_err(|e| format!("it does not open: {e}"))?;
+        let metas = index
+            .load_metas()
+            .map_err(|e| format!("its metadata is unreadable: {e}"))?;
+        if metas.opstamp != manifest.opstamp {
+            return Err("its last build did not finish".to_owned());
+        }
+        let (schema, _) = schema();
+        if index.schema() != schema {
+            return Err("its schema differs".to_owned());
+        }
+        let damaged = index
+            .validate_checksum()
+            .map_err(|e| format!("its files cannot be checked: {e}"))?;
+        if !damaged.is_empty() {
+            return Err(format!("{} of its files are damaged", damaged.len()));
+        }
+        Ok((index, manifest))
+    }
+
+    /// Empties `folder` of an old index.
+    fn wipe(folder: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(folder)?;
+        for entry in std::fs::read_dir(folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path)?;
+            } else {
+                std::fs::remove_file(&path)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings the index to `update`: the discussions that changed, came or
+    /// went are re-indexed or deleted, then committed with the manifest.
+    /// Returns how many documents were written.
+    fn sync(
+        &self,
+        engine: &Engine,
+        writer: &mut IndexWriter<TantivyDocument>,
+        indexed: &mut BTreeMap<String, u64>,
+        update: &Update,
+    ) -> tantivy::Result<u64> {
+        let f = engine.fields;
+        let current: Vec<(&Arc<Discussion>, u64)> = update
+            .discussions
+            .par_iter()
+            .map(|d| (d, fingerprint(d)))
+            .collect();
+        let changed: Vec<&(&Arc<Discussion>, u64)> = current
+            .iter()
+            .filter(|(d, fp)| indexed.get(&d.id) != Some(fp))
+            .collect();
+        let live: std::collections::HashSet<&str> =
+            current.iter().map(|(d, _)| d.id.as_str()).collect();
+        let gone: Vec<String> = indexed
+            .keys()
+            .filter(|id| !live.contains(id.as_str()))
+            .cloned()
+            .collect();
+        if changed.is_empty() && gone.is_empty() {
+            return Ok(0);
+        }
+        let total: u64 = changed
+            .iter()
+            .map(|(d, _)| d.comments().len() as u64 + 1)
+            .sum();
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+        for id in &gone {
+            writer.delete_term(Term::from_field_text(f.discussion, id));
+            indexed.remove(id);
+        }
+        let mut logged = Instant::now();
+        for (d, fp) in &changed {
+            writer.delete_term(Term::from_field_text(f.discussion, &d.id));
+            let mut article = TantivyDocument::default();
+            article.add_text(f.discussion, &d.id);
+            article.add_u64(f.comment, 0);
+            article.add_u64(f.comment_id, 0);
+            article.add_text(f.text, format!("{}\n\n{}", d.title, d.body));
+            writer.add_document(article)?;
+            for (i, c) in d.comments().iter().enumerate() {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(f.discussion, &d.id);
+                doc.add_u64(f.comment, i as u64 + 1);
+                doc.add_u64(f.comment_id, id_hash(c.id.as_str()));
+                doc.add_text(f.author, &c.author);
+                if let Some(at) = c.posted_at {
+                    doc.add_i64(f.time, at.timestamp());
+                }
+                doc.add_text(f.text, &c.body);
+                writer.add_document(doc)?;
+            }
+            let done = self
+                .done
+                .fetch_add(d.comments().len() as u64 + 1, Ordering::Relaxed);
+            if logged.elapsed() > Duration::from_secs(5) {
+                logged = Instant::now();
+                tracing::info!(
+                    "indexing for search: {}% ({done} of {total} documents)",
+                    (done * 100).checked_div(total).unwrap_or(0)
+                );
+            }
+            indexed.insert(d.id.clone(), *fp);
+        }
+        let opstamp = writer.commit()?;
+        if let Location::Folder(folder) = &self.location {
+            let manifest = Manifest {
+                schema: SCHEMA_VERSION,
+                opstamp,
+                discussions: indexed.clone(),
+            };
+            if let Err(e) = manifest.write(folder) {
+                tracing::warn!("cannot write the search index's manifest: {e}");
+            }
+        }
+        engine.reader.reload()?;
+        Ok(total)
+    }
+
+    /// The tantivy query for `query`, within discussion `within` if given.
+    fn compile(
+        &self,
+        f: Fields,
+        query: &Query,
+        within: Option<&str>,
+    ) -> Box<dyn tantivy::query::Query> {
+        let part = |terms: &[String]| -> Option<Box<dyn tantivy::query::Query>> {
+            let terms: Vec<Term> = terms
+                .iter()
+                .map(|t| Term::from_field_text(f.text, t))
+                .collect();
+            match terms.len() {
+                0 => None,
+                1 => Some(Box::new(TermQuery::new(
+                    terms.into_iter().next()?,
+                    IndexRecordOption::WithFreqs,
+                ))),
+                _ => Some(Box::new(PhraseQuery::new(terms))),
+            }
+        };
+        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        for p in &query.include {
+            match part(&p.terms) {
+                Some(q) => clauses.push((Occur::Must, q)),
+                // Nothing searchable in it (punctuation only): nothing can
+                // be found by it.
+                None => return Box::new(EmptyQuery),
+            }
+        }
+        for p in &query.exclude {
+            if let Some(q) = part(&p.terms) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        let filter = |q: Box<dyn tantivy::query::Query>| -> Box<dyn tantivy::query::Query> {
+            Box::new(ConstScoreQuery::new(q, 0.0))
+        };
+        if !query.authors.is_empty() {
+            let any: Vec<(Occur, Box<dyn tantivy::query::Query>)> = query
+                .authors
+                .iter()
+                .map(|a| {
+                    let q: Box<dyn tantivy::query::Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(f.author, a),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
+        }
+        if query.after.is_some() || query.before.is_some() {
+            let bound = |t: Option<chrono::DateTime<chrono::Utc>>, inclusive: bool| match t {
+                None => Bound::Unbounded,
+                Some(t) if inclusive => {
+                    Bound::Included(Term::from_field_i64(f.time, t.timestamp()))
+                }
+                Some(t) => Bound::Excluded(Term::from_field_i64(f.time, t.timestamp())),
+            };
+            let range = RangeQuery::new(bound(query.after, true), bound(query.before, false));
+            clauses.push((Occur::Must, filter(Box::new(range))));
+        }
+        if let Some(id) = within {
+            clauses.push((
+                Occur::Must,
+                filter(Box::new(TermQuery::new(
+                    Term::from_field_text(f.discussion, id),
+                    IndexRecordOption::Basic,
+                ))),
+            ));
+        }
+        if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+            clauses.push((Occur::Must, filter(Box::new(AllQuery))));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A page of the archive's matches (`None` until the index is ready).
+    /// Hits that no longer match the archive (it changed since indexing)
+    /// are left out.
+    pub fn search(
+        &self,
+        archive: &Archive,
+        query: &Query,
+        order: ResultOrder,
+        offset: usize,
+        limit: usize,
+    ) -> Option<tantivy::Result<Results>> {
+        let engine = self.engine.get().filter(|_| self.is_ready())?;
+        Some((|| {
+            let searcher = engine.reader.searcher();
+            let q = self.compile(engine.fields, query, None);
+            let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+            let found: Vec<(Score, DocAddress)> = match order {
+                ResultOrder::Relevance => searcher.search(&q, &top.order_by_score())?,
+                ResultOrder::New | ResultOrder::Old => {
+                    let direction = if order == ResultOrder::New {
+                        Order::Desc
+                    } else {
+                        Order::Asc
+                    };
+                    searcher
+                        .search(&q, &top.order_by_fast_field::<i64>("time", direction))?
+                        .into_iter()
+                        .map(|(_, a)| (0.0, a))
+                        .collect()
+                }
+            };
+            let total = searcher.search(&q, &Count)?;
+            let hits = resolve(archive, &searcher, &found);
+            Ok(Results { hits, total })
+        })())
+    }
+
+    /// Every match (`None` until the index is ready), best first.
+    pub fn search_all(
+        &self,
+        archive: &Archive,
+        query: &Query,
+    ) -> Option<tantivy::Result<Vec<Hit>>> {
+        let engine = self.engine.get().filter(|_| self.is_ready())?;
+        Some((|| {
+            let searcher = engine.reader.searcher();
+            let q = self.compile(engine.fields, query, None);
+            let mut found = searcher.search(&q, &AllHits)?;
+            found.sort_by(|a, b| b.0.total_cmp(&a.0));
+            Ok(resolve(archive, &searcher, &found))
+        })())
+    }
+
+    /// The comments of discussion `d` that match (`None` until the index
+    /// is ready or while it holds another version of `d`).
+    pub fn comments_in(&self, d: &Discussion, query: &Query) -> Option<Vec<usize>> {
+        let engine = self.engine.get().filter(|_| self.is_ready())?;
+        let searcher = engine.reader.searcher();
+        let q = self.compile(engine.fields, query, Some(&d.id));
+        let found = searcher.search(&q, &DocSetCollector).ok()?;
+        let mut out = Vec::with_capacity(found.len());
+        for address in found {
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            let c = fast.u64("comment").ok()?.first(address.doc_id)?;
+            let cid = fast.u64("comment_id").ok()?.first(address.doc_id)?;
+            out.push((c, cid));
+        }
+        let mut comments = Vec::with_capacity(out.len());
+        for (c, cid) in out {
+            let Some(i) = (c as usize).checked_sub(1) else {
+                continue;
+            };
+            // A hit from another version of the discussion: the index is
+            // behind; let the caller scan.
+            let known = d.comments().get(i)?;
+            if id_hash(known.id.as_str()) != cid {
+                return None;
+            }
+            comments.push(i);
+        }
+        comments.sort_unstable();
+        Some(comments)
+    }
+}
+
+/// The archive's discussions and comments for documents (each with its
+/// score), those it still has as indexed, in the order given.
+fn resolve(
+    archive: &Archive,
+    searcher: &tantivy::Searcher,
+    found: &[(Score, DocAddress)],
+) -> Vec<Hit> {
+    struct Columns {
+        ids: Option<tantivy::columnar::StrColumn>,
+        comment: tantivy::columnar::Column<u64>,
+        comment_id: tantivy::columnar::Column<u64>,
+    }
+    let columns: Vec<Option<Columns>> = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let fast = segment.fast_fields();
+            Some(Columns {
+                ids: fast.str("discussion").ok()?,
+                comment: fast.u64("comment").ok()?,
+                comment_id: fast.u64("comment_id").ok()?,
+            })
+        })
+        .collect();
+    let mut id = String::new();
+    found
+        .iter()
+        .filter_map(|&(score, address)| {
+            let columns = columns.get(address.segment_ord as usize)?.as_ref()?;
+            let ids = columns.ids.as_ref()?;
+            let ord = ids.term_ords(address.doc_id).next()?;
+            id.clear();
+            ids.ord_to_str(ord, &mut id).ok()?;
+            let comment = columns.comment.first(address.doc_id)?;
+            let comment_id = columns.comment_id.first(address.doc_id)?;
+            hit(archive, &id, comment, comment_id, score)
+        })
+        .collect()
+}
+
+fn hit(archive: &Archive, id: &str, comment: u64, comment_id: u64, score: Score) -> Option<Hit> {
+    let discussion = archive.position(id)?;
+    let d = &archive.discussions()[discussion];
+    let comment = match (comment as usize).checked_sub(1) {
+        None => None,
+        Some(i) => {
+            let c = d.comments().get(i)?;
+            (id_hash(c.id.as_str()) == comment_id).then_some(i)?;
+            Some(i)
+        }
+    };
+    Some(Hit {
+        discussion,
+        comment,
+        score,
+    })
+}
+
+/// Collects every match with its score.
+struct AllHits;
+
+struct AllHitsInSegment {
+    segment: u32,
+    hits: Vec<(Score, DocAddress)>,
+}
+
+impl Collector for AllHits {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = AllHitsInSegment;
+
+    fn for_segment(&self, segment: u32, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(AllHitsInSegment {
+            segment,
+            hits: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<(Score, DocAddress)>>,
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for AllHitsInSegment {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.hits.push((score, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.hits
+    }
+}

@@ -1,0 +1,413 @@
+//! Search: the query language, its matching in memory (the scan, used
+//! inside one discussion and while the index is built) and the archive's
+//! index (`index.rs`, tantivy). Words are matched the same way everywhere
+//! they can be: `analysis.rs`.
+//!
+//! The language: plain words (all must occur), `"exact phrases"`,
+//! `-word` or `-"phrase"` to exclude, `author:NAME` (exact; quoted when the
+//! name has spaces or symbols), `after:2023-08-01` and `before:…` (UTC
+//! days: after includes the day, before does not).
+
+pub mod analysis;
+pub mod index;
+
+use std::ops::Range;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::FxHashSet;
+
+use crate::model::{Archive, Comment, Discussion};
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// The most words, phrases and filters a query may have.
+pub const MAX_TERMS: usize = 12;
+
+/// The language in one paragraph, for error pages and the help.
+pub const SYNTAX: &str = "Words must all occur (any case, accents optional: cafe finds café). \
+\"exact phrase\" finds the words together; -word or -\"phrase\" leaves out what has them; \
+author:NAME keeps one author's comments (author:\"Jane Doe\" for names with spaces); \
+after:2023-08-01 and before:2023-09-01 keep comments from those days on, or before them (UTC).";
+
+/// Why a query was refused: each message says how to write it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error(
+        "the search is empty: give a word, a \"phrase\", author:NAME, after:DATE or before:DATE"
+    )]
+    Empty,
+    #[error("a search of only left-out words (-word) finds nothing: add a word or a filter")]
+    OnlyExclusions,
+    #[error("the search is too long: at most {MAX_QUERY_CHARS} characters")]
+    TooLong,
+    #[error("the search has too many parts: at most {MAX_TERMS} words, phrases and filters")]
+    TooManyTerms,
+    #[error("a quote is not closed: write a phrase \"like this\"")]
+    UnclosedQuote,
+    #[error("author: needs a name: author:alice, or author:\"Jane Doe\" with quotes")]
+    EmptyAuthor,
+    #[error("{key}:{value} is not a date: write {key}:2023-08-01 (year-month-day, UTC)")]
+    BadDate { key: &'static str, value: String },
+}
+
+/// A word or a phrase of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// As typed (a phrase without its quotes).
+    pub text: String,
+    /// Folded, white space collapsed: what the scan looks for.
+    folded: String,
+    /// Its terms, as the index has them: one for a word, several for a
+    /// phrase (or a word that analysis splits, like `e-mail`).
+    pub terms: Vec<String>,
+}
+
+impl Part {
+    fn new(text: &str) -> Self {
+        Part {
+            text: text.to_owned(),
+            folded: fold_text(text),
+            terms: analysis::terms(text).into_iter().map(|(t, _)| t).collect(),
+        }
+    }
+}
+
+/// `text` folded (see [`analysis::fold`]) with white space collapsed.
+fn fold_text(text: &str) -> String {
+    analysis::fold(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A parsed search.
+#[derive(Debug, Clone)]
+pub struct Query {
+    text: String,
+    /// Words and phrases that must all occur.
+    pub include: Vec<Part>,
+    /// Words and phrases that must not.
+    pub exclude: Vec<Part>,
+    /// Comments by any of these authors only.
+    pub authors: Vec<String>,
+    /// Comments from this moment on only.
+    pub after: Option<DateTime<Utc>>,
+    /// Comments before this moment only.
+    pub before: Option<DateTime<Utc>>,
+    /// The included terms, to mark them.
+    marks: FxHashSet<String>,
+    /// The included words and phrases as typed, to mark them where they
+    /// occur literally (in any case).
+    literal: Option<regex::Regex>,
+}
+
+/// Splits a query into its parts: words, `"phrases"`, `-` before either,
+/// `key:value` and `key:"quoted value"`.
+fn split(text: &str) -> Result<Vec<(bool, String, bool)>, QueryError> {
+    let mut parts = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(&first) = chars.peek() else {
+            return Ok(parts);
+        };
+        let negated = first == '-' && {
+            chars.next();
+            chars.peek().is_some_and(|c| !c.is_whitespace())
+        };
+        if first == '-' && !negated {
+            continue;
+        }
+        let mut part = String::new();
+        let mut quoted = false;
+        while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+            if c == '"' {
+                quoted = true;
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if c == '"' {
+                        closed = true;
+                        break;
+                    }
+                    part.push(c);
+                }
+                if !closed {
+                    return Err(QueryError::UnclosedQuote);
+                }
+            } else {
+                part.push(c);
+            }
+        }
+        parts.push((negated, part, quoted));
+    }
+}
+
+fn date(key: &'static str, value: &str) -> Result<DateTime<Utc>, QueryError> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| QueryError::BadDate {
+            key,
+            value: value.to_owned(),
+        })
+}
+
+impl Query {
+    pub fn new(text: &str) -> Result<Self, QueryError> {
+        let text = text.trim();
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(QueryError::TooLong);
+        }
+        let parts = split(text)?;
+        if parts.len() > MAX_TERMS {
+            return Err(QueryError::TooManyTerms);
+        }
+        let mut query = Query {
+            text: text.to_owned(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            authors: Vec::new(),
+            after: None,
+            before: None,
+            marks: FxHashSet::default(),
+            literal: None,
+        };
+        for (negated, part, quoted) in parts {
+            let key = part
+                .split_once(':')
+                .filter(|_| !negated)
+                .map(|(key, value)| (key.to_ascii_lowercase(), value));
+            match key.as_ref().map(|(k, v)| (k.as_str(), *v)) {
+                Some(("author", name)) => {
+                    if name.trim().is_empty() {
+                        return Err(QueryError::EmptyAuthor);
+                    }
+                    query.authors.push(name.to_owned());
+                }
+                Some(("after", value)) => query.after = Some(date("after", value.trim())?),
+                Some(("before", value)) => query.before = Some(date("before", value.trim())?),
+                _ if part.trim().is_empty() && quoted => {}
+                _ if negated => query.exclude.push(Part::new(&part)),
+                _ => query.include.push(Part::new(&part)),
+            }
+        }
+        if query.include.is_empty() && !query.has_filters() {
+            return Err(if query.exclude.is_empty() {
+                QueryError::Empty
+            } else {
+                QueryError::OnlyExclusions
+            });
+        }
+        query.marks = query
+            .include
+            .iter()
+            .flat_map(|p| p.terms.iter().cloned())
+            .collect();
+        // Longer ones first, so that a word containing another is marked whole.
+        let mut alternatives: Vec<String> = query
+            .include
+            .iter()
+            .filter(|p| !p.text.trim().is_empty())
+            .map(|p| regex::escape(p.text.trim()))
+            .collect();
+        alternatives.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        query.literal = (!alternatives.is_empty())
+            .then(|| {
+                regex::RegexBuilder::new(&alternatives.join("|"))
+                    .case_insensitive(true)
+                    .build()
+                    .ok()
+            })
+            .flatten();
+        Ok(query)
+    }
+
+    /// The query as typed, trimmed.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether it filters by author or time (which only comments have).
+    pub fn has_filters(&self) -> bool {
+        !self.authors.is_empty() || self.after.is_some() || self.before.is_some()
+    }
+
+    /// Whether the words and phrases match `text`: every included one
+    /// occurs (folded, anywhere, even inside a word), no excluded one does.
+    pub fn matches(&self, text: &str) -> bool {
+        let folded = fold_text(text);
+        self.include.iter().all(|p| folded.contains(&p.folded))
+            && !self.exclude.iter().any(|p| folded.contains(&p.folded))
+    }
+
+    /// Whether an article (its title and body) matches: only a query
+    /// without author or time filters can.
+    pub fn matches_article(&self, d: &Discussion) -> bool {
+        !self.has_filters()
+            && !self.include.is_empty()
+            && self.matches(&format!("{}\n{}", d.title, d.body))
+    }
+
+    /// Whether a comment matches: its author and time pass the filters,
+    /// its body the words.
+    pub fn matches_comment(&self, c: &Comment) -> bool {
+        (self.authors.is_empty() || self.authors.iter().any(|a| **a == *c.author))
+            && self
+                .after
+                .is_none_or(|t| c.posted_at.is_some_and(|at| at >= t))
+            && self
+                .before
+                .is_none_or(|t| c.posted_at.is_some_and(|at| at < t))
+            && self.matches(&c.body)
+    }
+
+    /// Where the included words occur in `text`, in order, not
+    /// overlapping: whole words whose terms match (so `train` marks
+    /// `trains`), words that contain a searched word, and the words and
+    /// phrases as typed.
+    pub fn find(&self, text: &str) -> Vec<Range<usize>> {
+        let words: Vec<&str> = self
+            .include
+            .iter()
+            .filter(|p| !p.folded.contains(' '))
+            .map(|p| p.folded.as_str())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut found: Vec<Range<usize>> = analysis::terms(text)
+            .into_iter()
+            .filter(|(term, range)| {
+                self.marks.contains(term) || {
+                    let word = analysis::fold(&text[range.clone()]);
+                    words.iter().any(|w| word.contains(w))
+                }
+            })
+            .map(|(_, range)| range)
+            .collect();
+        if let Some(literal) = &self.literal {
+            found.extend(literal.find_iter(text).map(|m| m.range()));
+        }
+        found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
+        for range in found {
+            match merged.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => merged.push(range),
+            }
+        }
+        merged
+    }
+}
+
+/// How results are ordered (`?sort=`).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ResultOrder {
+    /// Best match first (BM25 with the index; the archive's order when
+    /// scanning).
+    #[default]
+    Relevance,
+    /// Newest comment first.
+    New,
+    /// Oldest comment first.
+    Old,
+}
+
+/// One match: a comment, or an article (its title and body).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// The discussion's index in the archive.
+    pub discussion: usize,
+    /// The comment's index, or `None` for the article.
+    pub comment: Option<usize>,
+    pub score: f32,
+}
+
+/// A page of matches and how many there are in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
+/// The comments of `d` that match, in file order.
+pub fn matching_comments(d: &Discussion, query: &Query) -> Vec<usize> {
+    (0..d.comments().len())
+        .filter(|&i| query.matches_comment(&d.comments()[i]))
+        .collect()
+}
+
+/// Every match in the archive by reading it all: articles first, then
+/// comments in the archive's order (or by time).
+pub fn scan(archive: &Archive, query: &Query, order: ResultOrder) -> Vec<Hit> {
+    use rayon::prelude::*;
+    let per_discussion: Vec<Vec<Hit>> = archive
+        .discussions()
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let article = query.matches_article(d).then_some(Hit {
+                discussion: i,
+                comment: None,
+                score: 1.0,
+            });
+            let comments = matching_comments(d, query).into_iter().map(|c| Hit {
+                discussion: i,
+                comment: Some(c),
+                score: 1.0,
+            });
+            article.into_iter().chain(comments).collect()
+        })
+        .collect();
+    let mut hits: Vec<Hit> = per_discussion.into_iter().flatten().collect();
+    let time = |h: &Hit| {
+        h.comment
+            .and_then(|c| archive.discussions()[h.discussion].comments()[c].posted_at)
+    };
+    match order {
+        ResultOrder::Relevance => hits.sort_by_key(|h| h.comment.is_some()),
+        ResultOrder::New => hits.sort_by_key(|h| std::cmp::Reverse(time(h))),
+        ResultOrder::Old => hits.sort_by_key(|h| time(h).map_or(i64::MAX, |t| t.timestamp())),
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_must_occur_in_any_case_and_script() {
+        let q = Query::new("  ÉCOLE  paris ").unwrap();
+        assert_eq!(q.as_str(), "ÉCOLE  paris");
+        assert!(q.matches("L'école de Paris"));
+        assert!(!q.matches("L'école de Lyon"));
+        let q = Query::new("straße").unwrap();
+        assert!(q.matches("STRASSE or Straße"));
+        assert!(Query::new("ΣΟΦΙΑ").unwrap().matches("σοφια"));
+    }
+
+    #[test]
+    fn matches_are_found_without_overlap() {
+        // Whole words are marked: `xa.by` is one word.
+        let q = Query::new("a.b ab").unwrap();
+        assert_eq!(q.find("xa.by AB a?b"), vec![0..5, 6..8]);
+        let q = Query::new("fuzz fuzzing").unwrap();
+        assert_eq!(q.find("about fuzzing"), vec![6..13]);
+    }
+
+    #[test]
+    fn bad_queries_are_refused() {
+        assert_eq!(Query::new("   ").unwrap_err(), QueryError::Empty);
+        assert_eq!(
+            Query::new(&"x".repeat(MAX_QUERY_CHARS + 1)).unwrap_err(),
+            QueryError::TooLong
+        );
+        assert_eq!(
+            Query::new(&"a ".repeat(MAX_TERMS + 1)).unwrap_err(),
+            QueryError::TooManyTerms
+        );
+    }
+}
