@@ -192,6 +192,10 @@ pub struct SearchIndex {
     /// Documents written and to write in the current build.
     done: AtomicU64,
     total: AtomicU64,
+    /// Documents written by the last update (0: nothing had changed).
+    last_written: AtomicU64,
+    /// The index could not be opened or written: searches scan for good.
+    failed: AtomicBool,
     updates: Mutex<Option<Sender<Update>>>,
 }
 
@@ -213,27 +217,53 @@ impl Progress {
 }
 
 impl SearchIndex {
-    /// Starts the worker on the archive's first version; it opens (or
-    /// builds) the index at `location` in the background.
-    pub fn start(location: Location, first: Update) -> Arc<SearchIndex> {
-        let (tx, rx) = channel();
-        let index = Arc::new(SearchIndex {
+    /// An index at `location` that is not started yet (searches scan
+    /// until [`SearchIndex::start`] has built it).
+    pub fn new(location: Location) -> Arc<SearchIndex> {
+        Arc::new(SearchIndex {
             location,
             engine: OnceLock::new(),
             ready: AtomicBool::new(false),
             version: AtomicU64::new(0),
             done: AtomicU64::new(0),
             total: AtomicU64::new(0),
-            updates: Mutex::new(Some(tx)),
-        });
-        let worker = index.clone();
+            last_written: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
+            updates: Mutex::new(None),
+        })
+    }
+
+    /// Starts the worker on the archive's first version: it opens (or
+    /// builds) the index in the background.
+    pub fn start(self: &Arc<Self>, first: Update) {
+        let (tx, rx) = channel();
+        if let Ok(mut updates) = self.updates.lock() {
+            *updates = Some(tx);
+        }
+        // The worker holds the index weakly: when its last owner lets go,
+        // the channel closes and the worker ends, releasing the writer.
+        let worker = Arc::downgrade(self);
         let spawned = std::thread::Builder::new()
             .name("search-index".to_owned())
-            .spawn(move || worker.run(first, rx));
+            .spawn(move || Self::work(worker, first, rx));
         if let Err(e) = spawned {
-            tracing::error!("cannot start the search index: {e}; searches scan the archive");
+            self.fail(&format!("cannot start the search index: {e}"));
         }
-        index
+    }
+
+    fn fail(&self, why: &str) {
+        tracing::error!("{why}; searches scan the archive instead");
+        self.failed.store(true, Ordering::Release);
+    }
+
+    /// Whether the index could not be made (searches scan for good).
+    pub fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::Acquire)
+    }
+
+    /// Documents written by the last update: 0 when nothing had changed.
+    pub fn last_written(&self) -> u64 {
+        self.last_written.load(Ordering::Acquire)
     }
 
     /// Queues a new version of the archive (a reload).
@@ -285,26 +315,37 @@ impl SearchIndex {
         true
     }
 
-    fn run(self: Arc<Self>, first: Update, rx: Receiver<Update>) {
+    fn work(this: std::sync::Weak<Self>, first: Update, rx: Receiver<Update>) {
         let started = Instant::now();
-        let (engine, manifest) = match self.open() {
+        let Some(index) = this.upgrade() else { return };
+        let (engine, manifest) = match index.open() {
             Ok(opened) => opened,
+            Err(e) => return index.fail(&format!("cannot open the search index: {e}")),
+        };
+        // Another process may hold the folder's index (a second server on
+        // the same archive, or one that is just stopping): wait a moment,
+        // then keep an index in memory instead.
+        let mut location = index.location.clone();
+        let (engine, manifest, mut writer) = match Self::writer(&engine.index) {
+            Ok(writer) => (engine, manifest, writer),
             Err(e) => {
-                tracing::error!("cannot open the search index: {e}; searches scan the archive");
-                return;
+                tracing::warn!(
+                    "the search index's folder is in use ({e}); keeping the index in memory"
+                );
+                location = Location::Memory;
+                let memory = SearchIndex::new(Location::Memory);
+                let opened = memory.open().and_then(|(engine, manifest)| {
+                    let writer = Self::writer(&engine.index)?;
+                    Ok((engine, manifest, writer))
+                });
+                match opened {
+                    Ok(opened) => opened,
+                    Err(e) => return index.fail(&format!("cannot write the search index: {e}")),
+                }
             }
         };
-        let engine = self.engine.get_or_init(|| engine);
-        let mut writer: IndexWriter<TantivyDocument> = match engine
-            .index
-            .writer_with_num_threads(1, WRITER_BYTES)
-        {
-            Ok(writer) => writer,
-            Err(e) => {
-                tracing::error!("cannot write the search index: {e}; searches scan the archive");
-                return;
-            }
-        };
+        index.engine.get_or_init(|| engine);
+        drop(index);
         let mut indexed = manifest.discussions;
         let mut next = Some(first);
         while let Some(mut update) = next.take() {
@@ -312,14 +353,19 @@ impl SearchIndex {
             while let Ok(newer) = rx.try_recv() {
                 update = newer;
             }
-            match self.sync(engine, &mut writer, &mut indexed, &update) {
+            let Some(index) = this.upgrade() else { break };
+            let Some(engine) = index.engine.get() else {
+                break;
+            };
+            match index.sync(engine, &location, &mut writer, &mut indexed, &update) {
                 Ok(written) => {
-                    self.version.store(update.version, Ordering::Release);
-                    if !self.ready.swap(true, Ordering::AcqRel) {
+                    index.last_written.store(written, Ordering::Release);
+                    index.version.store(update.version, Ordering::Release);
+                    if !index.ready.swap(true, Ordering::AcqRel) {
                         tracing::info!(
                             "search index ready in {:.1?} ({written} documents written, {})",
                             started.elapsed(),
-                            match &self.location {
+                            match &location {
                                 Location::Folder(f) => format!("in {}", f.display()),
                                 Location::Memory => "in memory".to_owned(),
                             }
@@ -330,8 +376,25 @@ impl SearchIndex {
                 }
                 Err(e) => tracing::error!("updating the search index failed: {e}"),
             }
+            drop(index);
             crate::release_freed_memory();
             next = rx.recv().ok();
+        }
+    }
+
+    /// The index's writer, waiting up to three seconds for another to let
+    /// it go.
+    fn writer(index: &Index) -> tantivy::Result<IndexWriter<TantivyDocument>> {
+        let started = Instant::now();
+        loop {
+            match index.writer_with_num_threads(1, WRITER_BYTES) {
+                Err(tantivy::TantivyError::LockFailure(..))
+                    if started.elapsed() < Duration::from_secs(3) =>
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return other,
+            }
         }
     }
 
@@ -414,6 +477,7 @@ impl SearchIndex {
     fn sync(
         &self,
         engine: &Engine,
+        location: &Location,
         writer: &mut IndexWriter<TantivyDocument>,
         indexed: &mut BTreeMap<String, u64>,
         update: &Update,
@@ -482,7 +546,7 @@ impl SearchIndex {
             indexed.insert(d.id.clone(), *fp);
         }
         let opstamp = writer.commit()?;
-        if let Location::Folder(folder) = &self.location {
+        if let Location::Folder(folder) = location {
             let manifest = Manifest {
                 schema: SCHEMA_VERSION,
                 opstamp,
@@ -496,13 +560,15 @@ impl SearchIndex {
         Ok(total)
     }
 
-    /// The tantivy query for `query`, within discussion `within` if given.
+    /// The tantivy query for `query`, within discussion `within` if given,
+    /// and the phrases it leaves out. (Those are searched on their own: a
+    /// phrase inside an exclusion trips tantivy 0.27's phrase scorer.)
     fn compile(
         &self,
         f: Fields,
         query: &Query,
         within: Option<&str>,
-    ) -> Box<dyn tantivy::query::Query> {
+    ) -> (Box<dyn tantivy::query::Query>, Vec<PhraseQuery>) {
         let part = |terms: &[String]| -> Option<Box<dyn tantivy::query::Query>> {
             let terms: Vec<Term> = terms
                 .iter()
@@ -523,11 +589,15 @@ impl SearchIndex {
                 Some(q) => clauses.push((Occur::Must, q)),
                 // Nothing searchable in it (punctuation only): nothing can
                 // be found by it.
-                None => return Box::new(EmptyQuery),
+                None => return (Box::new(EmptyQuery), Vec::new()),
             }
         }
+        let mut phrases = Vec::new();
         for p in &query.exclude {
-            if let Some(q) = part(&p.terms) {
+            if p.terms.len() > 1 {
+                let terms = p.terms.iter().map(|t| Term::from_field_text(f.text, t));
+                phrases.push(PhraseQuery::new(terms.collect()));
+            } else if let Some(q) = part(&p.terms) {
                 clauses.push((Occur::MustNot, q));
             }
         }
@@ -571,7 +641,32 @@ impl SearchIndex {
         if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
             clauses.push((Occur::Must, filter(Box::new(AllQuery))));
         }
-        Box::new(BooleanQuery::new(clauses))
+        (Box::new(BooleanQuery::new(clauses)), phrases)
+    }
+
+    /// The documents any of `phrases` matches.
+    fn excluded(
+        searcher: &tantivy::Searcher,
+        phrases: &[PhraseQuery],
+    ) -> tantivy::Result<std::collections::HashSet<DocAddress>> {
+        let mut out = std::collections::HashSet::new();
+        for phrase in phrases {
+            out.extend(searcher.search(phrase, &DocSetCollector)?);
+        }
+        Ok(out)
+    }
+
+    /// Every match of `q` but those in `excluded`, with scores, best first.
+    fn all_matches(
+        searcher: &tantivy::Searcher,
+        q: &dyn tantivy::query::Query,
+        phrases: &[PhraseQuery],
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        let excluded = Self::excluded(searcher, phrases)?;
+        let mut found = searcher.search(q, &AllHits)?;
+        found.retain(|(_, address)| !excluded.contains(address));
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Ok(found)
     }
 
     /// A page of the archive's matches (`None` until the index is ready).
@@ -588,7 +683,16 @@ impl SearchIndex {
         let engine = self.engine.get().filter(|_| self.is_ready())?;
         Some((|| {
             let searcher = engine.reader.searcher();
-            let q = self.compile(engine.fields, query, None);
+            let (q, phrases) = self.compile(engine.fields, query, None);
+            if !phrases.is_empty() {
+                // Left-out phrases: every match, filtered, then the page.
+                let found = Self::all_matches(&searcher, &*q, &phrases)?;
+                let mut hits = resolve(archive, &searcher, &found);
+                sort_by_time(archive, &mut hits, order);
+                let total = hits.len();
+                let hits = hits.into_iter().skip(offset).take(limit).collect();
+                return Ok(Results { hits, total });
+            }
             let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
             let found: Vec<(Score, DocAddress)> = match order {
                 ResultOrder::Relevance => searcher.search(&q, &top.order_by_score())?,
@@ -620,9 +724,8 @@ impl SearchIndex {
         let engine = self.engine.get().filter(|_| self.is_ready())?;
         Some((|| {
             let searcher = engine.reader.searcher();
-            let q = self.compile(engine.fields, query, None);
-            let mut found = searcher.search(&q, &AllHits)?;
-            found.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let (q, phrases) = self.compile(engine.fields, query, None);
+            let found = Self::all_matches(&searcher, &*q, &phrases)?;
             Ok(resolve(archive, &searcher, &found))
         })())
     }
@@ -632,8 +735,10 @@ impl SearchIndex {
     pub fn comments_in(&self, d: &Discussion, query: &Query) -> Option<Vec<usize>> {
         let engine = self.engine.get().filter(|_| self.is_ready())?;
         let searcher = engine.reader.searcher();
-        let q = self.compile(engine.fields, query, Some(&d.id));
-        let found = searcher.search(&q, &DocSetCollector).ok()?;
+        let (q, phrases) = self.compile(engine.fields, query, Some(&d.id));
+        let excluded = Self::excluded(&searcher, &phrases).ok()?;
+        let mut found = searcher.search(&q, &DocSetCollector).ok()?;
+        found.retain(|address| !excluded.contains(address));
         let mut out = Vec::with_capacity(found.len());
         for address in found {
             let fast = searcher.segment_reader(address.segment_ord).fast_fields();
@@ -656,6 +761,19 @@ impl SearchIndex {
         }
         comments.sort_unstable();
         Some(comments)
+    }
+}
+
+/// Puts `hits` (best first) in time order if `order` asks for it.
+fn sort_by_time(archive: &Archive, hits: &mut [Hit], order: ResultOrder) {
+    let time = |h: &Hit| {
+        h.comment
+            .and_then(|c| archive.discussions()[h.discussion].comments()[c].posted_at)
+    };
+    match order {
+        ResultOrder::Relevance => {}
+        ResultOrder::New => hits.sort_by_key(|h| std::cmp::Reverse(time(h))),
+        ResultOrder::Old => hits.sort_by_key(|h| time(h).map_or(i64::MAX, |t| t.timestamp())),
     }
 }
 

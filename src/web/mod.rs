@@ -100,16 +100,20 @@ impl AppState {
 
     /// Builds (or opens) a search index at `location` in the background;
     /// searches scan until it is ready.
-    pub fn with_search_index(mut self, location: search::index::Location) -> Self {
+    pub fn with_search_index(self, location: search::index::Location) -> Self {
+        let index = SearchIndex::new(location);
         let snapshot = self.current.load();
-        self.search = Some(SearchIndex::start(
-            location,
-            search::index::Update {
-                version: snapshot.version,
-                discussions: snapshot.discussions().to_vec(),
-            },
-        ));
+        index.start(search::index::Update {
+            version: snapshot.version,
+            discussions: snapshot.discussions().to_vec(),
+        });
         drop(snapshot);
+        self.with_index(index)
+    }
+
+    /// Searches with `index` (started or not).
+    pub fn with_index(mut self, index: Arc<SearchIndex>) -> Self {
+        self.search = Some(index);
         self
     }
 

@@ -13,6 +13,7 @@ mod paths;
 mod reload;
 mod roundtrip;
 mod routes;
+mod search;
 mod socket;
 
 use std::path::{Path, PathBuf};

@@ -200,10 +200,14 @@ impl SearchPage {
             }
         );
         let notice = index.filter(|_| !indexed).map(|index| {
-            format!(
-                "The search index is being built ({}% done): until it is ready, these results come from a slower scan of the archive, in the archive's order.",
-                index.progress().percent()
-            )
+            if index.has_failed() {
+                "The search index could not be made (the server's log says why): these results come from a slower scan of the archive, in the archive's order.".to_owned()
+            } else {
+                format!(
+                    "The search index is being built ({}% done): until it is ready, these results come from a slower scan of the archive, in the archive's order.",
+                    index.progress().percent()
+                )
+            }
         });
         let behind = index.is_some_and(|i| i.version() < archive.version());
         let pager = Pager::new(&pages, q.page.get(), "matches", |p| {
