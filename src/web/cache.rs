@@ -178,7 +178,23 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
             AppError::Busy.into_response()
         };
     };
-    let response = next.run(request).await;
+    // On a blocking thread, so the runtime's workers stay free to serve
+    // cached pages and to turn the excess away.
+    let runtime = tokio::runtime::Handle::current();
+    let response =
+        match tokio::task::spawn_blocking(move || runtime.block_on(next.run(request))).await {
+            Ok(response) => response,
+            Err(e) if e.is_panic() => {
+                let cause = e.into_panic();
+                let cause = cause
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                return AppError::Panic(cause).into_response();
+            }
+            Err(_) => return AppError::Panic("a handler was cancelled".to_owned()).into_response(),
+        };
     let no_store = response
         .headers()
         .get(header::CACHE_CONTROL)
