@@ -23,3 +23,17 @@ pub fn release_freed_memory() {
         libc::malloc_trim(0);
     }
 }
+
+/// Makes large allocations (the search index's buffers, a file's bytes)
+/// come straight from the system and go straight back when freed, instead
+/// of staying in the heap around smaller ones that live on. glibc raises
+/// this threshold by itself after each large free, which leaves a server
+/// that has built its index tens of megabytes larger for good.
+pub fn return_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter of the allocator (glibc
+    // takes its lock to do so).
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
+    }
+}

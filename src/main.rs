@@ -48,6 +48,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    threadview::return_large_allocations();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(

@@ -101,6 +101,19 @@ impl PartialEq for CommentId {
 
 impl Eq for CommentId {}
 
+impl PartialOrd for CommentId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CommentId {
+    /// As their text: zero padding sorts before any character.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.chars.cmp(&other.chars)
+    }
+}
+
 impl std::hash::Hash for CommentId {
     /// Hashes as its text, so maps keyed by ids can be searched with `&str`.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -189,22 +202,104 @@ pub struct Comment {
     pub author: Arc<str>,
     /// When it was posted, if the header's date is a real one.
     pub posted_at: Option<DateTime<Utc>>,
-    /// The header's time exactly as written, e.g. `August 5th, 2023 at 10:22`;
-    /// empty when the source gave a timestamp instead (the Reddit formats),
-    /// whose seconds `posted_at` keeps.
-    pub time_text: TimeText,
     /// The index (in [`Discussion::comments`]) of the comment this replies
     /// to, or [`Comment::NO_PARENT`]; read it with [`Comment::parent`].
     /// (32-bit fields keep a million comments small.)
     pub(crate) parent: u32,
-    /// 0 for a top-level comment.
-    pub depth: u32,
+    /// The depth (0 for a top-level comment) in the low 30 bits, the
+    /// [`Clock`] in the top two: read them with `depth()` and `clock()`.
+    pub(crate) depth_clock: u32,
     /// The raw Markdown body with the reply indentation removed.
     pub body: Box<str>,
 }
 
+/// How a comment's time was given, and so how its text is found again
+/// ([`Discussion::time_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// A header's text written the usual way (`August 5th, 2023 at
+    /// 10:22`), to the minute: made again from the time, not kept.
+    Minutes,
+    /// A header's text spelled otherwise, or an impossible date: kept as
+    /// written, beside the comments.
+    Text,
+    /// A timestamp, to the second (Reddit's formats): no text.
+    Seconds,
+}
+
+/// The usual header text of a time: `August 5th, 2023 at 10:22`.
+pub fn header_text(time: DateTime<Utc>) -> String {
+    let mut text = String::with_capacity(TimeText::MAX_LEN);
+    write_header_text(&mut text, time);
+    text
+}
+
+fn write_header_text(out: &mut impl fmt::Write, time: DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    let day = time.day();
+    let suffix = match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    let month = crate::parse::MONTHS[time.month0() as usize];
+    let _ = write!(
+        out,
+        "{month} {day}{suffix}, {} at {:02}:{:02}",
+        time.year(),
+        time.hour(),
+        time.minute()
+    );
+}
+
+/// Whether `text` is the usual header text of `time` (without allocating:
+/// the parser asks for every comment).
+pub(crate) fn is_header_text(time: DateTime<Utc>, text: &str) -> bool {
+    struct Compare<'a> {
+        rest: &'a str,
+        same: bool,
+    }
+    impl fmt::Write for Compare<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            match self.rest.strip_prefix(s) {
+                Some(rest) if self.same => self.rest = rest,
+                _ => self.same = false,
+            }
+            Ok(())
+        }
+    }
+    let mut compare = Compare {
+        rest: text,
+        same: true,
+    };
+    write_header_text(&mut compare, time);
+    compare.same && compare.rest.is_empty()
+}
+
 impl Comment {
     pub(crate) const NO_PARENT: u32 = u32::MAX;
+    const DEPTH_BITS: u32 = 30;
+
+    /// The packed depth and clock.
+    pub(crate) fn depth_clock(depth: u32, clock: Clock) -> u32 {
+        let clock = match clock {
+            Clock::Minutes => 0,
+            Clock::Text => 1,
+            Clock::Seconds => 2,
+        };
+        depth.min((1 << Self::DEPTH_BITS) - 1) | (clock << Self::DEPTH_BITS)
+    }
+
+    /// How its time was given.
+    pub fn clock(&self) -> Clock {
+        match self.depth_clock >> Self::DEPTH_BITS {
+            0 => Clock::Minutes,
+            1 => Clock::Text,
+            _ => Clock::Seconds,
+        }
+    }
 
     /// The index of the comment this replies to.
     pub fn parent(&self) -> Option<usize> {
@@ -212,13 +307,13 @@ impl Comment {
     }
 
     pub fn depth(&self) -> usize {
-        self.depth as usize
+        (self.depth_clock & ((1 << Self::DEPTH_BITS) - 1)) as usize
     }
 
     /// Whether the time came from a timestamp (to the second) rather than
     /// a header's text (to the minute).
     pub fn has_seconds(&self) -> bool {
-        self.time_text.is_empty()
+        self.clock() == Clock::Seconds
     }
 }
 
@@ -237,15 +332,21 @@ pub struct Discussion {
     comments: Vec<Comment>,
     /// Derived from `comments`: each comment's direct replies, in file order.
     /// Stored flat: the replies of comment `i` are
-    /// `replies[reply_start[i]..reply_start[i + 1]]`.
-    replies: Vec<usize>,
-    reply_start: Vec<usize>,
+    /// `replies[reply_start[i]..reply_start[i + 1]]` (32-bit: one each per
+    /// comment).
+    replies: Vec<u32>,
+    reply_start: Vec<u32>,
     roots: Vec<usize>,
     /// Derived: how many replies sit below each comment, at every depth.
     descendants: Vec<u32>,
     /// Derived: the earliest and latest known comment times.
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    by_id: rustc_hash::FxHashMap<CommentId, u32>,
+    /// Every comment's index, sorted by id: `find` searches it (4 bytes a
+    /// comment, where a hash map took about 26).
+    by_id: Vec<u32>,
+    /// The time texts of comments whose clock is [`Clock::Text`], by
+    /// comment index.
+    time_texts: Vec<(u32, TimeText)>,
     /// Replies the source knew of but did not include (Reddit's `more`
     /// stubs), as `(parent index or NO_PARENT, count)`, sorted by parent.
     unarchived: Vec<(u32, u32)>,
@@ -263,7 +364,7 @@ impl Discussion {
         comments: Vec<Comment>,
     ) -> Self {
         // Count the replies of each comment, then place them (file order).
-        let mut reply_start = vec![0usize; comments.len() + 1];
+        let mut reply_start = vec![0u32; comments.len() + 1];
         for comment in &comments {
             if let Some(parent) = comment.parent() {
                 reply_start[parent + 1] += 1;
@@ -272,22 +373,21 @@ impl Discussion {
         for i in 0..comments.len() {
             reply_start[i + 1] += reply_start[i];
         }
-        let mut replies = vec![0usize; reply_start[comments.len()]];
-        let mut next: Vec<usize> = reply_start[..comments.len()].to_vec();
+        let mut replies = vec![0u32; reply_start[comments.len()] as usize];
+        let mut next: Vec<u32> = reply_start[..comments.len()].to_vec();
         let mut roots = Vec::new();
-        let mut by_id =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(comments.len(), Default::default());
         for (index, comment) in comments.iter().enumerate() {
             match comment.parent() {
                 Some(parent) => {
                     assert!(parent < index, "a reply must follow its parent");
-                    replies[next[parent]] = index;
+                    replies[next[parent] as usize] = index as u32;
                     next[parent] += 1;
                 }
                 None => roots.push(index),
             }
-            by_id.insert(comment.id, index as u32);
         }
+        let mut by_id: Vec<u32> = (0..comments.len() as u32).collect();
+        by_id.sort_unstable_by(|&a, &b| comments[a as usize].id.cmp(&comments[b as usize].id));
         // Replies always follow their parent, so one backward pass suffices.
         let mut descendants = vec![0; comments.len()];
         for index in (0..comments.len()).rev() {
@@ -312,7 +412,31 @@ impl Discussion {
             roots,
             descendants,
             by_id,
+            time_texts: Vec::new(),
             unarchived: Vec::new(),
+        }
+    }
+
+    /// Keeps the time texts of the comments whose clock is [`Clock::Text`].
+    pub(crate) fn with_time_texts(mut self, mut texts: Vec<(u32, TimeText)>) -> Self {
+        texts.sort_unstable_by_key(|&(i, _)| i);
+        texts.shrink_to_fit();
+        self.time_texts = texts;
+        self
+    }
+
+    /// Comment `index`'s time as its header wrote it (`August 5th, 2023 at
+    /// 10:22`); empty for a source that gave a timestamp.
+    pub fn time_text(&self, index: usize) -> String {
+        let c = &self.comments[index];
+        match (c.clock(), c.posted_at) {
+            (Clock::Minutes, Some(at)) => header_text(at),
+            (Clock::Seconds, _) => String::new(),
+            _ => self
+                .time_texts
+                .binary_search_by_key(&(index as u32), |&(i, _)| i)
+                .map(|at| self.time_texts[at].1.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -354,9 +478,9 @@ impl Discussion {
         &self.comments
     }
 
-    /// The direct replies of comment `index`, in file order.
-    pub fn replies(&self, index: usize) -> &[usize] {
-        &self.replies[self.reply_start[index]..self.reply_start[index + 1]]
+    /// The direct replies of comment `index` (their indexes), in file order.
+    pub fn replies(&self, index: usize) -> &[u32] {
+        &self.replies[self.reply_start[index] as usize..self.reply_start[index + 1] as usize]
     }
 
     /// The top-level comments, in file order.
@@ -364,9 +488,15 @@ impl Discussion {
         &self.roots
     }
 
-    /// The index of the comment with this id.
+    /// The index of the comment with this id (the first, should two share it).
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).map(|&i| i as usize)
+        let at = self
+            .by_id
+            .partition_point(|&i| self.comments[i as usize].id.as_str() < id);
+        self.by_id
+            .get(at)
+            .map(|&i| i as usize)
+            .filter(|&i| self.comments[i].id.as_str() == id)
     }
 
     /// Whether `author` is the discussion's submitter (its OP).
@@ -550,5 +680,52 @@ impl Archive {
 
     pub fn comment_count(&self) -> usize {
         self.discussions.iter().map(|d| d.comments.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_stays_small() {
+        // A million of them must fit beside their text: see ARCHITECTURE.md.
+        assert_eq!(std::mem::size_of::<Comment>(), 64);
+    }
+
+    #[test]
+    fn usual_header_texts_are_made_again_and_others_recognised() {
+        let at = chrono::NaiveDate::from_ymd_opt(2023, 8, 5)
+            .unwrap()
+            .and_hms_opt(9, 2, 0)
+            .unwrap()
+            .and_utc();
+        assert_eq!(header_text(at), "August 5th, 2023 at 09:02");
+        assert!(is_header_text(at, "August 5th, 2023 at 09:02"));
+        for other in [
+            "August 5, 2023 at 09:02",
+            "August 5th, 2023 at 9:02",
+            "August 5th, 2023 at 09:0",
+            "August 5th, 2023 at 09:022",
+        ] {
+            assert!(!is_header_text(at, other), "{other}");
+        }
+    }
+
+    #[test]
+    fn ids_are_found_by_binary_search() {
+        let parsed = crate::parse::parse(
+            "t.txt",
+            "T\n\na on May 1st, 2024 at 10:00 UTC »\n\nx\n\nb on May 1, 2024 at 9:01 UTC »\n\ny\n\nc on May 1st, 2024 at 10:02 UTC »\n\nz\n",
+        );
+        let d = parsed.discussion.unwrap();
+        for (i, c) in d.comments().iter().enumerate() {
+            assert_eq!(d.find(c.id.as_str()), Some(i));
+        }
+        assert_eq!(d.find("nope"), None);
+        assert_eq!(d.time_text(0), "May 1st, 2024 at 10:00");
+        assert_eq!(d.time_text(1), "May 1, 2024 at 9:01", "kept as written");
+        assert_eq!(d.comments()[1].clock(), Clock::Text);
+        assert_eq!(d.comments()[2].clock(), Clock::Minutes);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Comment, CommentId, Diagnostic, Discussion, TimeText};
+use crate::model::{Clock, Comment, CommentId, Diagnostic, Discussion, TimeText, is_header_text};
 
 /// What the parser recovered from one file.
 #[derive(Debug)]
@@ -282,6 +282,7 @@ pub fn parse(name: &str, text: &str) -> Parsed {
     let mut ids: FxHashSet<CommentId> = FxHashSet::default();
     let mut names: FxHashMap<&str, Arc<str>> = FxHashMap::default();
     let mut comments = Vec::with_capacity(found.len());
+    let mut time_texts = Vec::new();
     for (index, f) in found.iter().enumerate() {
         let h = &f.header;
         while open.last().is_some_and(|&(w, _)| w >= h.indent) {
@@ -321,6 +322,17 @@ pub fn parse(name: &str, text: &str) -> Parsed {
         *occurrence += 1;
         ids.insert(id);
 
+        // The usual spelling of a real time is made again when shown; any
+        // other is kept as written.
+        let clock = match posted_at {
+            Some(at) if is_header_text(at, h.time_text) => Clock::Minutes,
+            _ => {
+                let text =
+                    TimeText::new(h.time_text).expect("the header grammar bounds its length");
+                time_texts.push((comments.len() as u32, text));
+                Clock::Text
+            }
+        };
         comments.push(Comment {
             id,
             author: names
@@ -328,22 +340,24 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                 .or_insert_with(|| Arc::from(h.author))
                 .clone(),
             posted_at,
-            time_text: TimeText::new(h.time_text).expect("the header grammar bounds its length"),
             parent: parent.map_or(Comment::NO_PARENT, |p| p as u32),
-            depth: depth as u32,
+            depth_clock: Comment::depth_clock(depth as u32, clock),
             body: join_trimmed(&lines[f.body.clone()], h.indent).into_boxed_str(),
         });
     }
 
     Parsed {
-        discussion: Some(Discussion::new(
-            discussion_id(name),
-            title,
-            source,
-            submitter,
-            body,
-            comments,
-        )),
+        discussion: Some(
+            Discussion::new(
+                discussion_id(name),
+                title,
+                source,
+                submitter,
+                body,
+                comments,
+            )
+            .with_time_texts(time_texts),
+        ),
         diagnostics,
     }
 }

@@ -70,21 +70,27 @@ impl SortOrder {
 /// comment before its replies, siblings (and `starts` themselves) sorted by
 /// `sort`. Iterative, so any depth is safe.
 pub fn display_order(discussion: &Discussion, starts: &[usize], sort: SortOrder) -> Vec<usize> {
-    let sorted = |indices: &[usize]| {
-        let mut v = indices.to_vec();
+    let sorted = |indices: &mut dyn Iterator<Item = usize>| {
+        let mut v: Vec<usize> = indices.collect();
         sort_siblings(discussion, &mut v, sort);
         v
     };
     let mut order = Vec::new();
     // A stack of sibling lists, each reversed so the next one is at the end.
-    let mut stack: Vec<Vec<usize>> = vec![sorted(starts).into_iter().rev().collect()];
+    let mut stack: Vec<Vec<usize>> = vec![
+        sorted(&mut starts.iter().copied())
+            .into_iter()
+            .rev()
+            .collect(),
+    ];
     while let Some(siblings) = stack.last_mut() {
         match siblings.pop() {
             Some(next) => {
                 order.push(next);
                 let replies = discussion.replies(next);
                 if !replies.is_empty() {
-                    stack.push(sorted(replies).into_iter().rev().collect());
+                    let mut replies = replies.iter().map(|&r| r as usize);
+                    stack.push(sorted(&mut replies).into_iter().rev().collect());
                 }
             }
             None => {

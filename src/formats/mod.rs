@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::model::{Comment, CommentId, Diagnostic, Discussion, TimeText};
+use crate::model::{Clock, Comment, CommentId, Diagnostic, Discussion};
 
 /// At most this many problems are named one by one per file; the rest are
 /// counted.
@@ -437,7 +437,7 @@ impl Thread {
             let (parent, depth) = match parents[i as usize] {
                 Some(p) => {
                     let p = new_index[p as usize];
-                    (p, comments[p as usize].depth + 1)
+                    (p, comments[p as usize].depth() as u32 + 1)
                 }
                 None => (Comment::NO_PARENT, 0),
             };
@@ -445,9 +445,8 @@ impl Thread {
                 id: e.id,
                 author: e.author.clone(),
                 posted_at: e.posted_at,
-                time_text: TimeText::default(),
                 parent,
-                depth,
+                depth_clock: Comment::depth_clock(depth, Clock::Seconds),
                 body: std::mem::take(&mut e.body),
             });
         }

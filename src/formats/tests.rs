@@ -355,7 +355,7 @@ mod properties {
                     Some(p) => {
                         prop_assert!(p < i);
                         prop_assert_eq!(d.comments()[p].depth() + 1, c.depth());
-                        prop_assert!(d.replies(p).contains(&i));
+                        prop_assert!(d.replies(p).contains(&(i as u32)));
                     }
                     None => {
                         prop_assert_eq!(c.depth(), 0);

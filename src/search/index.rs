@@ -326,7 +326,7 @@ impl SearchIndex {
         // the same archive, or one that is just stopping): wait a moment,
         // then keep an index in memory instead.
         let mut location = index.location.clone();
-        let (engine, manifest, mut writer) = match Self::writer(&engine.index) {
+        let (engine, manifest, writer) = match Self::writer(&engine.index) {
             Ok(writer) => (engine, manifest, writer),
             Err(e) => {
                 tracing::warn!(
@@ -347,6 +347,9 @@ impl SearchIndex {
         index.engine.get_or_init(|| engine);
         drop(index);
         let mut indexed = manifest.discussions;
+        // The writer is kept only while it works: its merges are waited
+        // for and its memory returned after each update.
+        let mut writer = Some(writer);
         let mut next = Some(first);
         while let Some(mut update) = next.take() {
             // A burst of reloads: only the latest matters.
@@ -357,7 +360,26 @@ impl SearchIndex {
             let Some(engine) = index.engine.get() else {
                 break;
             };
-            match index.sync(engine, &location, &mut writer, &mut indexed, &update) {
+            let mut current = match writer.take() {
+                Some(writer) => writer,
+                None => match Self::writer(&engine.index) {
+                    Ok(writer) => writer,
+                    Err(e) => {
+                        tracing::error!("cannot update the search index: {e}");
+                        next = rx.recv().ok();
+                        continue;
+                    }
+                },
+            };
+            let synced = index.sync(engine, &location, &mut current, &mut indexed, &update);
+            if let Err(e) = current.wait_merging_threads() {
+                tracing::warn!("merging the search index's segments failed: {e}");
+            }
+            // Searches move to the merged segments; the old ones go.
+            if let Err(e) = engine.reader.reload() {
+                tracing::warn!("reloading the search index failed: {e}");
+            }
+            match synced {
                 Ok(written) => {
                     index.last_written.store(written, Ordering::Release);
                     index.version.store(update.version, Ordering::Release);

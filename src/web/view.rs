@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use super::derived::PagedOrder;
 use super::url::Url;
 use crate::markdown;
-use crate::model::{Comment, Discussion};
+use crate::model::Discussion;
 use crate::paging::{Budget, Cost, Pages};
 use crate::search::Query;
 use crate::thread::SortOrder;
@@ -255,12 +255,14 @@ pub struct TimeView {
 }
 
 impl TimeView {
-    /// `first_at`: the discussion's first comment, for the offset.
-    pub fn of(c: &Comment, first_at: Option<DateTime<Utc>>) -> Self {
+    /// Comment `index` of `d`; `first_at`: the discussion's first comment,
+    /// for the offset.
+    pub fn of(d: &Discussion, index: usize, first_at: Option<DateTime<Utc>>) -> Self {
+        let c = &d.comments()[index];
         let text = match (c.has_seconds(), c.posted_at) {
             (true, Some(at)) => header_time(at),
             (true, None) => String::new(),
-            (false, _) => c.time_text.to_string(),
+            (false, _) => d.time_text(index),
         };
         TimeView {
             datetime: c.posted_at.map(iso),
@@ -295,7 +297,7 @@ impl CommentView {
             id: c.id.to_string(),
             author: c.author.to_string(),
             is_op: d.is_op(&c.author),
-            time: TimeView::of(c, first_at),
+            time: TimeView::of(d, index, first_at),
             body_html: markdown::to_html_marked(&c.body, matched),
             permalink: Url::permalink(&d.id, c.id.as_str()),
             matched: matched.is_some(),

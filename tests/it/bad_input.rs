@@ -85,8 +85,8 @@ fn assert_no_text_lost(name: &str, text: &str, d: &Discussion) {
     let mut kept = vec![d.title.clone(), d.body.clone()];
     kept.extend(d.source.clone());
     kept.extend(d.submitter.clone());
-    for c in d.comments() {
-        kept.push(format!("{} on {} UTC »", c.author, c.time_text));
+    for (i, c) in d.comments().iter().enumerate() {
+        kept.push(format!("{} on {} UTC »", c.author, d.time_text(i)));
         kept.push(c.body.to_string());
     }
     let kept = kept.join("\n");

@@ -45,7 +45,7 @@ fn the_parser_recovers_each_corpus_thread_exactly() {
                     "author": &*c.author,
                     "posted_at": c.posted_at,
                     "parent": c.parent(),
-                    "depth": c.depth,
+                    "depth": c.depth(),
                     "body": c.body,
                 })
             })

@@ -421,7 +421,7 @@ fn reddit_json(d: &Discussion) -> Value {
         let replies: Vec<Value> = d
             .replies(i)
             .iter()
-            .map(|&r| things[r].take().unwrap())
+            .map(|&r| things[r as usize].take().unwrap())
             .collect();
         data.insert(
             "replies".to_owned(),
@@ -455,7 +455,7 @@ fn bdfr_json(d: &Discussion) -> Value {
         let replies: Vec<Value> = d
             .replies(i)
             .iter()
-            .map(|&r| built[r].take().unwrap())
+            .map(|&r| built[r as usize].take().unwrap())
             .collect();
         data.insert("replies".to_owned(), json!(replies));
         built[i] = Some(Value::Object(data));

@@ -85,7 +85,7 @@ fn hit_view(archive: &Snapshot, hit: Hit, query: &Query) -> SearchHit {
             let thread = archive.derived().thread(d);
             SearchHit {
                 discussion_title: d.title.clone(),
-                comment: Some((c.author.to_string(), TimeView::of(c, None))),
+                comment: Some((c.author.to_string(), TimeView::of(d, i, None))),
                 href: in_thread(d, &thread, i),
                 permalink: Some(Url::permalink(&d.id, c.id.as_str())),
                 excerpt: marked_excerpt(&to_plain_text(&c.body), query, RADIUS),
