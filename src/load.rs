@@ -16,8 +16,8 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::formats::{dump::Dumps, json};
-use crate::model::{Archive, Diagnostic, Discussion};
-use crate::parse::{Parsed, parse_bytes};
+use crate::model::{Archive, Diagnostic, Discussion, Names};
+use crate::parse::{Parsed, parse_bytes_in};
 
 /// What loading a folder produced, and what it cost.
 pub struct Loaded {
@@ -50,6 +50,9 @@ pub struct Loader {
     dir: PathBuf,
     known: HashMap<PathBuf, Known>,
     dumps: DumpGroup,
+    /// Every author name once, shared by all the discussions: a name in a
+    /// thousand files is kept once, not a thousand times.
+    names: Names,
 }
 
 /// The kinds of file a folder may hold, by name.
@@ -92,12 +95,12 @@ fn document_paths(dir: &Path) -> std::io::Result<Vec<(PathBuf, Kind)>> {
 }
 
 /// Reads one file of a single discussion.
-fn parse_file(path: &Path, kind: Kind) -> std::io::Result<Parsed> {
+fn parse_file(path: &Path, kind: Kind, names: &Names) -> std::io::Result<Parsed> {
     let bytes = std::fs::read(path)?;
     let name = file_name(path);
     Ok(match kind {
         Kind::Thread => json::parse(&name, &bytes),
-        _ => parse_bytes(&name, &bytes),
+        _ => parse_bytes_in(&name, &bytes, names),
     })
 }
 
@@ -171,6 +174,7 @@ impl Loader {
             dir: dir.into(),
             known: HashMap::new(),
             dumps: DumpGroup::default(),
+            names: Names::default(),
         }
     }
 
@@ -241,7 +245,7 @@ impl Loader {
         let fresh: Vec<(PathBuf, Option<Stamp>, std::io::Result<Parsed>)> = stale
             .into_par_iter()
             .map(|(path, kind, stamp)| {
-                let parsed = parse_file(path, kind);
+                let parsed = parse_file(path, kind, &self.names);
                 advance(size(&stamp));
                 (path.clone(), stamp, parsed)
             })

@@ -27,6 +27,27 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Author names, each kept once for all the discussions that use it (a
+/// name in a thousand files is one allocation, not a thousand). Shared by
+/// the parsers of one load, which may run on several threads.
+#[derive(Debug, Default)]
+pub struct Names(std::sync::Mutex<std::collections::HashSet<Arc<str>>>);
+
+impl Names {
+    /// The shared copy of `name`.
+    pub fn get(&self, name: &str) -> Arc<str> {
+        let mut names = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match names.get(name) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<str> = name.into();
+                names.insert(shared.clone());
+                shared
+            }
+        }
+    }
+}
+
 /// A comment's stable, URL-safe identifier.
 ///
 /// It is derived from the author, the time text and the occurrence of that

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Clock, Comment, CommentId, Diagnostic, Discussion, TimeText, is_header_text};
+use crate::model::{
+    Clock, Comment, CommentId, Diagnostic, Discussion, Names, TimeText, is_header_text,
+};
 
 /// What the parser recovered from one file.
 #[derive(Debug)]
@@ -156,6 +158,11 @@ pub fn discussion_id(name: &str) -> String {
 /// U+FFFD, with a diagnostic naming each line; a NUL byte marks the file as
 /// binary and skips it.
 pub fn parse_bytes(name: &str, bytes: &[u8]) -> Parsed {
+    parse_bytes_in(name, bytes, &Names::default())
+}
+
+/// [`parse_bytes`], with author names shared through `names`.
+pub fn parse_bytes_in(name: &str, bytes: &[u8], names: &Names) -> Parsed {
     if let Some(at) = memchr::memchr(0, bytes) {
         let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
         return skipped(
@@ -165,7 +172,7 @@ pub fn parse_bytes(name: &str, bytes: &[u8]) -> Parsed {
         );
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse(name, text),
+        Ok(text) => parse_in(name, text, names),
         Err(_) => {
             let mut diagnostics = Vec::new();
             let mut line = 1;
@@ -193,7 +200,7 @@ pub fn parse_bytes(name: &str, bytes: &[u8]) -> Parsed {
                     ),
                 ));
             }
-            let mut parsed = parse(name, &String::from_utf8_lossy(bytes));
+            let mut parsed = parse_in(name, &String::from_utf8_lossy(bytes), names);
             diagnostics.append(&mut parsed.diagnostics);
             parsed.diagnostics = diagnostics;
             parsed
@@ -226,6 +233,11 @@ struct Found<'a> {
 /// Parses a document. `name` is the file's name; the discussion's id is its
 /// stem.
 pub fn parse(name: &str, text: &str) -> Parsed {
+    parse_in(name, text, &Names::default())
+}
+
+/// [`parse`], with author names shared through `names`.
+pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains('\0') {
         return skipped(name, None, "a NUL byte: this looks like a binary file");
@@ -337,7 +349,7 @@ pub fn parse(name: &str, text: &str) -> Parsed {
             id,
             author: names
                 .entry(h.author)
-                .or_insert_with(|| Arc::from(h.author))
+                .or_insert_with(|| shared.get(h.author))
                 .clone(),
             posted_at,
             parent: parent.map_or(Comment::NO_PARENT, |p| p as u32),
