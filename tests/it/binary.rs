@@ -16,12 +16,20 @@ fn start(args: &[&str], log: &str) -> (Child, String, mpsc::Receiver<String>) {
     start_in(Path::new("."), args, log)
 }
 
+/// The cache folder the programs run with (`XDG_CACHE_HOME`): their
+/// search indexes go there, not into the user's own cache.
+fn cache_home() -> &'static Path {
+    static CACHE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    CACHE.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
 /// The same, run from the folder `cwd`.
 fn start_in(cwd: &Path, args: &[&str], log: &str) -> (Child, String, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_threadview"))
         .current_dir(cwd)
         .args(args)
         .args(["--port", "0"])
+        .env("XDG_CACHE_HOME", cache_home())
         .env("RUST_LOG", log)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -181,4 +189,35 @@ fn sigterm_lets_a_request_in_flight_finish() {
     assert_eq!(response.matches("\"author\":").count(), 40_000);
     assert!(exit_within(&mut child, Duration::from_secs(20)).success());
     assert!(TcpStream::connect(&addr).is_err(), "it no longer listens");
+}
+
+/// By default the search index is built in the user's cache folder, one
+/// folder per archive, and a restart reuses it.
+#[test]
+fn the_index_lives_in_the_cache_folder_and_is_reused() {
+    let archive = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(crate::samples_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, archive.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let dir = archive.path().to_str().unwrap().to_owned();
+    let (mut child, _, rx) = start(&[&dir], "threadview=info");
+    let log = wait_for(&rx, "search index ready", Duration::from_secs(30));
+    let ready = log.last().unwrap();
+    assert!(
+        ready.contains(&cache_home().join("threadview/index").display().to_string()),
+        "{ready}"
+    );
+    assert!(!ready.contains("(0 documents written"), "{ready}");
+    signal(&child, "TERM");
+    exit_within(&mut child, Duration::from_secs(10));
+
+    let (mut child, _, rx) = start(&[&dir], "threadview=info");
+    let log = wait_for(&rx, "search index ready", Duration::from_secs(30));
+    assert!(
+        log.last().unwrap().contains("(0 documents written"),
+        "{log:?}"
+    );
+    signal(&child, "TERM");
+    exit_within(&mut child, Duration::from_secs(10));
 }
