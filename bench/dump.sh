@@ -6,7 +6,8 @@
 # style dump pair (examples/to-dump.rs: every field a real line carries),
 # plain and zstd-compressed, then loads each of the three folders with the
 # server and prints the load time, the throughput in MB/s of input, and the
-# anonymous resident memory (RssAnon) per comment.
+# anonymous resident memory (RssAnon) per comment (the loader alone:
+# --no-index).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:?usage: bench/dump.sh CORPUS [COMMENTS]}
@@ -28,7 +29,7 @@ mkdir -p "$work/empty"
 # Starts the server on DIR and waits until it listens; sets $pid.
 start() {
   rm -f "$work/url" "$work/log"
-  "$bin" "$1" --port 0 >"$work/url" 2>"$work/log" &
+  "$bin" "$1" --port 0 --no-index >"$work/url" 2>"$work/log" &
   pid=$!
   for _ in $(seq 3000); do [ -s "$work/url" ] && break; sleep 0.1; done
 }

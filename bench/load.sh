@@ -11,11 +11,12 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 
 cargo build --release --quiet
 work=$(mktemp -d)
-trap 'kill ${server:-} ${writer:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+index=$(mktemp -d)
+trap 'kill ${server:-} ${writer:-} 2>/dev/null || true; rm -rf "$work" "$index"' EXIT
 cp samples/*.txt "$work/"
 if [ -d ../shared/corpus ]; then cp ../shared/corpus/*.txt "$work/"; fi
 
-./target/release/threadview "$work" --port 0 >"$work/url" 2>"$work/log" &
+./target/release/threadview "$work" --port 0 --index-dir "$index" >"$work/url" 2>"$work/log" &
 server=$!
 for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(awk '{print $NF}' "$work/url" | sed 's#/$##')

@@ -30,7 +30,7 @@ python3 bench/megathread.py "$corpus" "$archive/megathread.txt" 100000 20000 >/d
 bytes=$(cat "$archive"/*.txt | wc -c)
 files=$(find "$archive" -name '*.txt' | wc -l)
 
-"$bin" "$archive" --port 0 >"$work/url" 2>"$work/log" &
+"$bin" "$archive" --port 0 --index-dir "$work/index" >"$work/url" 2>"$work/log" &
 pid=$!
 for _ in $(seq 600); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(awk '{print $NF}' "$work/url" | sed 's#/$##')

@@ -36,7 +36,7 @@ done
 # Starts the server on DIR; sets $base and $pid.
 start() {
   rm -f "$work/url" "$work/log"
-  "$bin" "$1" --port 0 >"$work/url" 2>"$work/log" &
+  "$bin" "$1" --port 0 --index-dir "$work/index-$(basename "$1")" >"$work/url" 2>"$work/log" &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 600); do [ -s "$work/url" ] && break; sleep 0.1; done
