@@ -7,7 +7,6 @@
 //! characters of a text find it.
 
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -48,20 +47,35 @@ pub fn fold(word: &str) -> String {
         return word.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(word.len());
-    for c in word.nfkd().filter(|&c| !is_combining_mark(c)) {
-        match c {
-            'ß' | 'ẞ' => out.push_str("ss"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'ø' | 'Ø' => out.push('o'),
-            'đ' | 'Đ' => out.push('d'),
-            'ł' | 'Ł' => out.push('l'),
-            'ı' => out.push('i'),
-            'þ' | 'Þ' => out.push_str("th"),
-            c => out.extend(c.to_lowercase()),
-        }
-    }
+    fold_into(word, &mut out);
     out
+}
+
+/// [`fold`], appending to `out`: ASCII as it is (lower-cased), each other
+/// character decomposed on its own (the marks dropped).
+pub fn fold_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        unicode_normalization::char::decompose_compatible(c, |c| {
+            if is_combining_mark(c) {
+                return;
+            }
+            match c {
+                'ß' | 'ẞ' => out.push_str("ss"),
+                'æ' | 'Æ' => out.push_str("ae"),
+                'œ' | 'Œ' => out.push_str("oe"),
+                'ø' | 'Ø' => out.push('o'),
+                'đ' | 'Đ' => out.push('d'),
+                'ł' | 'Ł' => out.push('l'),
+                'ı' => out.push('i'),
+                'þ' | 'Þ' => out.push_str("th"),
+                c => out.extend(c.to_lowercase()),
+            }
+        });
+    }
 }
 
 /// The tokenizer: words, folded, and pairs of CJK characters.

@@ -74,10 +74,14 @@ impl Part {
 
 /// `text` folded (see [`analysis::fold`]) with white space collapsed.
 fn fold_text(text: &str) -> String {
-    analysis::fold(text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        analysis::fold_into(word, &mut folded);
+    }
+    folded
 }
 
 /// A parsed search.
