@@ -11,7 +11,7 @@
 //! not match its last commit (a build killed half way), is rebuilt, never
 //! served.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -34,7 +34,7 @@ use tantivy::{
 };
 
 use super::analysis::{ANALYZER, analyzer};
-use super::{Hit, Query, ResultOrder, Results};
+use super::{Hit, Query, ResultOrder, Results, sort_by_time};
 use crate::model::{Archive, Discussion};
 
 /// Changes whenever the schema or the analysis does: an index made by
@@ -142,6 +142,9 @@ fn fingerprint(d: &Discussion) -> u64 {
     }
     h.digest()
 }
+
+/// Each discussion last indexed, by id, with its fingerprint.
+type Seen = HashMap<String, (Arc<Discussion>, u64)>;
 
 /// What the index holds, written after each commit.
 #[derive(Default, Serialize, Deserialize)]
@@ -347,6 +350,10 @@ impl SearchIndex {
         index.engine.get_or_init(|| engine);
         drop(index);
         let mut indexed = manifest.discussions;
+        // The discussions last indexed, with their fingerprints: a reload
+        // shares unchanged discussions (the same `Arc`), which need no
+        // hashing again.
+        let mut seen: Seen = HashMap::new();
         // The writer is kept only while it works: its merges are waited
         // for and its memory returned after each update.
         let mut writer = Some(writer);
@@ -371,7 +378,14 @@ impl SearchIndex {
                     }
                 },
             };
-            let synced = index.sync(engine, &location, &mut current, &mut indexed, &update);
+            let synced = index.sync(
+                engine,
+                &location,
+                &mut current,
+                &mut indexed,
+                &mut seen,
+                &update,
+            );
             if let Err(e) = current.wait_merging_threads() {
                 tracing::warn!("merging the search index's segments failed: {e}");
             }
@@ -502,13 +516,21 @@ impl SearchIndex {
         location: &Location,
         writer: &mut IndexWriter<TantivyDocument>,
         indexed: &mut BTreeMap<String, u64>,
+        seen: &mut Seen,
         update: &Update,
     ) -> tantivy::Result<u64> {
         let f = engine.fields;
         let current: Vec<(&Arc<Discussion>, u64)> = update
             .discussions
             .par_iter()
-            .map(|d| (d, fingerprint(d)))
+            .map(|d| match seen.get(&d.id) {
+                Some((same, fp)) if Arc::ptr_eq(same, d) => (d, *fp),
+                _ => (d, fingerprint(d)),
+            })
+            .collect();
+        *seen = current
+            .iter()
+            .map(|(d, fp)| (d.id.clone(), (Arc::clone(d), *fp)))
             .collect();
         let changed: Vec<&(&Arc<Discussion>, u64)> = current
             .iter()
@@ -582,14 +604,12 @@ impl SearchIndex {
         Ok(total)
     }
 
-    /// The tantivy query for `query`, within discussion `within` if given,
-    /// and the phrases it leaves out. (Those are searched on their own: a
+    /// The tantivy query for `query`, and the phrases it leaves out. (Those are searched on their own: a
     /// phrase inside an exclusion trips tantivy 0.27's phrase scorer.)
     fn compile(
         &self,
         f: Fields,
         query: &Query,
-        within: Option<&str>,
     ) -> (Box<dyn tantivy::query::Query>, Vec<PhraseQuery>) {
         let part = |terms: &[String]| -> Option<Box<dyn tantivy::query::Query>> {
             let terms: Vec<Term> = terms
@@ -651,15 +671,6 @@ impl SearchIndex {
             let range = RangeQuery::new(bound(query.after, true), bound(query.before, false));
             clauses.push((Occur::Must, filter(Box::new(range))));
         }
-        if let Some(id) = within {
-            clauses.push((
-                Occur::Must,
-                filter(Box::new(TermQuery::new(
-                    Term::from_field_text(f.discussion, id),
-                    IndexRecordOption::Basic,
-                ))),
-            ));
-        }
         if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
             clauses.push((Occur::Must, filter(Box::new(AllQuery))));
         }
@@ -705,7 +716,7 @@ impl SearchIndex {
         let engine = self.engine.get().filter(|_| self.is_ready())?;
         Some((|| {
             let searcher = engine.reader.searcher();
-            let (q, phrases) = self.compile(engine.fields, query, None);
+            let (q, phrases) = self.compile(engine.fields, query);
             if !phrases.is_empty() {
                 // Left-out phrases: every match, filtered, then the page.
                 let found = Self::all_matches(&searcher, &*q, &phrases)?;
@@ -746,56 +757,10 @@ impl SearchIndex {
         let engine = self.engine.get().filter(|_| self.is_ready())?;
         Some((|| {
             let searcher = engine.reader.searcher();
-            let (q, phrases) = self.compile(engine.fields, query, None);
+            let (q, phrases) = self.compile(engine.fields, query);
             let found = Self::all_matches(&searcher, &*q, &phrases)?;
             Ok(resolve(archive, &searcher, &found))
         })())
-    }
-
-    /// The comments of discussion `d` that match (`None` until the index
-    /// is ready or while it holds another version of `d`).
-    pub fn comments_in(&self, d: &Discussion, query: &Query) -> Option<Vec<usize>> {
-        let engine = self.engine.get().filter(|_| self.is_ready())?;
-        let searcher = engine.reader.searcher();
-        let (q, phrases) = self.compile(engine.fields, query, Some(&d.id));
-        let excluded = Self::excluded(&searcher, &phrases).ok()?;
-        let mut found = searcher.search(&q, &DocSetCollector).ok()?;
-        found.retain(|address| !excluded.contains(address));
-        let mut out = Vec::with_capacity(found.len());
-        for address in found {
-            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-            let c = fast.u64("comment").ok()?.first(address.doc_id)?;
-            let cid = fast.u64("comment_id").ok()?.first(address.doc_id)?;
-            out.push((c, cid));
-        }
-        let mut comments = Vec::with_capacity(out.len());
-        for (c, cid) in out {
-            let Some(i) = (c as usize).checked_sub(1) else {
-                continue;
-            };
-            // A hit from another version of the discussion: the index is
-            // behind; let the caller scan.
-            let known = d.comments().get(i)?;
-            if id_hash(known.id.as_str()) != cid {
-                return None;
-            }
-            comments.push(i);
-        }
-        comments.sort_unstable();
-        Some(comments)
-    }
-}
-
-/// Puts `hits` (best first) in time order if `order` asks for it.
-fn sort_by_time(archive: &Archive, hits: &mut [Hit], order: ResultOrder) {
-    let time = |h: &Hit| {
-        h.comment
-            .and_then(|c| archive.discussions()[h.discussion].comments()[c].posted_at)
-    };
-    match order {
-        ResultOrder::Relevance => {}
-        ResultOrder::New => hits.sort_by_key(|h| std::cmp::Reverse(time(h))),
-        ResultOrder::Old => hits.sort_by_key(|h| time(h).map_or(i64::MAX, |t| t.timestamp())),
     }
 }
 

@@ -366,16 +366,26 @@ pub fn scan(archive: &Archive, query: &Query, order: ResultOrder) -> Vec<Hit> {
         })
         .collect();
     let mut hits: Vec<Hit> = per_discussion.into_iter().flatten().collect();
+    if order == ResultOrder::Relevance {
+        hits.sort_by_key(|h| h.comment.is_some());
+    }
+    sort_by_time(archive, &mut hits, order);
+    hits
+}
+
+/// Puts `hits` in time order when `order` asks for it (newest or oldest
+/// first; articles, which have no time, last); relevance leaves them as
+/// they are.
+pub fn sort_by_time(archive: &Archive, hits: &mut [Hit], order: ResultOrder) {
     let time = |h: &Hit| {
         h.comment
             .and_then(|c| archive.discussions()[h.discussion].comments()[c].posted_at)
     };
     match order {
-        ResultOrder::Relevance => hits.sort_by_key(|h| h.comment.is_some()),
+        ResultOrder::Relevance => {}
         ResultOrder::New => hits.sort_by_key(|h| std::cmp::Reverse(time(h))),
         ResultOrder::Old => hits.sort_by_key(|h| time(h).map_or(i64::MAX, |t| t.timestamp())),
     }
-    hits
 }
 
 #[cfg(test)]

@@ -390,16 +390,7 @@ pub async fn search(
         }
         None => search::scan(&archive, &words, search::ResultOrder::Relevance),
     };
-    if query.sort != search::ResultOrder::Relevance {
-        let time = |h: &search::Hit| {
-            h.comment
-                .and_then(|c| archive.discussions()[h.discussion].comments()[c].posted_at)
-        };
-        match query.sort {
-            search::ResultOrder::New => hits.sort_by_key(|h| std::cmp::Reverse(time(h))),
-            _ => hits.sort_by_key(|h| time(h).map_or(i64::MAX, |t| t.timestamp())),
-        }
-    }
+    search::sort_by_time(&archive, &mut hits, query.sort);
     let groups = group(&hits);
     let paged = Paged::new(groups.len(), limit, DEFAULT_SEARCH_LIMIT, query.page)?;
     let discussions = groups[paged.range.clone()]

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
 
 use super::derived::PagedOrder;
 use super::url::Url;
@@ -227,20 +227,7 @@ impl Pager {
 /// A timestamp in the headers' style, to the second, for sources that
 /// have seconds: `August 5th, 2023 at 10:22:33`.
 pub fn header_time(time: DateTime<Utc>) -> String {
-    let day = time.day();
-    let suffix = match (day % 10, day % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!(
-        "{} {day}{suffix}, {} at {}",
-        time.format("%B"),
-        time.year(),
-        time.format("%H:%M:%S")
-    )
+    format!("{}:{:02}", crate::model::header_text(time), time.second())
 }
 
 /// A comment's time as a page shows it.

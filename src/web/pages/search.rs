@@ -230,15 +230,11 @@ impl SearchPage {
                 syntax: search::SYNTAX,
             },
             status: StatusCode::OK,
-            cacheable: !behind && notice_free(index, indexed),
+            // Kept only when a ready index answered (or there is no index
+            // at all: the scan is then the answer for good).
+            cacheable: !behind && (index.is_none() || indexed),
         })
     }
-}
-
-/// Results may be kept when they come from a ready index (or when there
-/// is no index at all: the scan is then the answer for good).
-fn notice_free(index: Option<&SearchIndex>, indexed: bool) -> bool {
-    index.is_none() || indexed
 }
 
 pub async fn handler(

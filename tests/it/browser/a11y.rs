@@ -55,34 +55,52 @@ async fn violations(s: &Session, axe: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn axe_finds_no_violations_in_light_and_dark() {
-    let Some(axe) = axe_source() else {
+/// axe-core's script; `None` (after saying so) to skip, a panic where the
+/// browser tests are required.
+fn axe() -> Option<String> {
+    let source = axe_source();
+    if source.is_none() {
         if required() {
             panic!(
                 "THREADVIEW_REQUIRE_BROWSER=1 but axe-core is missing: run npm ci --prefix tests/browser"
             );
         }
         eprintln!("skipped: axe-core is missing (npm ci --prefix tests/browser)");
-        return;
-    };
-    let Some(s) = Session::start().await else {
-        return;
-    };
+    }
+    source
+}
+
+/// axe's violations on each of `paths` (named), in light and dark.
+async fn violations_in_both_schemes(
+    s: &Session,
+    axe: &str,
+    paths: &[(String, String)],
+) -> Vec<String> {
     let mut found = Vec::new();
     for dark in [false, true] {
         s.color_scheme(dark).await;
-        for (name, path) in PAGES {
-            let path = page_path(&s, path).await;
-            s.goto(&path).await;
-            for v in violations(&s, &axe).await {
-                found.push(format!(
-                    "{name} ({}) {v}",
-                    if dark { "dark" } else { "light" }
-                ));
+        for (name, path) in paths {
+            s.goto(path).await;
+            for v in violations(s, axe).await {
+                let scheme = if dark { "dark" } else { "light" };
+                found.push(format!("{name} ({scheme}) {v}"));
             }
         }
     }
+    found
+}
+
+#[tokio::test]
+async fn axe_finds_no_violations_in_light_and_dark() {
+    let Some(axe) = axe() else { return };
+    let Some(s) = Session::start().await else {
+        return;
+    };
+    let mut pages = Vec::new();
+    for (name, path) in PAGES {
+        pages.push((name.to_owned(), page_path(&s, path).await));
+    }
+    let found = violations_in_both_schemes(&s, &axe, &pages).await;
     assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
     s.close().await;
 }
@@ -91,35 +109,22 @@ async fn axe_finds_no_violations_in_light_and_dark() {
 /// seconds, an untitled thread and the dumps' diagnostics.
 #[tokio::test]
 async fn axe_finds_no_violations_on_reddit_formats() {
-    let Some(axe) = axe_source() else {
-        if required() {
-            panic!(
-                "THREADVIEW_REQUIRE_BROWSER=1 but axe-core is missing: run npm ci --prefix tests/browser"
-            );
-        }
-        eprintln!("skipped: axe-core is missing (npm ci --prefix tests/browser)");
-        return;
-    };
+    let Some(axe) = axe() else { return };
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
     let Some(s) = Session::start_over(&fixtures).await else {
         return;
     };
-    let mut found = Vec::new();
-    for dark in [false, true] {
-        s.color_scheme(dark).await;
-        for path in [
-            "/d/lighthouse-keepers",
-            "/d/lighthouse-keepers/c/c1bbbb2",
-            "/d/tf001?view=timeline",
-            "/d/tfzzz",
-            "/diagnostics",
-        ] {
-            s.goto(path).await;
-            for v in violations(&s, &axe).await {
-                found.push(format!("{path} (dark: {dark}) {v}"));
-            }
-        }
-    }
+    let pages: Vec<(String, String)> = [
+        "/d/lighthouse-keepers",
+        "/d/lighthouse-keepers/c/c1bbbb2",
+        "/d/tf001?view=timeline",
+        "/d/tfzzz",
+        "/diagnostics",
+    ]
+    .iter()
+    .map(|path| (path.to_string(), path.to_string()))
+    .collect();
+    let found = violations_in_both_schemes(&s, &axe, &pages).await;
     s.goto("/d/lighthouse-keepers").await;
     let notes = s.texts(".unarchived").await;
     assert_eq!(
