@@ -494,6 +494,37 @@ impl Discussion {
             .map(|i| self.unarchived[i].1)
     }
 
+    /// A hash of everything a page of the discussion can show: any change
+    /// to the file that shows changes it (what the search index and an
+    /// export compare to know what to make again).
+    pub fn fingerprint(&self) -> u64 {
+        fn text(h: &mut xxhash_rust::xxh3::Xxh3, part: &str) {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        text(&mut h, &self.id);
+        text(&mut h, &self.title);
+        text(&mut h, self.source.as_deref().unwrap_or("\u{1}"));
+        text(&mut h, self.submitter.as_deref().unwrap_or("\u{1}"));
+        text(&mut h, &self.body);
+        for (i, c) in self.comments.iter().enumerate() {
+            text(&mut h, c.id.as_str());
+            text(&mut h, &c.author);
+            text(&mut h, &self.time_text(i));
+            let time = c.posted_at.map_or(i64::MIN, |t| t.timestamp());
+            h.update(&time.to_le_bytes());
+            h.update(&[c.has_seconds() as u8]);
+            h.update(&(c.parent().map_or(u64::MAX, |p| p as u64)).to_le_bytes());
+            text(&mut h, &c.body);
+        }
+        for (parent, count) in &self.unarchived {
+            h.update(&parent.to_le_bytes());
+            h.update(&count.to_le_bytes());
+        }
+        h.digest()
+    }
+
     /// Every comment, in file order.
     pub fn comments(&self) -> &[Comment] {
         &self.comments
@@ -568,7 +599,7 @@ pub struct Archive {
 
 /// Where a comment is in the archive: `(discussion index, comment index)`,
 /// in 32 bits each (there is one per comment).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CommentRef {
     discussion: u32,
     comment: u32,

@@ -119,30 +119,6 @@ fn id_hash(id: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
-/// What a discussion was when indexed: any change to what is searched or
-/// shown changes it.
-fn fingerprint(d: &Discussion) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for part in [&d.title, &d.body] {
-        h.update(part.as_bytes());
-        h.update(&[0]);
-    }
-    for c in d.comments() {
-        h.update(c.id.as_str().as_bytes());
-        h.update(&[0]);
-        h.update(c.author.as_bytes());
-        h.update(&[0]);
-        h.update(
-            &c.posted_at
-                .map_or(i64::MIN, |t| t.timestamp())
-                .to_le_bytes(),
-        );
-        h.update(c.body.as_bytes());
-        h.update(&[0]);
-    }
-    h.digest()
-}
-
 /// Each discussion last indexed, by id, with its fingerprint.
 type Seen = HashMap<String, (Arc<Discussion>, u64)>;
 
@@ -525,7 +501,7 @@ impl SearchIndex {
             .par_iter()
             .map(|d| match seen.get(&d.id) {
                 Some((same, fp)) if Arc::ptr_eq(same, d) => (d, *fp),
-                _ => (d, fingerprint(d)),
+                _ => (d, d.fingerprint()),
             })
             .collect();
         *seen = current

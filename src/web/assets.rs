@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::AppError;
 use super::query::{Params, Segments, ViewQuery};
+use super::url;
 
 /// An asset: its name under `/static/`, content type and content.
 struct Asset {
@@ -51,12 +52,30 @@ static ASSETS: LazyLock<[Asset; 3]> = LazyLock::new(|| {
     ]
 });
 
-/// The URL of an asset, with its version; for templates.
+impl Asset {
+    /// The file an export writes it to: its name with its version.
+    fn file(&self) -> String {
+        match self.name.rsplit_once('.') {
+            Some((stem, extension)) => format!("assets/{stem}.{}.{extension}", self.version),
+            None => format!("assets/{}.{}", self.name, self.version),
+        }
+    }
+}
+
+/// The URL of an asset, with its version; for templates. In an export, the
+/// path of its file from the page being written.
 pub fn url(name: &str) -> String {
     match ASSETS.iter().find(|a| a.name == name) {
-        Some(a) => format!("/static/{}?v={}", a.name, a.version),
+        Some(a) => url::export_path(&a.file())
+            .unwrap_or_else(|| format!("/static/{}?v={}", a.name, a.version)),
         None => format!("/static/{name}"),
     }
+}
+
+/// Every asset as an export writes it: its file (relative to the export's
+/// root, with its version in its name) and content.
+pub fn files() -> impl Iterator<Item = (String, &'static str)> {
+    ASSETS.iter().map(|a| (a.file(), a.content))
 }
 
 /// `?v=`, the version the page linked.

@@ -201,6 +201,14 @@ async fn trim_trailing_slash(request: Request, next: Next) -> Response {
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
 img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The same policy for an exported page, which carries it in a `<meta>`
+/// tag: there `frame-ancestors` has no effect; its search (Pagefind) runs
+/// WebAssembly; and `file:` lets the folder's own script and style load
+/// when it is opened from disk.
+pub const EXPORT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; \
+script-src 'self' file: 'wasm-unsafe-eval'; style-src 'self' file:; img-src 'self' file:; \
+connect-src 'self'; form-action 'self' file:; base-uri 'none'";
+
 fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
 }

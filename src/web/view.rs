@@ -6,7 +6,8 @@ use std::ops::Range;
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 
 use super::derived::PagedOrder;
-use super::url::Url;
+use super::assets;
+use super::url::{self, Url};
 use crate::markdown;
 use crate::model::Discussion;
 use crate::paging::{Budget, Cost, Pages};
@@ -157,11 +158,14 @@ pub trait Labelled: Copy + PartialEq + 'static {
     fn label(self) -> &'static str;
 }
 
-/// The menu of `options`, each linking to `url(option)`.
+/// The menu of `options`, each linking to `url(option)`; in an export,
+/// only the options it holds (the templates leave out a menu of one).
 pub fn choices<T: Labelled>(options: &[T], current: T, url: impl Fn(T) -> Url) -> Vec<Choice> {
     options
         .iter()
-        .map(|&option| Choice::new(option.label(), url(option).href(), option == current))
+        .map(|&option| (option, url(option)))
+        .filter(|(_, url)| url.exported())
+        .map(|(option, url)| Choice::new(option.label(), url.href(), option == current))
         .collect()
 }
 
@@ -677,6 +681,46 @@ pub struct Meta {
     /// `<link rel="prev">` and `<link rel="next">`, on paged views.
     pub prev: Option<String>,
     pub next: Option<String>,
+    pub site: SiteLinks,
+}
+
+/// What every page's head, header and footer link to: the server's
+/// addresses, or in an export the files it holds (a view it leaves out has
+/// no link).
+pub struct SiteLinks {
+    pub home: String,
+    pub authors: String,
+    /// The header's search form, where the site has search.
+    pub search: Option<String>,
+    pub api: Option<String>,
+    pub style: String,
+    pub script: String,
+    pub icon: String,
+    /// An export's pages carry their policy themselves: a static host
+    /// sends no headers.
+    pub content_security_policy: Option<&'static str>,
+    /// Only the server has a page for each comment (what the script uses
+    /// for a `#c-` link to a comment that is not on the page).
+    pub comment_pages: bool,
+}
+
+impl SiteLinks {
+    fn new() -> Self {
+        let search = Url::Search(Default::default());
+        let api = Url::Api;
+        SiteLinks {
+            home: Url::Index(Default::default()).href(),
+            authors: Url::Authors(Default::default()).href(),
+            search: search.exported().then(|| search.href()),
+            api: api.exported().then(|| api.href()),
+            style: assets::url("style.css"),
+            script: assets::url("app.js"),
+            icon: assets::url("favicon.svg"),
+            content_security_policy: url::is_export()
+                .then_some(super::EXPORT_CONTENT_SECURITY_POLICY),
+            comment_pages: !url::is_export(),
+        }
+    }
 }
 
 impl Meta {
@@ -686,6 +730,7 @@ impl Meta {
             description: excerpt(description.as_ref(), 200),
             prev: None,
             next: None,
+            site: SiteLinks::new(),
         }
     }
 

@@ -81,25 +81,39 @@ pub struct AuthorPage {
 }
 
 /// The activity chart: each bar opens the page (oldest first) that holds
-/// its first comment.
+/// its first comment; in an export, which holds only the newest-first
+/// pages, the one of those that holds it.
 fn activity_chart(archive: &Archive, author: &Author) -> Option<Chart> {
     let oldest = ordered_comments(archive, author, TimeOrder::Old);
-    let pages = comment_pages(archive, &oldest);
     let times: Vec<_> = oldest
         .iter()
         .map_while(|&at| archive.resolve(at).1.posted_at)
         .collect();
-    chart::histogram(&times, |i| {
-        let query = AuthorQuery {
-            sort: TimeOrder::Old,
+    let url = |sort| Url::Author {
+        name: author.name.clone(),
+        query: AuthorQuery {
+            sort,
             ..AuthorQuery::default()
-        };
-        Url::Author {
-            name: author.name.clone(),
-            query,
-        }
-        .page(pages.page_of(i))
-        .at(archive.resolve(oldest[i]).1.id.as_str())
+        },
+    };
+    let sort = if url(TimeOrder::Old).exported() {
+        TimeOrder::Old
+    } else {
+        TimeOrder::New
+    };
+    let order = match sort {
+        TimeOrder::Old => oldest.clone(),
+        TimeOrder::New => ordered_comments(archive, author, sort),
+    };
+    let pages = comment_pages(archive, &order);
+    let newest_position: Option<HashMap<CommentRef, usize>> = (sort == TimeOrder::New)
+        .then(|| order.iter().enumerate().map(|(i, &at)| (at, i)).collect());
+    chart::histogram(&times, |i| {
+        let at = oldest[i];
+        let position = newest_position.as_ref().map_or(i, |map| map[&at]);
+        url(sort)
+            .page(pages.page_of(position))
+            .at(archive.resolve(at).1.id.as_str())
     })
 }
 

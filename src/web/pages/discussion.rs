@@ -74,7 +74,8 @@ pub struct DiscussionPage {
     heading: String,
     /// The same view without its author and search filters.
     clear_href: Option<String>,
-    form: NarrowForm,
+    /// Absent where the site cannot search (an export).
+    form: Option<NarrowForm>,
     pager: Pager,
     comments: Comments,
     searching: bool,
@@ -91,7 +92,8 @@ fn participants(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> (Vec<Part
             name: name.to_owned(),
             count,
             is_op: d.is_op(name),
-            href: Url::thread(
+            // An export holds no filtered views: the author's own page.
+            href: Some(Url::thread(
                 &d.id,
                 ThreadQuery {
                     author: Some(name.to_owned()),
@@ -99,7 +101,9 @@ fn participants(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> (Vec<Part
                     page: Default::default(),
                     ..q.clone()
                 },
-            )
+            ))
+            .filter(Url::exported)
+            .unwrap_or_else(|| Url::author(name))
             .href(),
             current: q.author.as_deref() == Some(name),
         })
@@ -219,10 +223,11 @@ impl DiscussionPage {
             } else {
                 [None, Some(1), Some(2), Some(3)]
                     .into_iter()
-                    .map(|depth| {
+                    .map(|depth| (depth, filtered(ThreadQuery { depth, ..q.clone() })))
+                    .filter(|(_, url)| url.exported())
+                    .map(|(depth, url)| {
                         let label = depth.map_or("all".to_owned(), |n| n.to_string());
-                        let href = filtered(ThreadQuery { depth, ..q.clone() }).href();
-                        Choice::new(label, href, depth == q.depth)
+                        Choice::new(label, url.href(), depth == q.depth)
                     })
                     .collect()
             },
@@ -238,7 +243,15 @@ impl DiscussionPage {
                 })
                 .href()
             }),
-            form: NarrowForm {
+            form: Url::thread(
+                &d.id,
+                ThreadQuery {
+                    q: Some(String::new()),
+                    ..ThreadQuery::default()
+                },
+            )
+            .exported()
+            .then(|| NarrowForm {
                 action: Url::discussion(&d.id).href(),
                 hidden: [
                     ("view", timeline.then(|| "timeline".to_owned())),
@@ -255,7 +268,7 @@ impl DiscussionPage {
                     .as_ref()
                     .map(|s| s.as_str().to_owned())
                     .unwrap_or_default(),
-            },
+            }),
             pager,
             comments,
             searching: search.is_some(),

@@ -42,7 +42,7 @@ pub fn sorted(archive: &Archive, sort: IndexSort) -> Vec<&Discussion> {
 }
 
 /// Fields: `meta`, `summary`, `discussions` (DiscussionSummary list),
-/// `sorts`, `pager`, `diagnostic_count`, `empty`.
+/// `sorts`, `pager`, `diagnostic_count`, `diagnostics_href`, `empty`.
 #[derive(Template)]
 #[template(path = "index.html")]
 pub struct IndexPage {
@@ -52,6 +52,7 @@ pub struct IndexPage {
     sorts: Vec<Choice>,
     pager: Pager,
     diagnostic_count: usize,
+    diagnostics_href: String,
     /// The folder holds no discussion at all.
     empty: bool,
 }
@@ -87,6 +88,7 @@ impl IndexPage {
                 .collect(),
             pager,
             diagnostic_count: archive.diagnostics.len(),
+            diagnostics_href: Url::Diagnostics.href(),
             empty: archive.discussions().is_empty(),
         })
     }
