@@ -1,5 +1,6 @@
 //! threadview: a local web viewer for archived discussions.
 
+pub mod export;
 pub mod formats;
 pub mod load;
 pub mod markdown;

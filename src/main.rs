@@ -1,12 +1,14 @@
-//! The `threadview` command: load a folder of discussions and serve it.
+//! The `threadview` command: load a folder of discussions and serve it, or
+//! export it as a static site.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use threadview::export::{self, Search};
 use threadview::load::Loader;
 use threadview::search::index::Location;
 use threadview::watch::watch;
@@ -14,8 +16,49 @@ use threadview::web::{AppState, app};
 
 /// A local web viewer for archived discussions.
 #[derive(Parser)]
-#[command(version, about)]
-struct Args {
+#[command(version, about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Serve,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the archive in a browser (what `threadview [DIR]` does).
+    Serve(Serve),
+    /// Write the archive as a static site: plain files that any web
+    /// server, object storage or GitHub Pages can publish, and that open
+    /// from disk.
+    Export(Export),
+}
+
+#[derive(Args)]
+struct Export {
+    /// The folder of discussions.
+    dir: PathBuf,
+    /// The folder to write the site into; made if missing. An earlier
+    /// export there is brought up to date, rewriting only what changed.
+    out: PathBuf,
+    /// Export only this discussion (its id: the file name without its
+    /// extension, or Reddit's post id); may be given more than once.
+    #[arg(long = "discussion", value_name = "ID")]
+    discussions: Vec<String>,
+    /// Write into OUT even though it holds other files (they are kept).
+    #[arg(long)]
+    force: bool,
+    /// The Pagefind program, which indexes the site for its search box
+    /// (default: `pagefind` on the PATH, from `npm install -g pagefind`).
+    #[arg(long, value_name = "PROGRAM", conflicts_with = "no_search")]
+    pagefind: Option<PathBuf>,
+    /// Leave search out, even where Pagefind is installed.
+    #[arg(long)]
+    no_search: bool,
+}
+
+#[derive(Args)]
+struct Serve {
     /// The folder of discussions to serve: text documents (*.txt), Reddit
     /// or bdfr thread JSON (*.json) and Pushshift / Arctic Shift dumps
     /// (*.jsonl, *.ndjson, *.zst); the current folder when left out.
@@ -56,7 +99,15 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("threadview=info,tower_http=info")),
         )
         .init();
-    match run(Args::parse()).await {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Export(args)) => tokio::task::spawn_blocking(move || run_export(args))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string())),
+        Some(Command::Serve(args)) => run(args).await,
+        None => run(cli.serve).await,
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("threadview: {message}");
@@ -65,12 +116,16 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), String> {
-    let mut loader = Loader::new(&args.dir);
-    let bar = LoadProgress::new();
+/// Loads the folder `dir`, with a progress bar and the problems found
+/// logged.
+fn load(dir: &std::path::Path) -> Result<(Loader, threadview::model::Archive), String> {
+    let mut loader = Loader::new(dir);
+    let bar = Progress::new(
+        "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
+    );
     let loaded = loader
         .load_with_progress(&Default::default(), &|done, total| bar.update(done, total))
-        .map_err(|e| format!("cannot read {}: {e}", args.dir.display()))?;
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     bar.finish();
     let archive = loaded.archive;
     threadview::release_freed_memory();
@@ -80,7 +135,7 @@ async fn run(args: Args) -> Result<(), String> {
     if archive.discussions().is_empty() {
         tracing::warn!(
             "no discussions (*.txt, *.json, *.jsonl, *.ndjson, *.zst) in {}: start threadview with the folder that holds them, e.g. `threadview ~/my-archive`",
-            args.dir.display()
+            dir.display()
         );
     }
     tracing::info!(
@@ -88,9 +143,54 @@ async fn run(args: Args) -> Result<(), String> {
         comments = archive.comment_count(),
         diagnostics = archive.diagnostics.len(),
         "loaded {} in {:.1?}",
-        args.dir.display(),
+        dir.display(),
         loaded.elapsed
     );
+    Ok((loader, archive))
+}
+
+fn run_export(args: Export) -> Result<(), String> {
+    let (_, archive) = load(&args.dir)?;
+    let pagefind = if args.no_search {
+        None
+    } else {
+        export::find_pagefind(args.pagefind.as_deref())
+    };
+    let options = export::Options {
+        out: args.out.clone(),
+        discussions: args.discussions,
+        force: args.force,
+        pagefind,
+    };
+    let bar = Progress::new("exporting {bar:40} {pos}/{len} pages, {per_sec}, {elapsed}");
+    let summary = export::export(archive, &options, &|done, total| bar.update(done, total))
+        .map_err(|e| e.to_string())?;
+    bar.finish();
+    println!(
+        "exported {} pages to {} in {:.1?}: {} written, {} unchanged, {} removed; {} files, {:.1} MiB",
+        summary.pages,
+        args.out.display(),
+        summary.elapsed,
+        summary.written,
+        summary.unchanged,
+        summary.removed,
+        summary.files,
+        summary.bytes as f64 / (1 << 20) as f64,
+    );
+    match summary.search {
+        Search::Indexed => println!("search: indexed by Pagefind"),
+        Search::Unchanged => println!("search: Pagefind's index is up to date"),
+        Search::Absent if args.no_search => println!("search: left out (--no-search)"),
+        Search::Absent => println!(
+            "search: left out, Pagefind is not installed; `npm install -g pagefind` (or `pip install 'pagefind[extended]'`) and export again, or pass --pagefind PROGRAM"
+        ),
+    }
+    println!("open {}", args.out.join("index.html").display());
+    Ok(())
+}
+
+async fn run(args: Serve) -> Result<(), String> {
+    let (loader, archive) = load(&args.dir)?;
 
     let shutdown = shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
@@ -209,22 +309,20 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     }
 }
 
-/// A progress bar for loading, shown on a terminal only once loading has
-/// taken a second: small archives load without a flicker.
-struct LoadProgress {
+/// A progress bar, shown on a terminal only once the work has taken a
+/// second: small archives load and export without a flicker.
+struct Progress {
     bar: indicatif::ProgressBar,
     started: std::time::Instant,
 }
 
-impl LoadProgress {
-    fn new() -> Self {
+impl Progress {
+    fn new(template: &str) -> Self {
         let bar = indicatif::ProgressBar::hidden();
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
-        ) {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
             bar.set_style(style);
         }
-        LoadProgress {
+        Progress {
             bar,
             started: std::time::Instant::now(),
         }

@@ -89,11 +89,8 @@ pub fn export_path(file: &str) -> Option<String> {
 }
 
 /// The path from the file `from` to the file `to`, both relative to one
-/// root; a link to the page itself is empty (so `at()` gives `#c-…`).
+/// root (a link to the page itself is its file name).
 fn relative_path(from: &str, to: &str) -> String {
-    if from == to {
-        return String::new();
-    }
     let from_dirs: Vec<&str> = from.split('/').collect();
     let from_dirs = &from_dirs[..from_dirs.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();
@@ -285,7 +282,7 @@ mod tests {
         relative_to(layout.clone(), "d/a.html", || {
             assert!(is_export());
             assert_eq!(Url::discussion("b").href(), "b.html");
-            assert_eq!(Url::discussion("a").at("c1"), "#c-c1");
+            assert_eq!(Url::discussion("a").at("c1"), "a.html#c-c1");
             assert_eq!(home.href(), "../index.html");
             assert!(!Url::author("x").exported());
             assert_eq!(export_path("assets/s.css").unwrap(), "../assets/s.css");

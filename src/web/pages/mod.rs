@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod discussion;
 pub mod index;
 pub mod search;
+pub mod static_search;
 
 use askama::Template;
 use axum::response::Html;

@@ -1,0 +1,297 @@
+//! `threadview export`: the archive as a static site, for any web server,
+//! object storage or `file://`.
+//!
+//! The export writes the server's own pages (the same `build()`s and
+//! templates) for every default view: the index, each discussion's thread
+//! and timeline, the authors and each author's page, all paged, with links
+//! relative to each page's file ([`crate::web::url::relative_to`]) and the
+//! views it leaves out left out of the controls. A manifest of what each
+//! file was made from lets the next export skip what did not change.
+
+mod out;
+mod pagefind;
+mod site;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::model::Archive;
+use crate::web::assets;
+pub use out::MANIFEST;
+use out::{Made, Manifest, Out};
+pub use pagefind::find as find_pagefind;
+pub use site::name;
+use site::{Page, Site, Stage};
+
+/// What to export, and where.
+pub struct Options {
+    pub out: PathBuf,
+    /// Only these discussions (by id), when any are named.
+    pub discussions: Vec<String>,
+    /// Write into a folder that holds other things.
+    pub force: bool,
+    /// The Pagefind program that indexes the pages for search; no search
+    /// without it.
+    pub pagefind: Option<PathBuf>,
+}
+
+/// What an export did.
+#[derive(Debug)]
+pub struct Summary {
+    pub pages: usize,
+    /// Pages (and assets) written because they are new or changed.
+    pub written: usize,
+    /// Pages already there as they should be.
+    pub unchanged: usize,
+    /// Files of the last export that the archive no longer has.
+    pub removed: usize,
+    /// Every file in the folder afterwards, and their bytes.
+    pub files: usize,
+    pub bytes: u64,
+    pub search: Search,
+    pub elapsed: Duration,
+}
+
+/// What became of search.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Search {
+    /// Pagefind indexed the pages.
+    Indexed,
+    /// Nothing changed since Pagefind last indexed them.
+    Unchanged,
+    /// Pagefind is not installed: no search box.
+    Absent,
+}
+
+/// Why an export stopped. Files already written stay, and the manifest
+/// says what they are, so the next run goes on from there; the front page
+/// is written last, so a site that stopped halfway does not look whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{} is a file: give a folder to export into (it is made if missing)", .0.display())]
+    NotAFolder(PathBuf),
+    #[error(
+        "{} is not empty and holds no earlier export: give an empty or new folder, or pass --force to write into it anyway (nothing already there is removed)",
+        .0.display()
+    )]
+    NotEmpty(PathBuf),
+    #[error(
+        "the disk is full: cannot write {}. Free some space and run the export again: it keeps what is written and finishes the rest",
+        .0.display()
+    )]
+    DiskFull(PathBuf),
+    #[error("permission denied: cannot {action} {}. Export into a folder you can write to", .path.display())]
+    Permission { action: &'static str, path: PathBuf },
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("there is no discussion \"{0}\" in the archive (the ids are the file names without their extension, or Reddit's post ids)")]
+    UnknownDiscussion(String),
+    #[error("cannot make {file}: {message}")]
+    Render { file: String, message: String },
+    #[error("Pagefind could not index the pages: {0}")]
+    Pagefind(String),
+}
+
+impl ExportError {
+    /// The error of `action` on `path`, said plainly for the usual causes.
+    fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        match source.kind() {
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                ExportError::DiskFull(path.to_owned())
+            }
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+                ExportError::Permission {
+                    action,
+                    path: path.to_owned(),
+                }
+            }
+            _ => ExportError::Io {
+                action,
+                path: path.to_owned(),
+                source,
+            },
+        }
+    }
+}
+
+/// Exports `archive` as `options` say; `progress(done, total)` counts
+/// pages.
+pub fn export(
+    archive: Archive,
+    options: &Options,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Summary, ExportError> {
+    let started = Instant::now();
+    let archive = select(archive, &options.discussions)?;
+    let (out, old) = Out::open(&options.out, options.force)?;
+    let site = Arc::new(Site::new(archive, options.pagefind.is_some()));
+    let mut pages = site.pages();
+    pages.sort_by_key(|page| page.stage);
+
+    let made = Mutex::new(BTreeMap::new());
+    let written = AtomicU64::new(0);
+    let unchanged = AtomicU64::new(0);
+    let result = (|| {
+        for (file, content) in assets::files() {
+            let hash = xxhash_rust::xxh3::xxh3_64(content.as_bytes());
+            let entry = Made {
+                input: hash,
+                output: hash,
+            };
+            if old.files.get(&file) != Some(&entry) || !out.has(&file) {
+                out.write(&file, content.as_bytes())?;
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+            made.lock().expect("not poisoned").insert(file, entry);
+        }
+        let done = AtomicU64::new(0);
+        let total = pages.len() as u64;
+        for stage in [Stage::Pages, Stage::Lists, Stage::Front] {
+            pages
+                .par_iter()
+                .filter(|page| page.stage == stage)
+                .try_for_each(|page| {
+                    let (entry, wrote) = make(&site, &out, &old, page)?;
+                    made.lock().expect("not poisoned").insert(page.file.clone(), entry);
+                    let count = if wrote { &written } else { &unchanged };
+                    count.fetch_add(1, Ordering::Relaxed);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    Ok::<_, ExportError>(())
+                })?;
+        }
+        Ok(())
+    })();
+    let mut manifest = Manifest {
+        files: made.into_inner().expect("not poisoned"),
+        ..Manifest::default()
+    };
+    if let Err(error) = result {
+        // What is on disk now: the files made, and the last export's others.
+        for (file, entry) in &old.files {
+            manifest.files.entry(file.clone()).or_insert(*entry);
+        }
+        let _ = out.finish(&mut manifest);
+        return Err(error);
+    }
+
+    let mut removed = 0;
+    for file in old.files.keys() {
+        if !manifest.files.contains_key(file) {
+            out.remove(file)?;
+            removed += 1;
+        }
+    }
+    let written = written.into_inner() as usize;
+    let search = match &options.pagefind {
+        Some(program) => {
+            let current = old.search_indexed && out.has(pagefind::ENTRY);
+            if current && written == 0 && removed == 0 {
+                Search::Unchanged
+            } else {
+                // Until Pagefind succeeds, the index does not match the pages.
+                out.finish(&mut manifest)?;
+                pagefind::index(program, out.root())?;
+                Search::Indexed
+            }
+        }
+        None => {
+            pagefind::remove(out.root())?;
+            Search::Absent
+        }
+    };
+    manifest.search_indexed = search != Search::Absent;
+    if written > 0 || removed > 0 || manifest.search_indexed != old.search_indexed {
+        out.finish(&mut manifest)?;
+    }
+    let (files, bytes) = folder_size(out.root());
+    Ok(Summary {
+        pages: pages.len(),
+        written,
+        unchanged: unchanged.into_inner() as usize,
+        removed,
+        files,
+        bytes,
+        search,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The archive with only `ids`, or all of it when none are named.
+fn select(archive: Archive, ids: &[String]) -> Result<Archive, ExportError> {
+    if ids.is_empty() {
+        return Ok(archive);
+    }
+    let mut kept = Vec::new();
+    for id in ids {
+        let at = archive
+            .position(id)
+            .ok_or_else(|| ExportError::UnknownDiscussion(id.clone()))?;
+        kept.push(archive.discussions()[at].clone());
+    }
+    // Only the chosen threads' files' problems.
+    let diagnostics = archive
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            let stem = d.file.split('.').next().unwrap_or_default();
+            ids.iter().any(|id| id == stem)
+        })
+        .cloned()
+        .collect();
+    Ok(Archive::new(kept, diagnostics))
+}
+
+/// Makes one page unless the last export made it from the same input:
+/// what it is made from, and whether it was written.
+fn make(site: &Arc<Site>, out: &Out, old: &Manifest, page: &Page) -> Result<(Made, bool), ExportError> {
+    let last = old.files.get(&page.file).filter(|_| out.has(&page.file));
+    if let Some(last) = last.filter(|last| last.input == page.input) {
+        return Ok((*last, false));
+    }
+    let html = site
+        .render(&page.url, &page.file)
+        .map_err(|message| ExportError::Render {
+            file: page.file.clone(),
+            message,
+        })?;
+    let entry = Made {
+        input: page.input,
+        output: xxhash_rust::xxh3::xxh3_64(html.as_bytes()),
+    };
+    // Made again (the program changed, or what it shows did) but the same.
+    if last.is_some_and(|last| last.output == entry.output) {
+        return Ok((entry, false));
+    }
+    out.write(&page.file, html.as_bytes())?;
+    Ok((entry, true))
+}
+
+/// How many files a folder holds, and their bytes, at any depth.
+fn folder_size(root: &Path) -> (usize, u64) {
+    let mut files = 0;
+    let mut bytes = 0;
+    let mut folders = vec![root.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            match entry.metadata() {
+                Ok(meta) if meta.is_dir() => folders.push(entry.path()),
+                Ok(meta) => {
+                    files += 1;
+                    bytes += meta.len();
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    (files, bytes)
+}

@@ -1,0 +1,129 @@
+//! The export's folder: checked before anything is written, files written
+//! whole (a temporary file renamed into place), and the manifest that says
+//! what each file was made from, so the next export rewrites only what
+//! changed.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::ExportError;
+
+/// The manifest's name in the export's root. A dot file: static hosts
+/// (GitHub Pages among them) do not publish it.
+pub const MANIFEST: &str = ".threadview-export.json";
+
+/// Bumped when the manifest's meaning changes: an older one is ignored.
+const FORMAT: u32 = 1;
+
+/// What one file of the export was made from, and what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Made {
+    pub input: u64,
+    pub output: u64,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    /// Every file the export wrote, by its path from the root.
+    pub files: BTreeMap<String, Made>,
+    /// Whether the Pagefind index in `pagefind/` matches the pages.
+    pub search_indexed: bool,
+}
+
+/// The folder being written.
+pub struct Out {
+    root: PathBuf,
+}
+
+impl Out {
+    /// Opens `root` for an export: creates it if it is missing, refuses a
+    /// file, and refuses a folder with other things in it unless `force`.
+    /// Returns the manifest of the export already there, if any.
+    pub fn open(root: &Path, force: bool) -> Result<(Out, Manifest), ExportError> {
+        match std::fs::metadata(root) {
+            Ok(meta) if !meta.is_dir() => return Err(ExportError::NotAFolder(root.to_owned())),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(root).map_err(|e| ExportError::io("create", root, e))?
+            }
+            Err(e) => return Err(ExportError::io("read", root, e)),
+        }
+        let out = Out {
+            root: root.to_owned(),
+        };
+        let manifest = match std::fs::read(root.join(MANIFEST)) {
+            Ok(bytes) => serde_json::from_slice::<Manifest>(&bytes)
+                .ok()
+                .filter(|m| m.format == FORMAT),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(ExportError::io("read", &root.join(MANIFEST), e)),
+        };
+        if let Some(manifest) = manifest {
+            return Ok((out, manifest));
+        }
+        let mut entries = std::fs::read_dir(root).map_err(|e| ExportError::io("read", root, e))?;
+        if entries.next().is_some() && !force && !root.join(MANIFEST).exists() {
+            return Err(ExportError::NotEmpty(root.to_owned()));
+        }
+        Ok((out, Manifest::default()))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether the file at `path` (from the root) is there.
+    pub fn has(&self, path: &str) -> bool {
+        self.root.join(path).is_file()
+    }
+
+    /// Writes `content` to `path` (from the root) whole: into a temporary
+    /// file beside it, then renamed over it, so a reader sees the old file
+    /// or the new one, never half of one.
+    pub fn write(&self, path: &str, content: &[u8]) -> Result<(), ExportError> {
+        let target = self.root.join(path);
+        let folder = target.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(folder).map_err(|e| ExportError::io("create", folder, e))?;
+        let mut file = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(folder)
+            .map_err(|e| ExportError::io("write", &target, e))?;
+        file.write_all(content)
+            .map_err(|e| ExportError::io("write", &target, e))?;
+        file.as_file()
+            .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+            .map_err(|e| ExportError::io("write", &target, e))?;
+        file.persist(&target)
+            .map_err(|e| ExportError::io("write", &target, e.error))?;
+        Ok(())
+    }
+
+    /// Removes the file at `path` (from the root), and its folder when that
+    /// is left empty.
+    pub fn remove(&self, path: &str) -> Result<(), ExportError> {
+        let target = self.root.join(path);
+        match std::fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ExportError::io("remove", &target, e)),
+        }
+        if let Some(folder) = target.parent()
+            && folder != self.root
+        {
+            // Fails, as it should, while the folder holds other files.
+            let _ = std::fs::remove_dir(folder);
+        }
+        Ok(())
+    }
+
+    /// Writes the manifest, last of all.
+    pub fn finish(&self, manifest: &mut Manifest) -> Result<(), ExportError> {
+        manifest.format = FORMAT;
+        let json = serde_json::to_vec(manifest).expect("a manifest serializes");
+        self.write(MANIFEST, &json)
+    }
+}

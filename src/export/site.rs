@@ -1,0 +1,417 @@
+//! What an export holds: where each view lives as a file, which pages
+//! there are (each with a fingerprint of what it is made from), and the
+//! rendering of one page with its links relative to its file.
+
+use std::sync::Arc;
+
+use askama::Template;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::model::{Archive, Discussion};
+use crate::paging::Pages;
+use crate::thread::{Filter, SortOrder};
+use crate::web::derived::Derived;
+use crate::web::pages::author::{AuthorPage, comment_pages, ordered_comments};
+use crate::web::pages::authors::AuthorsPage;
+use crate::web::pages::comment::CommentPage;
+use crate::web::pages::diagnostics::DiagnosticsPage;
+use crate::web::pages::discussion::DiscussionPage;
+use crate::web::pages::index::{self, IndexPage};
+use crate::web::pages::static_search::StaticSearchPage;
+use crate::web::query::{
+    AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery,
+};
+use crate::web::url::{self, FileLayout, Url};
+use crate::web::view::MAX_VISIBLE_DEPTH;
+
+/// One page of the export.
+pub struct Page {
+    /// Its file, relative to the export's root.
+    pub file: String,
+    pub url: Url,
+    /// A hash of what it is made from: the same hash means the same page.
+    pub input: u64,
+    /// Lists of the whole archive are written last, the top `index.html`
+    /// at the very end: an export that stops halfway has no front page.
+    pub stage: Stage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Pages,
+    Lists,
+    Front,
+}
+
+/// The archive as a static site.
+pub struct Site {
+    archive: Archive,
+    derived: Derived,
+    /// Whether the export has a search page (Pagefind is there to index).
+    search: bool,
+    /// A hash of the program that renders: another build renders anew.
+    program: u64,
+}
+
+/// How much the export keeps of the orders and charts its pages share.
+const DERIVED_BYTES: u64 = 256 << 20;
+
+impl Site {
+    pub fn new(archive: Archive, search: bool) -> Self {
+        Site {
+            archive,
+            derived: Derived::new(DERIVED_BYTES),
+            search,
+            program: program_hash(),
+        }
+    }
+
+    /// A hash of everything every page depends on besides its content.
+    fn settings(&self) -> Xxh3 {
+        let mut h = Xxh3::new();
+        h.update(&self.program.to_le_bytes());
+        h.update(&[self.search as u8]);
+        h
+    }
+
+    /// Every page of the export.
+    pub fn pages(&self) -> Vec<Page> {
+        use rayon::prelude::*;
+        let archive = &self.archive;
+        let mut all = self.settings();
+        for d in archive.discussions() {
+            all.update(&d.fingerprint().to_le_bytes());
+        }
+        for diagnostic in &archive.diagnostics {
+            all.update(diagnostic.to_string().as_bytes());
+        }
+        let all = all.digest();
+        let mut pages: Vec<Page> = archive
+            .discussions()
+            .par_iter()
+            .flat_map_iter(|d| self.discussion_pages(d))
+            .collect();
+        pages.par_extend(
+            archive
+                .authors()
+                .par_iter()
+                .flat_map_iter(|author| self.author_pages(&author.name)),
+        );
+        let list = |url: Url, stage| Page {
+            file: self.file(&url).expect("the export holds every list"),
+            url,
+            input: all,
+            stage,
+        };
+        let authors = Pages::uniform(archive.authors().len(), crate::web::pages::authors::PER_PAGE);
+        for page in 1..=authors.count() {
+            pages.push(list(
+                Url::Authors(AuthorsQuery::default()).page(page),
+                Stage::Lists,
+            ));
+        }
+        let discussions = Pages::uniform(archive.discussions().len(), index::PER_PAGE);
+        for page in (1..=discussions.count()).rev() {
+            let stage = if page == 1 { Stage::Front } else { Stage::Lists };
+            pages.push(list(Url::Index(IndexQuery::default()).page(page), stage));
+        }
+        pages.push(list(Url::Diagnostics, Stage::Lists));
+        if self.search {
+            pages.push(list(Url::Search(Default::default()), Stage::Lists));
+        }
+        pages
+    }
+
+    fn discussion_pages(&self, d: &Discussion) -> Vec<Page> {
+        let mut h = self.settings();
+        h.update(&d.fingerprint().to_le_bytes());
+        let input = h.digest();
+        let mut pages = Vec::new();
+        for layout in [ThreadLayout::Thread, ThreadLayout::Timeline] {
+            let count = self
+                .derived
+                .order(d, &default_filter(layout))
+                .pages
+                .count();
+            for page in 1..=count.max(1) {
+                let url = Url::thread(&d.id, ThreadQuery::layout(layout)).page(page);
+                pages.push(Page {
+                    file: self.file(&url).expect("the export holds default views"),
+                    input: input ^ (page as u64).rotate_left(32) ^ layout as u64,
+                    url,
+                    stage: Stage::Pages,
+                });
+            }
+        }
+        for index in (0..d.comments().len()).filter(|&i| continues(d, i)) {
+            let comment = d.comments()[index].id.as_str();
+            let count = self
+                .derived
+                .replies(d, index, SortOrder::default())
+                .pages
+                .count();
+            for page in 1..=count.max(1) {
+                let url = Url::comment(&d.id, comment).page(page);
+                pages.push(Page {
+                    file: self.file(&url).expect("the export holds continued threads"),
+                    input: input ^ xxhash_rust::xxh3::xxh3_64(comment.as_bytes()) ^ page as u64,
+                    url,
+                    stage: Stage::Pages,
+                });
+            }
+        }
+        pages
+    }
+
+    fn author_pages(&self, name: &str) -> Vec<Page> {
+        let archive = &self.archive;
+        let Some(author) = archive.author(name) else {
+            return Vec::new();
+        };
+        // An author's page shows their comments and the discussions they
+        // are in: it changes when one of those does.
+        let mut h = self.settings();
+        h.update(name.as_bytes());
+        let mut last = None;
+        for at in &author.comments {
+            if last != Some(at.discussion()) {
+                last = Some(at.discussion());
+                h.update(&archive.discussions()[at.discussion()].fingerprint().to_le_bytes());
+            }
+        }
+        let input = h.digest();
+        let refs = ordered_comments(archive, author, Default::default());
+        let count = comment_pages(archive, &refs).count();
+        (1..=count.max(1))
+            .map(|page| {
+                let url = Url::author(name).page(page);
+                Page {
+                    file: self.file(&url).expect("the export holds author pages"),
+                    url,
+                    input: input ^ page as u64,
+                    stage: Stage::Pages,
+                }
+            })
+            .collect()
+    }
+
+    /// The page at `url` as HTML, its links relative to `file`.
+    pub fn render(self: &Arc<Self>, url: &Url, file: &str) -> Result<String, String> {
+        let layout: Arc<dyn FileLayout> = self.clone();
+        url::relative_to(layout, file, || self.render_here(url))
+    }
+
+    fn render_here(&self, url: &Url) -> Result<String, String> {
+        let archive = &self.archive;
+        let derived = &self.derived;
+        let missing = || format!("the export has no page {}", url.href());
+        let html = match url {
+            Url::Index(q) => IndexPage::build(archive, q).map_err(|e| e.to_string())?.render(),
+            Url::Discussion { id, query } => {
+                let d = archive.get(id).ok_or_else(missing)?;
+                DiscussionPage::build(d, query, derived)
+                    .map_err(|e| e.to_string())?
+                    .render()
+            }
+            Url::Authors(q) => AuthorsPage::build(archive, q, derived)
+                .map_err(|e| e.to_string())?
+                .render(),
+            Url::Author { name, query } => {
+                let author = archive.author(name).ok_or_else(missing)?;
+                AuthorPage::build(archive, author, query, derived)
+                    .map_err(|e| e.to_string())?
+                    .render()
+            }
+            Url::Comment {
+                discussion,
+                comment,
+                query,
+            } => {
+                let d = archive.get(discussion).ok_or_else(missing)?;
+                CommentPage::build(d, comment, query, derived)
+                    .map_err(|e| e.to_string())?
+                    .render()
+            }
+            Url::Diagnostics => DiagnosticsPage::build(&archive.diagnostics).render(),
+            Url::Search(_) => StaticSearchPage::build().render(),
+            Url::Api => return Err(missing()),
+        };
+        html.map_err(|e| e.to_string())
+    }
+}
+
+impl FileLayout for Site {
+    fn file(&self, url: &Url) -> Option<String> {
+        match url {
+            Url::Index(q) if q.sort == Default::default() => Some(paged("", q.page.get())),
+            Url::Discussion { id, query } => {
+                let d = self.archive.get(id)?;
+                let stem = match query.view {
+                    ThreadLayout::Thread => "index",
+                    ThreadLayout::Timeline => "timeline",
+                };
+                let default = ThreadQuery {
+                    page: query.page,
+                    ..ThreadQuery::layout(query.view)
+                };
+                (*query == default)
+                    .then(|| format!("d/{}/{}", name(&d.id), paged(stem, query.page.get())))
+            }
+            Url::Comment {
+                discussion,
+                comment,
+                query,
+            } if query.sort == SortOrder::default() && query.depth.is_none() => {
+                let d = self.archive.get(discussion)?;
+                let index = d.find(comment)?;
+                if continues(d, index) {
+                    return Some(format!(
+                        "d/{}/c/{}/{}",
+                        name(&d.id),
+                        name(comment),
+                        paged("index", query.page.get())
+                    ));
+                }
+                if query.page.get() != 1 {
+                    return None;
+                }
+                // A permalink: the page that shows the comment.
+                let depth = d.comments()[index].depth();
+                if depth < MAX_VISIBLE_DEPTH {
+                    let thread = self.derived.thread(d);
+                    let position = thread.position_of(index)?;
+                    return self.file(&Url::discussion(&d.id).page(thread.pages.page_of(position)));
+                }
+                let top = continued_from(d, index);
+                let replies = self.derived.replies(d, top, SortOrder::default());
+                let page = replies.pages.page_of(replies.position_of(index)?);
+                self.file(&Url::comment(&d.id, d.comments()[top].id.as_str()).page(page))
+            }
+            Url::Authors(q) if q.sort == Default::default() => {
+                Some(format!("authors/{}", paged("index", q.page.get())))
+            }
+            Url::Author { name: author, query } if query.sort == Default::default() => {
+                self.archive.author(author)?;
+                Some(format!("authors/{}/{}", name(author), paged("index", query.page.get())))
+            }
+            Url::Diagnostics => Some("diagnostics.html".to_owned()),
+            Url::Search(q) if self.search && *q == Default::default() => {
+                Some("search.html".to_owned())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether comment `index` is where a tree stops and its replies go on
+/// on a page of their own ("continue this thread"): an export writes that
+/// page, since it has no page per comment.
+fn continues(d: &Discussion, index: usize) -> bool {
+    let depth = d.comments()[index].depth();
+    let step = MAX_VISIBLE_DEPTH - 1;
+    depth >= step && (depth - step) % step == 0 && !d.replies(index).is_empty()
+}
+
+/// The comment whose own page shows comment `index`, which is too deep
+/// for the thread's pages: its ancestor where the tree above it stops.
+fn continued_from(d: &Discussion, index: usize) -> usize {
+    let step = MAX_VISIBLE_DEPTH - 1;
+    let depth = d.comments()[index].depth();
+    let top = step + step * ((depth - MAX_VISIBLE_DEPTH) / step);
+    let mut at = index;
+    while d.comments()[at].depth() > top {
+        at = d.comments()[at].parent().expect("a comment below the top level has a parent");
+    }
+    at
+}
+
+/// The default view in `layout`, as an order's filter.
+fn default_filter(layout: ThreadLayout) -> Filter<'static> {
+    Filter {
+        sort: SortOrder::default(),
+        author: None,
+        query: None,
+        timeline: layout == ThreadLayout::Timeline,
+    }
+}
+
+/// `stem.html` for the first page, `stem-N.html` for page N.
+fn paged(stem: &str, page: usize) -> String {
+    let stem = if stem.is_empty() { "index" } else { stem };
+    if page == 1 {
+        format!("{stem}.html")
+    } else {
+        format!("{stem}-{page}.html")
+    }
+}
+
+/// A discussion's id or an author's name as a folder name that is the
+/// same in a URL and on any file system: kept as it is when it is short
+/// and made of lowercase letters, digits, `-` and `_`; otherwise those
+/// characters of it (lowercased) and a hash of the whole name, so `Bob`
+/// and `bob` stay apart where file names ignore case.
+pub fn name(raw: &str) -> String {
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if !raw.is_empty() && raw.len() <= 64 && raw.chars().all(plain) && !raw.starts_with(['-', '_'])
+    {
+        return raw.to_owned();
+    }
+    let mut slug = String::new();
+    for c in raw.chars().flat_map(char::to_lowercase) {
+        if slug.len() >= 40 {
+            break;
+        }
+        if plain(c) {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches(['-', '_']);
+    let hash = xxhash_rust::xxh3::xxh3_64(raw.as_bytes());
+    if slug.is_empty() {
+        format!("x{:08x}", hash as u32)
+    } else {
+        format!("{slug}-{:08x}", hash as u32)
+    }
+}
+
+/// A hash of the running program, so that pages made by another build are
+/// made again; the version where the program cannot be read.
+fn program_hash() -> u64 {
+    std::env::current_exe()
+        .and_then(std::fs::read)
+        .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
+        .unwrap_or_else(|_| xxhash_rust::xxh3::xxh3_64(env!("CARGO_PKG_VERSION").as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_url_and_file_system_safe_and_tell_case_apart() {
+        assert_eq!(name("abc123"), "abc123");
+        assert_eq!(name("t3_x-y"), "t3_x-y");
+        let upper = name("Bob");
+        assert!(upper.starts_with("bob-"), "{upper}");
+        assert_ne!(upper, name("bob"));
+        assert_ne!(name("Jane Doe"), name("jane doe"));
+        for raw in ["", "..", ".", "a/b", "<USERNAME>", "[deleted]", "ü", "-x", &"y".repeat(300)] {
+            let safe = name(raw);
+            assert!(!safe.is_empty() && safe.len() <= 64, "{raw:?} → {safe:?}");
+            assert!(
+                safe.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                "{raw:?} → {safe:?}"
+            );
+            assert!(!safe.starts_with(['-', '_']), "{raw:?} → {safe:?}");
+        }
+    }
+
+    #[test]
+    fn first_pages_have_plain_names() {
+        assert_eq!(paged("index", 1), "index.html");
+        assert_eq!(paged("timeline", 3), "timeline-3.html");
+        assert_eq!(paged("", 2), "index-2.html");
+    }
+}
