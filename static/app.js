@@ -3,9 +3,14 @@
 // - times also shown in the reader's own time zone;
 // - keyboard: j/k next/previous comment, n/p next/previous thread,
 //   c or Enter collapse/expand, ? the list of shortcuts;
-// - printing expands every collapsed comment.
+// - printing expands every collapsed comment;
+// - in an exported site, the search page, from the Pagefind index.
 (function () {
   "use strict";
+  // The site's root: this script is in its `assets/` folder (an export) or
+  // `/static/` (the server).
+  var script = document.currentScript;
+  var root = script ? new URL("../", script.src) : null;
 
   // Copies with the Clipboard API where the page is a secure context
   // (localhost), and with a hidden text area elsewhere (a LAN address).
@@ -176,6 +181,84 @@
       actions[key]();
     }
   });
+
+  // An exported site's search page: Pagefind's index, read in the
+  // browser. Each result links to the comment that matched, found among
+  // the page's anchors (`c-…`) before the first match.
+  var results = document.getElementById("static-results");
+  var status = document.getElementById("static-status");
+  if (results && status && root) {
+    var query = new URLSearchParams(window.location.search).get("q") || "";
+    var box = document.getElementById("q");
+    if (box) { box.value = query; }
+    if (!query.trim()) {
+      status.textContent = "Type words to find in the archive's threads.";
+    } else {
+      status.textContent = "Searching…";
+      import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+        pagefind.options({ baseUrl: root.pathname });
+        return pagefind.search(query);
+      }).then(function (search) {
+        var shown = 0;
+        var more = document.createElement("button");
+        more.type = "button";
+        more.textContent = "More results";
+        more.hidden = true;
+        results.after(more);
+        function showMore() {
+          var next = search.results.slice(shown, shown + 20);
+          shown += next.length;
+          more.hidden = shown >= search.results.length;
+          return Promise.all(next.map(function (r) { return r.data(); })).then(function (pages) {
+            pages.forEach(function (page) { results.appendChild(resultItem(page)); });
+          });
+        }
+        more.addEventListener("click", showMore);
+        var count = search.results.length;
+        status.textContent = count === 0
+          ? "No page matches “" + query + "”."
+          : count + (count === 1 ? " page matches" : " pages match") + " “" + query + "”.";
+        return showMore();
+      }).catch(function () {
+        status.textContent = window.location.protocol === "file:"
+          ? "Search needs the site served by a web server: a page opened from disk cannot read the search index. Every discussion is still listed on the front page."
+          : "The search index could not be loaded.";
+      });
+    }
+  }
+  // One search result: the page's title, linked to the first comment that
+  // matched, and the excerpt with its matches marked. The excerpt is read
+  // as inert HTML and only its text and <mark>s are kept.
+  function resultItem(page) {
+    var first = page.locations && page.locations.length ? page.locations[0] : 0;
+    var anchor = null;
+    (page.anchors || []).forEach(function (a) {
+      if (/^c-/.test(a.id) && a.location <= first && (!anchor || a.location >= anchor.location)) { anchor = a; }
+    });
+    var li = document.createElement("li");
+    li.className = "result";
+    var link = document.createElement("a");
+    link.href = page.url + (anchor ? "#" + anchor.id : "");
+    link.textContent = (page.meta && page.meta.title) || page.url;
+    var heading = document.createElement("p");
+    heading.className = "result-title";
+    heading.appendChild(link);
+    var excerpt = document.createElement("p");
+    excerpt.className = "excerpt";
+    var parsed = new DOMParser().parseFromString(page.excerpt || "", "text/html");
+    parsed.body.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        excerpt.appendChild(mark);
+      } else {
+        excerpt.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    li.appendChild(heading);
+    li.appendChild(excerpt);
+    return li;
+  }
 
   // Printing shows every reply: collapsed comments open for the print and
   // close again after it.

@@ -92,7 +92,17 @@ pub fn write_hostile_archive(dir: &Path) {
     }
 }
 
-fn is_safe_url(value: &str) -> bool {
+/// Where a checked page comes from.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Site {
+    /// The server: links are paths on it.
+    Server,
+    /// An export: links are relative paths, and the page carries its own
+    /// policy.
+    Export,
+}
+
+fn is_safe_url(value: &str, site: Site) -> bool {
     let cleaned: String = value
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -104,7 +114,11 @@ fn is_safe_url(value: &str) -> bool {
             ["http", "https", "mailto"].contains(&&cleaned[..colon])
         }
         // A path on this server.
-        _ => cleaned.starts_with('/') || cleaned.starts_with('#') || cleaned.starts_with('?'),
+        _ if site == Site::Server => {
+            cleaned.starts_with('/') || cleaned.starts_with('#') || cleaned.starts_with('?')
+        }
+        // A file of the export.
+        _ => !cleaned.starts_with("//"),
     }
 }
 
@@ -114,7 +128,21 @@ fn is_safe_url(value: &str) -> bool {
 #[track_caller]
 pub fn assert_inert(uri: &str, reply: &Reply) {
     assert!(reply.status.is_success(), "{uri}: {}", reply.status);
-    let document = Html::parse_document(&reply.body);
+    assert_inert_html(uri, &reply.body, Site::Server);
+}
+
+/// The same for a page's HTML from `site`.
+#[track_caller]
+pub fn assert_inert_html(uri: &str, html: &str, site: Site) {
+    let asset = |src: &str, name: &str| match site {
+        Site::Server => src.starts_with(&format!("/static/{name}?v=")),
+        Site::Export => {
+            let file = src.trim_start_matches("../");
+            file.starts_with(&format!("assets/{}.", name.split('.').next().unwrap()))
+                && !file.contains("..")
+        }
+    };
+    let document = Html::parse_document(html);
     for node in document.tree.nodes() {
         let Node::Element(element) = node.value() else {
             continue;
@@ -123,10 +151,7 @@ pub fn assert_inert(uri: &str, reply: &Reply) {
         match tag {
             "script" => {
                 let src = element.attr("src").unwrap_or_default();
-                assert!(
-                    src.starts_with("/static/app.js?v="),
-                    "{uri}: a script {src:?}"
-                );
+                assert!(asset(src, "app.js"), "{uri}: a script {src:?}");
                 assert!(node.children().next().is_none(), "{uri}: an inline script");
             }
             "iframe" | "frame" | "object" | "embed" | "applet" | "base" | "style" | "img"
@@ -140,25 +165,35 @@ pub fn assert_inert(uri: &str, reply: &Reply) {
                 }
                 panic!("{uri}: a <{tag}> element came through");
             }
-            "meta" => assert!(
-                element.attr("http-equiv").is_none(),
-                "{uri}: <meta http-equiv>"
-            ),
+            "meta" => match element.attr("http-equiv") {
+                None => {}
+                Some("Content-Security-Policy") if site == Site::Export => {
+                    let policy = element.attr("content").unwrap_or_default();
+                    assert!(
+                        policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"),
+                        "{uri}: {policy}"
+                    );
+                }
+                Some(other) => panic!("{uri}: <meta http-equiv={other:?}>"),
+            },
             "link" => {
                 let href = element.attr("href").unwrap_or_default();
                 // Our assets, or this site's neighbouring pages.
                 let paging = matches!(element.attr("rel"), Some("prev" | "next"))
-                    && href.starts_with('/')
-                    && !href.starts_with("//");
+                    && is_safe_url(href, site)
+                    && !href.contains(':');
                 assert!(
-                    href.starts_with("/static/") || paging,
+                    asset(href, "style.css") || asset(href, "favicon.svg") || paging,
                     "{uri}: <link href={href:?}>"
                 );
             }
             "form" if element.attr("method") == Some("dialog") => {}
             "form" => {
                 let action = element.attr("action").unwrap_or_default();
-                assert!(action.starts_with('/'), "{uri}: <form action={action:?}>");
+                assert!(
+                    is_safe_url(action, site) && !action.contains(':'),
+                    "{uri}: <form action={action:?}>"
+                );
             }
             "svg" => assert_eq!(
                 element.attr("role"),
@@ -184,7 +219,7 @@ pub fn assert_inert(uri: &str, reply: &Reply) {
             ]
             .contains(&name)
             {
-                assert!(is_safe_url(value), "{uri}: <{tag} {name}={value:?}>");
+                assert!(is_safe_url(value, site), "{uri}: <{tag} {name}={value:?}>");
             }
         }
     }

@@ -6,6 +6,7 @@ mod browse;
 mod browser;
 mod cache;
 mod corpus;
+mod export;
 mod formats;
 mod hostile;
 mod paging;

@@ -1,0 +1,328 @@
+//! `threadview export`: the static site's links, completeness, safety,
+//! re-exports and errors.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+
+use threadview::export::{self, ExportError, Options, Search, Summary};
+use threadview::load::load_dir;
+
+use super::hostile::{Site, assert_inert_html, write_hostile_archive};
+use super::{numbered_header, samples_dir};
+
+/// Exports `dir` into `out`, without search.
+pub fn export_to(dir: &Path, out: &Path) -> Result<Summary, ExportError> {
+    export_with(dir, out, Vec::new(), false)
+}
+
+fn export_with(
+    dir: &Path,
+    out: &Path,
+    discussions: Vec<String>,
+    force: bool,
+) -> Result<Summary, ExportError> {
+    let archive = load_dir(dir).expect("the folder loads").archive;
+    let options = Options {
+        out: out.to_owned(),
+        discussions,
+        force,
+        pagefind: None,
+    };
+    export::export(archive, &options, &|_, _| {})
+}
+
+/// Every `.html` file under `root` (Pagefind's own left out), by its path
+/// from the root.
+pub fn html_files(root: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut folders = vec![root.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            if path.is_dir() && relative != "pagefind" {
+                folders.push(path);
+            } else if relative.ends_with(".html") {
+                files.insert(relative, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// The ids in a page.
+fn ids(html: &str) -> BTreeSet<String> {
+    let document = Html::parse_document(html);
+    let selector = Selector::parse("[id]").unwrap();
+    document
+        .select(&selector)
+        .map(|e| e.value().attr("id").unwrap().to_owned())
+        .collect()
+}
+
+/// Checks every link of every page of the export in `root`: each is a
+/// relative path to a file there (or a web address), and a `#fragment`
+/// names an element of its page. Returns the `c-…` ids of all pages.
+#[track_caller]
+pub fn check_links(root: &Path) -> BTreeSet<String> {
+    let files = html_files(root);
+    assert!(files.contains_key("index.html"), "no front page");
+    let page_ids: BTreeMap<&String, BTreeSet<String>> =
+        files.iter().map(|(name, html)| (name, ids(html))).collect();
+    let links = Selector::parse("[href], [src], form[action]").unwrap();
+    let mut checked = 0;
+    for (name, html) in &files {
+        let document = Html::parse_document(html);
+        for element in document.select(&links) {
+            let e = element.value();
+            let link = e
+                .attr("href")
+                .or(e.attr("src"))
+                .or(e.attr("action"))
+                .unwrap();
+            if link.starts_with("https://") || link.starts_with("http://") || link.starts_with("mailto:") {
+                continue;
+            }
+            assert!(
+                !link.starts_with('/') && !link.contains(':') && !link.is_empty(),
+                "{name}: {link:?} is not a relative link"
+            );
+            let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
+            let path = path.split('?').next().unwrap();
+            let target = if path.is_empty() {
+                PathBuf::from(name)
+            } else {
+                let base = Path::new(name).parent().unwrap();
+                normalize(&base.join(percent_encoding::percent_decode_str(path).decode_utf8().unwrap().as_ref()))
+            };
+            assert!(root.join(&target).is_file(), "{name}: {link:?} leads nowhere");
+            if !fragment.is_empty() {
+                let target = target.to_string_lossy().into_owned();
+                assert!(
+                    page_ids[&target].contains(fragment),
+                    "{name}: {link:?}: {target} has no #{fragment}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > files.len(), "{checked} links checked");
+    page_ids
+        .into_values()
+        .flatten()
+        .filter_map(|id| id.strip_prefix("c-").map(str::to_owned))
+        .collect()
+}
+
+/// `a/b/../c` as `a/c`.
+fn normalize(path: &Path) -> PathBuf {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                assert!(parts.pop().is_some(), "{} leaves the export", path.display());
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other.as_os_str()),
+        }
+    }
+    parts.iter().collect()
+}
+
+/// Every comment id of the archive in `dir`.
+fn comment_ids(dir: &Path) -> BTreeSet<String> {
+    let archive = load_dir(dir).unwrap().archive;
+    archive
+        .discussions()
+        .iter()
+        .flat_map(|d| d.comments().iter().map(|c| c.id.as_str().to_owned()))
+        .collect()
+}
+
+/// A generated archive: a thread of `wide` comments by many authors (many
+/// pages), one reply chain 40 deep (continued past the thread's depth),
+/// and a small thread.
+pub fn write_generated_archive(dir: &Path, wide: usize) {
+    let mut text = String::from("A wide and deep thread\nsubmitted by gen\n\nThe article.\n\n");
+    for n in 0..wide {
+        text.push_str(&numbered_header("", &format!("writer{}", n % 97), n));
+        text.push_str(&format!("\n\nComment number {n}, with a few words to find.\n\n"));
+    }
+    for depth in 0..40 {
+        let indent = "    ".repeat(depth);
+        text.push_str(&numbered_header(&indent, &format!("Deep_{}", depth % 3), depth));
+        text.push_str(&format!("\n\n{indent}Level {depth} of the chain.\n\n"));
+    }
+    std::fs::write(dir.join("wide.txt"), text).unwrap();
+    let small = format!(
+        "A small thread\nsubmitted by gen\n\nShort.\n\n{}\n\nOnly one.\n",
+        numbered_header("", "Solo", 3)
+    );
+    std::fs::write(dir.join("small.txt"), small).unwrap();
+}
+
+#[test]
+fn an_export_of_the_samples_links_only_to_its_own_files_and_shows_every_comment() {
+    let out = tempfile::tempdir().unwrap();
+    let summary = export_to(&samples_dir(), out.path()).unwrap();
+    assert_eq!(summary.search, Search::Absent);
+    assert_eq!(summary.unchanged, 0);
+    let shown = check_links(out.path());
+    let all = comment_ids(&samples_dir());
+    let missing: Vec<_> = all.difference(&shown).collect();
+    assert!(missing.is_empty(), "comments not in the export: {missing:?}");
+    // Without Pagefind there is no search box and no search page.
+    let front = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(!front.contains("site-search") && !out.path().join("search.html").exists());
+    // The deep counting game goes on on a page of its own.
+    assert!(out.path().join("d/006_counting-game/c").is_dir());
+    // Views only a server has are not offered.
+    let thread = std::fs::read_to_string(out.path().join("d/002_sourdough/index.html")).unwrap();
+    for absent in ["Find in this discussion", "Open levels", "sort=", "JSON API"] {
+        assert!(!thread.contains(absent), "{absent}");
+    }
+    assert!(thread.contains("timeline.html"));
+}
+
+#[test]
+fn an_export_of_a_generated_archive_reaches_every_comment_on_its_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    write_generated_archive(dir.path(), 1_500);
+    let out = tempfile::tempdir().unwrap();
+    let summary = export_to(dir.path(), out.path()).unwrap();
+    let shown = check_links(out.path());
+    let all = comment_ids(dir.path());
+    assert_eq!(all.len(), 1_541);
+    let missing: Vec<_> = all.difference(&shown).collect();
+    assert!(missing.is_empty(), "comments not in the export: {missing:?}");
+    let files = html_files(out.path());
+    for paged in ["d/wide/index-2.html", "d/wide/timeline-2.html", "index.html"] {
+        assert!(files.contains_key(paged), "{paged}");
+    }
+    // The chain is continued twice: at depths 9 and 18, 27 and 36.
+    let continued = files.keys().filter(|f| f.starts_with("d/wide/c/")).count();
+    assert_eq!(continued, 4, "{:?}", files.keys().filter(|f| f.contains("/c/")).collect::<Vec<_>>());
+    assert!(files.keys().any(|f| f.starts_with("authors/deep_0-")));
+    assert_eq!(summary.pages, files.len());
+    assert_eq!(summary.files, files.len() + 4, "pages, three assets and the manifest");
+}
+
+#[test]
+fn no_payload_comes_out_executable_in_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    write_hostile_archive(dir.path());
+    let out = tempfile::tempdir().unwrap();
+    export_to(dir.path(), out.path()).unwrap();
+    let files = html_files(out.path());
+    assert!(files.len() > 40, "{} pages", files.len());
+    for (name, html) in &files {
+        assert_inert_html(name, html, Site::Export);
+        assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "{name}");
+    }
+    check_links(out.path());
+}
+
+/// Each file's modification time, by path.
+fn stamps(root: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    html_files(root)
+        .into_keys()
+        .map(|name| {
+            let time = std::fs::metadata(root.join(&name)).unwrap().modified().unwrap();
+            (name, time)
+        })
+        .collect()
+}
+
+#[test]
+fn exporting_again_writes_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(samples_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let first = export_to(dir.path(), out.path()).unwrap();
+    let before = stamps(out.path());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let again = export_to(dir.path(), out.path()).unwrap();
+    assert_eq!((again.written, again.removed), (0, 0), "{again:?}");
+    assert_eq!(again.unchanged, first.pages);
+    assert_eq!(stamps(out.path()), before, "nothing is touched");
+
+    // One changed comment: its thread's pages and the lists that show it.
+    let file = dir.path().join("002_sourdough.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("starter", "levain", 1)).unwrap();
+    let changed = export_to(dir.path(), out.path()).unwrap();
+    let after = stamps(out.path());
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(name, time)| before.get(*name) != Some(*time))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(rewritten.contains(&&"d/002_sourdough/index.html".to_owned()), "{rewritten:?}");
+    for name in &rewritten {
+        assert!(
+            name.starts_with("d/002_sourdough/")
+                || name.starts_with("authors/")
+                || name.starts_with("index"),
+            "{name} does not show the changed thread: {rewritten:?}"
+        );
+    }
+    assert_eq!(changed.written, rewritten.len());
+    assert!(!rewritten.iter().any(|n| n.starts_with("d/001")));
+
+    // A removed file takes its pages with it.
+    std::fs::remove_file(dir.path().join("003_night-trains.txt")).unwrap();
+    let removed = export_to(dir.path(), out.path()).unwrap();
+    assert!(removed.removed >= 2, "{removed:?}");
+    assert!(!out.path().join("d/003_night-trains").exists());
+    check_links(out.path());
+}
+
+#[test]
+fn one_discussion_can_be_exported_on_its_own() {
+    let out = tempfile::tempdir().unwrap();
+    export_with(&samples_dir(), out.path(), vec!["002_sourdough".into()], false).unwrap();
+    let folders: Vec<_> = std::fs::read_dir(out.path().join("d"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(folders, ["002_sourdough"]);
+    let front = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(front.contains("1 discussion,"), "{front}");
+    check_links(out.path());
+
+    let error = export_with(&samples_dir(), out.path(), vec!["nope".into()], false).unwrap_err();
+    assert!(error.to_string().contains("no discussion \"nope\""), "{error}");
+}
+
+#[test]
+fn an_export_refuses_a_file_and_a_folder_of_other_things() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let error = export_to(&samples_dir(), &file).unwrap_err();
+    assert!(matches!(error, ExportError::NotAFolder(_)), "{error}");
+    assert!(error.to_string().contains("is a file"));
+
+    let busy = dir.path().join("busy");
+    std::fs::create_dir(&busy).unwrap();
+    std::fs::write(busy.join("notes.txt"), "mine").unwrap();
+    let error = export_to(&samples_dir(), &busy).unwrap_err();
+    assert!(error.to_string().contains("--force"), "{error}");
+    assert!(!busy.join("index.html").exists());
+
+    export_with(&samples_dir(), &busy, Vec::new(), true).unwrap();
+    assert_eq!(std::fs::read_to_string(busy.join("notes.txt")).unwrap(), "mine");
+    assert!(busy.join("index.html").exists());
+    // Now it is an export: no --force needed.
+    export_to(&samples_dir(), &busy).unwrap();
+
+    // A folder that cannot be made.
+    let error = export_to(&samples_dir(), &file.join("below")).unwrap_err();
+    assert!(error.to_string().contains("below"), "{error}");
+}
