@@ -93,7 +93,9 @@ pub enum ExportError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("there is no discussion \"{0}\" in the archive (the ids are the file names without their extension, or Reddit's post ids)")]
+    #[error(
+        "there is no discussion \"{0}\" in the archive (the ids are the file names without their extension, or Reddit's post ids)"
+    )]
     UnknownDiscussion(String),
     #[error("cannot make {file}: {message}")]
     Render { file: String, message: String },
@@ -162,7 +164,9 @@ pub fn export(
                 .filter(|page| page.stage == stage)
                 .try_for_each(|page| {
                     let (entry, wrote) = make(&site, &out, &old, page)?;
-                    made.lock().expect("not poisoned").insert(page.file.clone(), entry);
+                    made.lock()
+                        .expect("not poisoned")
+                        .insert(page.file.clone(), entry);
                     let count = if wrote { &written } else { &unchanged };
                     count.fetch_add(1, Ordering::Relaxed);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -253,7 +257,12 @@ fn select(archive: Archive, ids: &[String]) -> Result<Archive, ExportError> {
 
 /// Makes one page unless the last export made it from the same input:
 /// what it is made from, and whether it was written.
-fn make(site: &Arc<Site>, out: &Out, old: &Manifest, page: &Page) -> Result<(Made, bool), ExportError> {
+fn make(
+    site: &Arc<Site>,
+    out: &Out,
+    old: &Manifest,
+    page: &Page,
+) -> Result<(Made, bool), ExportError> {
     let last = old.files.get(&page.file).filter(|_| out.has(&page.file));
     if let Some(last) = last.filter(|last| last.input == page.input) {
         return Ok((*last, false));

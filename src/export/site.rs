@@ -18,9 +18,7 @@ use crate::web::pages::diagnostics::DiagnosticsPage;
 use crate::web::pages::discussion::DiscussionPage;
 use crate::web::pages::index::{self, IndexPage};
 use crate::web::pages::static_search::StaticSearchPage;
-use crate::web::query::{
-    AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery,
-};
+use crate::web::query::{AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery};
 use crate::web::url::{self, FileLayout, Url};
 use crate::web::view::MAX_VISIBLE_DEPTH;
 
@@ -103,7 +101,10 @@ impl Site {
             input: all,
             stage,
         };
-        let authors = Pages::uniform(archive.authors().len(), crate::web::pages::authors::PER_PAGE);
+        let authors = Pages::uniform(
+            archive.authors().len(),
+            crate::web::pages::authors::PER_PAGE,
+        );
         for page in 1..=authors.count() {
             pages.push(list(
                 Url::Authors(AuthorsQuery::default()).page(page),
@@ -112,7 +113,11 @@ impl Site {
         }
         let discussions = Pages::uniform(archive.discussions().len(), index::PER_PAGE);
         for page in (1..=discussions.count()).rev() {
-            let stage = if page == 1 { Stage::Front } else { Stage::Lists };
+            let stage = if page == 1 {
+                Stage::Front
+            } else {
+                Stage::Lists
+            };
             pages.push(list(Url::Index(IndexQuery::default()).page(page), stage));
         }
         pages.push(list(Url::Diagnostics, Stage::Lists));
@@ -128,11 +133,7 @@ impl Site {
         let input = h.digest();
         let mut pages = Vec::new();
         for layout in [ThreadLayout::Thread, ThreadLayout::Timeline] {
-            let count = self
-                .derived
-                .order(d, &default_filter(layout))
-                .pages
-                .count();
+            let count = self.derived.order(d, &default_filter(layout)).pages.count();
             for page in 1..=count.max(1) {
                 let url = Url::thread(&d.id, ThreadQuery::layout(layout)).page(page);
                 pages.push(Page {
@@ -176,7 +177,11 @@ impl Site {
         for at in &author.comments {
             if last != Some(at.discussion()) {
                 last = Some(at.discussion());
-                h.update(&archive.discussions()[at.discussion()].fingerprint().to_le_bytes());
+                h.update(
+                    &archive.discussions()[at.discussion()]
+                        .fingerprint()
+                        .to_le_bytes(),
+                );
             }
         }
         let input = h.digest();
@@ -206,7 +211,9 @@ impl Site {
         let derived = &self.derived;
         let missing = || format!("the export has no page {}", url.href());
         let html = match url {
-            Url::Index(q) => IndexPage::build(archive, q).map_err(|e| e.to_string())?.render(),
+            Url::Index(q) => IndexPage::build(archive, q)
+                .map_err(|e| e.to_string())?
+                .render(),
             Url::Discussion { id, query } => {
                 let d = archive.get(id).ok_or_else(missing)?;
                 DiscussionPage::build(d, query, derived)
@@ -290,9 +297,16 @@ impl FileLayout for Site {
             Url::Authors(q) if q.sort == Default::default() => {
                 Some(format!("authors/{}", paged("index", q.page.get())))
             }
-            Url::Author { name: author, query } if query.sort == Default::default() => {
+            Url::Author {
+                name: author,
+                query,
+            } if query.sort == Default::default() => {
                 self.archive.author(author)?;
-                Some(format!("authors/{}/{}", name(author), paged("index", query.page.get())))
+                Some(format!(
+                    "authors/{}/{}",
+                    name(author),
+                    paged("index", query.page.get())
+                ))
             }
             Url::Diagnostics => Some("diagnostics.html".to_owned()),
             Url::Search(q) if self.search && *q == Default::default() => {
@@ -309,7 +323,7 @@ impl FileLayout for Site {
 fn continues(d: &Discussion, index: usize) -> bool {
     let depth = d.comments()[index].depth();
     let step = MAX_VISIBLE_DEPTH - 1;
-    depth >= step && (depth - step) % step == 0 && !d.replies(index).is_empty()
+    depth >= step && (depth - step).is_multiple_of(step) && !d.replies(index).is_empty()
 }
 
 /// The comment whose own page shows comment `index`, which is too deep
@@ -320,7 +334,9 @@ fn continued_from(d: &Discussion, index: usize) -> usize {
     let top = step + step * ((depth - MAX_VISIBLE_DEPTH) / step);
     let mut at = index;
     while d.comments()[at].depth() > top {
-        at = d.comments()[at].parent().expect("a comment below the top level has a parent");
+        at = d.comments()[at]
+            .parent()
+            .expect("a comment below the top level has a parent");
     }
     at
 }
@@ -397,11 +413,22 @@ mod tests {
         assert!(upper.starts_with("bob-"), "{upper}");
         assert_ne!(upper, name("bob"));
         assert_ne!(name("Jane Doe"), name("jane doe"));
-        for raw in ["", "..", ".", "a/b", "<USERNAME>", "[deleted]", "ü", "-x", &"y".repeat(300)] {
+        for raw in [
+            "",
+            "..",
+            ".",
+            "a/b",
+            "<USERNAME>",
+            "[deleted]",
+            "ü",
+            "-x",
+            &"y".repeat(300),
+        ] {
             let safe = name(raw);
             assert!(!safe.is_empty() && safe.len() <= 64, "{raw:?} → {safe:?}");
             assert!(
-                safe.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                safe.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
                 "{raw:?} → {safe:?}"
             );
             assert!(!safe.starts_with(['-', '_']), "{raw:?} → {safe:?}");

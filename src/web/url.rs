@@ -169,7 +169,10 @@ impl Url {
     /// export's link checks refuse): ask [`Url::exported`] first.
     pub fn href(&self) -> String {
         RELATIVE.with_borrow(|relative| {
-            match relative.as_ref().and_then(|r| Some((r, r.layout.file(self)?))) {
+            match relative
+                .as_ref()
+                .and_then(|r| Some((r, r.layout.file(self)?)))
+            {
                 Some((r, file)) => relative_path(&r.from, &file),
                 None => self.path(),
             }

@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 
-use super::derived::PagedOrder;
 use super::assets;
+use super::derived::PagedOrder;
 use super::url::{self, Url};
 use crate::markdown;
 use crate::model::Discussion;

@@ -41,7 +41,11 @@ pub fn html_files(root: &Path) -> BTreeMap<String, String> {
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder).unwrap() {
             let path = entry.unwrap().path();
-            let relative = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             if path.is_dir() && relative != "pagefind" {
                 folders.push(path);
             } else if relative.ends_with(".html") {
@@ -82,7 +86,10 @@ pub fn check_links(root: &Path) -> BTreeSet<String> {
                 .or(e.attr("src"))
                 .or(e.attr("action"))
                 .unwrap();
-            if link.starts_with("https://") || link.starts_with("http://") || link.starts_with("mailto:") {
+            if link.starts_with("https://")
+                || link.starts_with("http://")
+                || link.starts_with("mailto:")
+            {
                 continue;
             }
             assert!(
@@ -95,9 +102,19 @@ pub fn check_links(root: &Path) -> BTreeSet<String> {
                 PathBuf::from(name)
             } else {
                 let base = Path::new(name).parent().unwrap();
-                normalize(&base.join(percent_encoding::percent_decode_str(path).decode_utf8().unwrap().as_ref()))
+                normalize(
+                    &base.join(
+                        percent_encoding::percent_decode_str(path)
+                            .decode_utf8()
+                            .unwrap()
+                            .as_ref(),
+                    ),
+                )
             };
-            assert!(root.join(&target).is_file(), "{name}: {link:?} leads nowhere");
+            assert!(
+                root.join(&target).is_file(),
+                "{name}: {link:?} leads nowhere"
+            );
             if !fragment.is_empty() {
                 let target = target.to_string_lossy().into_owned();
                 assert!(
@@ -122,7 +139,11 @@ fn normalize(path: &Path) -> PathBuf {
     for part in path.components() {
         match part {
             std::path::Component::ParentDir => {
-                assert!(parts.pop().is_some(), "{} leaves the export", path.display());
+                assert!(
+                    parts.pop().is_some(),
+                    "{} leaves the export",
+                    path.display()
+                );
             }
             std::path::Component::CurDir => {}
             other => parts.push(other.as_os_str()),
@@ -148,11 +169,17 @@ pub fn write_generated_archive(dir: &Path, wide: usize) {
     let mut text = String::from("A wide and deep thread\nsubmitted by gen\n\nThe article.\n\n");
     for n in 0..wide {
         text.push_str(&numbered_header("", &format!("writer{}", n % 97), n));
-        text.push_str(&format!("\n\nComment number {n}, with a few words to find.\n\n"));
+        text.push_str(&format!(
+            "\n\nComment number {n}, with a few words to find.\n\n"
+        ));
     }
     for depth in 0..40 {
         let indent = "    ".repeat(depth);
-        text.push_str(&numbered_header(&indent, &format!("Deep_{}", depth % 3), depth));
+        text.push_str(&numbered_header(
+            &indent,
+            &format!("Deep_{}", depth % 3),
+            depth,
+        ));
         text.push_str(&format!("\n\n{indent}Level {depth} of the chain.\n\n"));
     }
     std::fs::write(dir.join("wide.txt"), text).unwrap();
@@ -172,7 +199,10 @@ fn an_export_of_the_samples_links_only_to_its_own_files_and_shows_every_comment(
     let shown = check_links(out.path());
     let all = comment_ids(&samples_dir());
     let missing: Vec<_> = all.difference(&shown).collect();
-    assert!(missing.is_empty(), "comments not in the export: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "comments not in the export: {missing:?}"
+    );
     // Without Pagefind there is no search box and no search page.
     let front = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(!front.contains("site-search") && !out.path().join("search.html").exists());
@@ -180,7 +210,12 @@ fn an_export_of_the_samples_links_only_to_its_own_files_and_shows_every_comment(
     assert!(out.path().join("d/006_counting-game/c").is_dir());
     // Views only a server has are not offered.
     let thread = std::fs::read_to_string(out.path().join("d/002_sourdough/index.html")).unwrap();
-    for absent in ["Find in this discussion", "Open levels", "sort=", "JSON API"] {
+    for absent in [
+        "Find in this discussion",
+        "Open levels",
+        "sort=",
+        "JSON API",
+    ] {
         assert!(!thread.contains(absent), "{absent}");
     }
     assert!(thread.contains("timeline.html"));
@@ -196,17 +231,36 @@ fn an_export_of_a_generated_archive_reaches_every_comment_on_its_pages() {
     let all = comment_ids(dir.path());
     assert_eq!(all.len(), 1_541);
     let missing: Vec<_> = all.difference(&shown).collect();
-    assert!(missing.is_empty(), "comments not in the export: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "comments not in the export: {missing:?}"
+    );
     let files = html_files(out.path());
-    for paged in ["d/wide/index-2.html", "d/wide/timeline-2.html", "index.html"] {
+    for paged in [
+        "d/wide/index-2.html",
+        "d/wide/timeline-2.html",
+        "index.html",
+    ] {
         assert!(files.contains_key(paged), "{paged}");
     }
     // The chain is continued twice: at depths 9 and 18, 27 and 36.
     let continued = files.keys().filter(|f| f.starts_with("d/wide/c/")).count();
-    assert_eq!(continued, 4, "{:?}", files.keys().filter(|f| f.contains("/c/")).collect::<Vec<_>>());
+    assert_eq!(
+        continued,
+        4,
+        "{:?}",
+        files
+            .keys()
+            .filter(|f| f.contains("/c/"))
+            .collect::<Vec<_>>()
+    );
     assert!(files.keys().any(|f| f.starts_with("authors/deep_0-")));
     assert_eq!(summary.pages, files.len());
-    assert_eq!(summary.files, files.len() + 4, "pages, three assets and the manifest");
+    assert_eq!(
+        summary.files,
+        files.len() + 4,
+        "pages, three assets and the manifest"
+    );
 }
 
 #[test]
@@ -219,7 +273,10 @@ fn no_payload_comes_out_executable_in_an_export() {
     assert!(files.len() > 40, "{} pages", files.len());
     for (name, html) in &files {
         assert_inert_html(name, html, Site::Export);
-        assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "{name}");
+        assert!(
+            html.contains("http-equiv=\"Content-Security-Policy\""),
+            "{name}"
+        );
     }
     check_links(out.path());
 }
@@ -229,7 +286,10 @@ fn stamps(root: &Path) -> BTreeMap<String, std::time::SystemTime> {
     html_files(root)
         .into_keys()
         .map(|name| {
-            let time = std::fs::metadata(root.join(&name)).unwrap().modified().unwrap();
+            let time = std::fs::metadata(root.join(&name))
+                .unwrap()
+                .modified()
+                .unwrap();
             (name, time)
         })
         .collect()
@@ -263,7 +323,10 @@ fn exporting_again_writes_only_what_changed() {
         .filter(|(name, time)| before.get(*name) != Some(*time))
         .map(|(name, _)| name)
         .collect();
-    assert!(rewritten.contains(&&"d/002_sourdough/index.html".to_owned()), "{rewritten:?}");
+    assert!(
+        rewritten.contains(&&"d/002_sourdough/index.html".to_owned()),
+        "{rewritten:?}"
+    );
     for name in &rewritten {
         assert!(
             name.starts_with("d/002_sourdough/")
@@ -286,7 +349,13 @@ fn exporting_again_writes_only_what_changed() {
 #[test]
 fn one_discussion_can_be_exported_on_its_own() {
     let out = tempfile::tempdir().unwrap();
-    export_with(&samples_dir(), out.path(), vec!["002_sourdough".into()], false).unwrap();
+    export_with(
+        &samples_dir(),
+        out.path(),
+        vec!["002_sourdough".into()],
+        false,
+    )
+    .unwrap();
     let folders: Vec<_> = std::fs::read_dir(out.path().join("d"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -297,7 +366,10 @@ fn one_discussion_can_be_exported_on_its_own() {
     check_links(out.path());
 
     let error = export_with(&samples_dir(), out.path(), vec!["nope".into()], false).unwrap_err();
-    assert!(error.to_string().contains("no discussion \"nope\""), "{error}");
+    assert!(
+        error.to_string().contains("no discussion \"nope\""),
+        "{error}"
+    );
 }
 
 #[test]
@@ -317,7 +389,10 @@ fn an_export_refuses_a_file_and_a_folder_of_other_things() {
     assert!(!busy.join("index.html").exists());
 
     export_with(&samples_dir(), &busy, Vec::new(), true).unwrap();
-    assert_eq!(std::fs::read_to_string(busy.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(busy.join("notes.txt")).unwrap(),
+        "mine"
+    );
     assert!(busy.join("index.html").exists());
     // Now it is an export: no --force needed.
     export_to(&samples_dir(), &busy).unwrap();
