@@ -28,7 +28,7 @@ async fn page_path(s: &Session, path: &str) -> String {
 }
 
 /// axe's violations on the current page, as `rule: targets` lines.
-async fn violations(s: &Session, axe: &str) -> Vec<String> {
+pub(super) async fn violations(s: &Session, axe: &str) -> Vec<String> {
     s.client.execute(axe, Vec::new()).await.expect("axe loads");
     let result = s
         .client
@@ -57,7 +57,7 @@ async fn violations(s: &Session, axe: &str) -> Vec<String> {
 
 /// axe-core's script; `None` (after saying so) to skip, a panic where the
 /// browser tests are required.
-fn axe() -> Option<String> {
+pub(super) fn axe() -> Option<String> {
     let source = axe_source();
     if source.is_none() {
         if required() {

@@ -6,6 +6,7 @@
 //! reason, unless `THREADVIEW_REQUIRE_BROWSER=1`, when they fail instead.
 
 mod a11y;
+mod export;
 mod flows;
 mod paging;
 
@@ -21,7 +22,7 @@ use tokio::net::TcpListener;
 
 use super::{app_over, samples_dir};
 
-fn required() -> bool {
+pub fn required() -> bool {
     std::env::var("THREADVIEW_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
 }
 
@@ -112,6 +113,11 @@ impl Session {
 
     /// The same over the documents of `dir`.
     pub async fn start_over(dir: &Path) -> Option<Session> {
+        Self::start_with(|| app_over(dir)).await
+    }
+
+    /// The same serving what `app` makes (made once the browser is there).
+    pub async fn start_with(app: impl FnOnce() -> axum::Router) -> Option<Session> {
         let Some(chromium) = chromium() else {
             return unavailable("chromium was not found");
         };
@@ -122,7 +128,7 @@ impl Session {
 
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = app_over(dir);
+        let app = app();
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
