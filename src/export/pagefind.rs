@@ -25,15 +25,14 @@ pub fn find(given: Option<&Path>) -> Option<PathBuf> {
         .find(|program| program.is_file())
 }
 
-/// Indexes the thread pages of the export in `root` (a discussion's
-/// timeline holds the same comments, an author's page the same again).
+/// Indexes the export in `root`: the parts of thread pages marked
+/// `data-pagefind-body` (a timeline holds the same comments, an author's
+/// page the same again, so they are left out).
 pub fn index(program: &Path, root: &Path) -> Result<(), ExportError> {
     let output = Command::new(program)
         .arg("--site")
         .arg(root)
         .args(["--output-subdir", "pagefind"])
-        .args(["--glob", "d/*/index*.html"])
-        .args(["--root-selector", "main"])
         .args(["--exclude-selectors", IGNORED])
         // Result links name their file: `index.html` too, for `file://`.
         .arg("--keep-index-url")

@@ -250,19 +250,18 @@ impl Site {
 impl FileLayout for Site {
     fn file(&self, url: &Url) -> Option<String> {
         match url {
-            Url::Index(q) if q.sort == Default::default() => Some(paged("", q.page.get())),
+            Url::Index(q) if q.sort == Default::default() => Some(paged("index", q.page.get())),
             Url::Discussion { id, query } => {
                 let d = self.archive.get(id)?;
                 let stem = match query.view {
-                    ThreadLayout::Thread => "index",
-                    ThreadLayout::Timeline => "timeline",
+                    ThreadLayout::Thread => format!("d/{}", name(&d.id)),
+                    ThreadLayout::Timeline => format!("d/{}.timeline", name(&d.id)),
                 };
                 let default = ThreadQuery {
                     page: query.page,
                     ..ThreadQuery::layout(query.view)
                 };
-                (*query == default)
-                    .then(|| format!("d/{}/{}", name(&d.id), paged(stem, query.page.get())))
+                (*query == default).then(|| paged(&stem, query.page.get()))
             }
             Url::Comment {
                 discussion,
@@ -272,12 +271,8 @@ impl FileLayout for Site {
                 let d = self.archive.get(discussion)?;
                 let index = d.find(comment)?;
                 if continues(d, index) {
-                    return Some(format!(
-                        "d/{}/c/{}/{}",
-                        name(&d.id),
-                        name(comment),
-                        paged("index", query.page.get())
-                    ));
+                    let stem = format!("d/{}.c.{}", name(&d.id), name(comment));
+                    return Some(paged(&stem, query.page.get()));
                 }
                 if query.page.get() != 1 {
                     return None;
@@ -294,19 +289,13 @@ impl FileLayout for Site {
                 let page = replies.pages.page_of(replies.position_of(index)?);
                 self.file(&Url::comment(&d.id, d.comments()[top].id.as_str()).page(page))
             }
-            Url::Authors(q) if q.sort == Default::default() => {
-                Some(format!("authors/{}", paged("index", q.page.get())))
-            }
+            Url::Authors(q) if q.sort == Default::default() => Some(paged("authors", q.page.get())),
             Url::Author {
                 name: author,
                 query,
             } if query.sort == Default::default() => {
                 self.archive.author(author)?;
-                Some(format!(
-                    "authors/{}/{}",
-                    name(author),
-                    paged("index", query.page.get())
-                ))
+                Some(paged(&format!("a/{}", name(author)), query.page.get()))
             }
             Url::Diagnostics => Some("diagnostics.html".to_owned()),
             Url::Search(q) if self.search && *q == Default::default() => {
@@ -351,17 +340,18 @@ fn default_filter(layout: ThreadLayout) -> Filter<'static> {
     }
 }
 
-/// `stem.html` for the first page, `stem-N.html` for page N.
+/// `stem.html` for the first page, `stem.N.html` for page N. Files are
+/// flat (a folder per thread or author would cost a directory each): the
+/// dot keeps them apart, since no [`name`] has one.
 fn paged(stem: &str, page: usize) -> String {
-    let stem = if stem.is_empty() { "index" } else { stem };
     if page == 1 {
         format!("{stem}.html")
     } else {
-        format!("{stem}-{page}.html")
+        format!("{stem}.{page}.html")
     }
 }
 
-/// A discussion's id or an author's name as a folder name that is the
+/// A discussion's id or an author's name as a file name that is the
 /// same in a URL and on any file system: kept as it is when it is short
 /// and made of lowercase letters, digits, `-` and `_`; otherwise those
 /// characters of it (lowercased) and a hash of the whole name, so `Bob`
@@ -438,7 +428,6 @@ mod tests {
     #[test]
     fn first_pages_have_plain_names() {
         assert_eq!(paged("index", 1), "index.html");
-        assert_eq!(paged("timeline", 3), "timeline-3.html");
-        assert_eq!(paged("", 2), "index-2.html");
+        assert_eq!(paged("d/x.timeline", 3), "d/x.timeline.3.html");
     }
 }

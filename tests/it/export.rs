@@ -207,9 +207,13 @@ fn an_export_of_the_samples_links_only_to_its_own_files_and_shows_every_comment(
     let front = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(!front.contains("site-search") && !out.path().join("search.html").exists());
     // The deep counting game goes on on a page of its own.
-    assert!(out.path().join("d/006_counting-game/c").is_dir());
+    assert!(
+        html_files(out.path())
+            .keys()
+            .any(|f| f.starts_with("d/006_counting-game.c."))
+    );
     // Views only a server has are not offered.
-    let thread = std::fs::read_to_string(out.path().join("d/002_sourdough/index.html")).unwrap();
+    let thread = std::fs::read_to_string(out.path().join("d/002_sourdough.html")).unwrap();
     for absent in [
         "Find in this discussion",
         "Open levels",
@@ -218,7 +222,7 @@ fn an_export_of_the_samples_links_only_to_its_own_files_and_shows_every_comment(
     ] {
         assert!(!thread.contains(absent), "{absent}");
     }
-    assert!(thread.contains("timeline.html"));
+    assert!(thread.contains("002_sourdough.timeline.html"));
 }
 
 #[test]
@@ -236,25 +240,21 @@ fn an_export_of_a_generated_archive_reaches_every_comment_on_its_pages() {
         "comments not in the export: {missing:?}"
     );
     let files = html_files(out.path());
-    for paged in [
-        "d/wide/index-2.html",
-        "d/wide/timeline-2.html",
-        "index.html",
-    ] {
+    for paged in ["d/wide.2.html", "d/wide.timeline.2.html", "index.html"] {
         assert!(files.contains_key(paged), "{paged}");
     }
     // The chain is continued twice: at depths 9 and 18, 27 and 36.
-    let continued = files.keys().filter(|f| f.starts_with("d/wide/c/")).count();
+    let continued = files.keys().filter(|f| f.starts_with("d/wide.c.")).count();
     assert_eq!(
         continued,
         4,
         "{:?}",
         files
             .keys()
-            .filter(|f| f.contains("/c/"))
+            .filter(|f| f.contains(".c."))
             .collect::<Vec<_>>()
     );
-    assert!(files.keys().any(|f| f.starts_with("authors/deep_0-")));
+    assert!(files.keys().any(|f| f.starts_with("a/deep_0-")));
     assert_eq!(summary.pages, files.len());
     assert_eq!(
         summary.files,
@@ -324,13 +324,14 @@ fn exporting_again_writes_only_what_changed() {
         .map(|(name, _)| name)
         .collect();
     assert!(
-        rewritten.contains(&&"d/002_sourdough/index.html".to_owned()),
+        rewritten.contains(&&"d/002_sourdough.html".to_owned()),
         "{rewritten:?}"
     );
     for name in &rewritten {
         assert!(
-            name.starts_with("d/002_sourdough/")
-                || name.starts_with("authors/")
+            name.starts_with("d/002_sourdough.")
+                || name.starts_with("a/")
+                || name.starts_with("authors")
                 || name.starts_with("index"),
             "{name} does not show the changed thread: {rewritten:?}"
         );
@@ -342,7 +343,7 @@ fn exporting_again_writes_only_what_changed() {
     std::fs::remove_file(dir.path().join("003_night-trains.txt")).unwrap();
     let removed = export_to(dir.path(), out.path()).unwrap();
     assert!(removed.removed >= 2, "{removed:?}");
-    assert!(!out.path().join("d/003_night-trains").exists());
+    assert!(!out.path().join("d/003_night-trains.html").exists());
     check_links(out.path());
 }
 
@@ -356,11 +357,12 @@ fn one_discussion_can_be_exported_on_its_own() {
         false,
     )
     .unwrap();
-    let folders: Vec<_> = std::fs::read_dir(out.path().join("d"))
+    let threads: BTreeSet<String> = std::fs::read_dir(out.path().join("d"))
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|name| name.split('.').next().unwrap().to_owned())
         .collect();
-    assert_eq!(folders, ["002_sourdough"]);
+    assert_eq!(threads, BTreeSet::from(["002_sourdough".to_owned()]));
     let front = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(front.contains("1 discussion,"), "{front}");
     check_links(out.path());

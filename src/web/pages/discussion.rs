@@ -15,7 +15,7 @@ use crate::web::chart::{self, Chart};
 use crate::web::derived::Derived;
 use crate::web::error::AppError;
 use crate::web::query::{Params, Segments, ThreadLayout, ThreadQuery};
-use crate::web::url::Url;
+use crate::web::url::{self, Url};
 use crate::web::view::{
     Article, Choice, Labelled, ListItem, Meta, Pager, TreePages, TreeView, choices,
 };
@@ -59,7 +59,7 @@ pub struct NarrowForm {
 
 /// Fields: `meta`, `article`, `chart`, `views`, `sorts`, `depths`,
 /// `participants`, `more_participants`, `heading`, `clear_href`, `form`,
-/// `pager`, `comments`, `searching`.
+/// `pager`, `comments`, `searching`, `indexed`.
 #[derive(Template)]
 #[template(path = "discussion.html")]
 pub struct DiscussionPage {
@@ -79,6 +79,8 @@ pub struct DiscussionPage {
     pager: Pager,
     comments: Comments,
     searching: bool,
+    /// An export's thread pages are what its search indexes.
+    indexed: bool,
 }
 
 fn participants(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> (Vec<Participant>, usize) {
@@ -272,6 +274,7 @@ impl DiscussionPage {
             pager,
             comments,
             searching: search.is_some(),
+            indexed: url::is_export() && !timeline,
         })
     }
 }
