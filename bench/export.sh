@@ -49,13 +49,18 @@ esac
 
 # Runs an export; prints "seconds peak-MiB" and keeps its summary.
 run() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "$bin" export "$archive" "$out" "$@" \
-    >"$work/summary" 2>/dev/null
+  if ! /usr/bin/time -f "%e %M" -o "$work/time" "$bin" export "$archive" "$out" "$@" \
+    >"$work/summary" 2>"$work/err"; then
+    tail -5 "$work/err" >&2
+    exit 1
+  fi
   awk '{printf "%s %.0f", $1, $2 / 1024}' "$work/time"
 }
 read -r first first_mib <<<"$(run --no-search)"
+echo "first export: $first s, $first_mib MiB" >&2
 pages_bytes=$(du -sb "$out" | cut -f1)
 read -r search search_mib <<<"$(run --pagefind "$pagefind")"
+echo "with Pagefind: $search s, $search_mib MiB" >&2
 read -r again again_mib <<<"$(run --pagefind "$pagefind")"
 again_summary=$(head -1 "$work/summary")
 one=$(ls "$archive" | head -1)

@@ -158,7 +158,39 @@
       focusComment(at);
     }
   }
-  var dialog = document.getElementById("shortcuts");
+  // The list of shortcuts: made here, since only the script has them.
+  var dialog = document.createElement("dialog");
+  dialog.id = "shortcuts";
+  dialog.setAttribute("aria-labelledby", "shortcuts-title");
+  var title = document.createElement("h2");
+  title.id = "shortcuts-title";
+  title.textContent = "Keyboard shortcuts";
+  var list = document.createElement("dl");
+  [
+    [["j", "k"], "next / previous comment"],
+    [["n", "p"], "next / previous top-level thread"],
+    [["c", "Enter"], "collapse or expand the comment"],
+    [["?"], "this list"]
+  ].forEach(function (row) {
+    var dt = document.createElement("dt");
+    row[0].forEach(function (key, i) {
+      if (i > 0) { dt.append(key === "Enter" ? " or " : " / "); }
+      var kbd = document.createElement("kbd");
+      kbd.textContent = key;
+      dt.appendChild(kbd);
+    });
+    var dd = document.createElement("dd");
+    dd.textContent = row[1];
+    list.append(dt, dd);
+  });
+  var close = document.createElement("form");
+  close.method = "dialog";
+  var closeButton = document.createElement("button");
+  closeButton.type = "submit";
+  closeButton.textContent = "Close";
+  close.appendChild(closeButton);
+  dialog.append(title, list, close);
+  document.body.appendChild(dialog);
   var hint = document.getElementById("shortcuts-hint");
   if (hint) { hint.hidden = false; }
   document.addEventListener("keydown", function (event) {

@@ -144,7 +144,9 @@ pub fn export(
     let written = AtomicU64::new(0);
     let unchanged = AtomicU64::new(0);
     let result = (|| {
-        for (file, content) in assets::files() {
+        // `.nojekyll` tells GitHub Pages to publish the files as they are.
+        let nojekyll = (".nojekyll".to_owned(), "");
+        for (file, content) in assets::files().chain([nojekyll]) {
             let hash = xxhash_rust::xxh3::xxh3_64(content.as_bytes());
             let entry = Made {
                 input: hash,

@@ -258,8 +258,8 @@ fn an_export_of_a_generated_archive_reaches_every_comment_on_its_pages() {
     assert_eq!(summary.pages, files.len());
     assert_eq!(
         summary.files,
-        files.len() + 4,
-        "pages, three assets and the manifest"
+        files.len() + 5,
+        "pages, three assets, .nojekyll and the manifest"
     );
 }
 

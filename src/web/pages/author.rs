@@ -171,7 +171,10 @@ impl AuthorPage {
                     ..AuthorQuery::default()
                 },
             }),
-            chart: activity_chart(archive, author),
+            // On the first page only, like a discussion's.
+            chart: (q.page.get() == 1)
+                .then(|| activity_chart(archive, author))
+                .flatten(),
             comments,
             pager,
         })

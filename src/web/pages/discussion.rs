@@ -183,7 +183,15 @@ impl DiscussionPage {
             "comments"
         };
         let pager = Pager::new(pages, page, noun, |p| url(p).href());
-        let (participants, more_participants) = participants(d, q, derived);
+        // What sums up the discussion (who took part, when) is on each
+        // view's first page, like the article's body: not repeated on every
+        // page of a long thread (or of an export).
+        let first = page == 1;
+        let (participants, more_participants) = if first {
+            participants(d, q, derived)
+        } else {
+            (Vec::new(), 0)
+        };
         let filtered = |query: ThreadQuery| Url::thread(&d.id, query);
         let sort_options: &[SortOrder] = if timeline {
             &[SortOrder::Old, SortOrder::New]
@@ -199,7 +207,11 @@ impl DiscussionPage {
             } else {
                 Article::new(d)
             },
-            chart: derived.chart(d, || activity_chart(d, derived)),
+            chart: if first {
+                derived.chart(d, || activity_chart(d, derived))
+            } else {
+                Arc::new(None)
+            },
             views: choices(ThreadLayout::ALL, q.view, |view| {
                 filtered(ThreadQuery {
                     view,
