@@ -161,6 +161,7 @@ fn run_export(args: Export) -> Result<(), String> {
         discussions: args.discussions,
         force: args.force,
         pagefind,
+        bundle_comments: export::BUNDLE_COMMENTS,
     };
     let bar = Progress::new("exporting {bar:40} {pos}/{len} pages, {per_sec}, {elapsed}");
     let summary = export::export(archive, &options, &|done, total| bar.update(done, total))

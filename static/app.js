@@ -227,9 +227,16 @@
       status.textContent = "Type words to find in the archive's threads.";
     } else {
       status.textContent = "Searching…";
-      import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-        pagefind.options({ baseUrl: root.pathname });
-        return pagefind.search(query);
+      // A large archive is indexed in several bundles, merged here.
+      var bundles = (results.getAttribute("data-bundles") || "pagefind/").split(" ");
+      import(new URL(bundles[0] + "pagefind.js", root).href).then(function (pagefind) {
+        return Promise.resolve(pagefind.options({ baseUrl: root.pathname })).then(function () {
+          return bundles.slice(1).reduce(function (merged, bundle) {
+            return merged.then(function () {
+              return pagefind.mergeIndex(new URL(bundle, root).href, { baseUrl: root.pathname });
+            });
+          }, Promise.resolve());
+        }).then(function () { return pagefind.search(query); });
       }).then(function (search) {
         var shown = 0;
         var more = document.createElement("button");

@@ -24,7 +24,7 @@ use crate::model::Archive;
 use crate::web::assets;
 pub use out::MANIFEST;
 use out::{Made, Manifest, Out};
-pub use pagefind::find as find_pagefind;
+pub use pagefind::{BUNDLE_COMMENTS, find as find_pagefind};
 pub use site::name;
 use site::{Page, Site, Stage};
 
@@ -38,6 +38,8 @@ pub struct Options {
     /// The Pagefind program that indexes the pages for search; no search
     /// without it.
     pub pagefind: Option<PathBuf>,
+    /// Comments a search bundle indexes at most ([`BUNDLE_COMMENTS`]).
+    pub bundle_comments: usize,
 }
 
 /// What an export did.
@@ -136,7 +138,8 @@ pub fn export(
     let started = Instant::now();
     let archive = select(archive, &options.discussions)?;
     let (out, old) = Out::open(&options.out, options.force)?;
-    let site = Arc::new(Site::new(archive, options.pagefind.is_some()));
+    let bundles = options.pagefind.as_ref().map(|_| options.bundle_comments);
+    let site = Arc::new(Site::new(archive, bundles));
     let mut pages = site.pages();
     pages.sort_by_key(|page| page.stage);
 
@@ -206,7 +209,7 @@ pub fn export(
             } else {
                 // Until Pagefind succeeds, the index does not match the pages.
                 out.finish(&mut manifest)?;
-                pagefind::index(program, out.root())?;
+                pagefind::index(program, out.root(), site.bundles())?;
                 Search::Indexed
             }
         }
@@ -305,4 +308,25 @@ fn folder_size(root: &Path) -> (usize, u64) {
         }
     }
     (files, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_usual_causes_are_said_plainly() {
+        use std::io::{Error, ErrorKind};
+        let path = Path::new("/out/d/x.html");
+        let full = ExportError::io("write", path, Error::from(ErrorKind::StorageFull));
+        assert!(matches!(full, ExportError::DiskFull(_)));
+        assert!(full.to_string().contains("/out/d/x.html"), "{full}");
+        let denied = ExportError::io("create", path, Error::from(ErrorKind::PermissionDenied));
+        assert_eq!(
+            denied.to_string(),
+            "permission denied: cannot create /out/d/x.html. Export into a folder you can write to"
+        );
+        let other = ExportError::io("write", path, Error::other("broken pipe"));
+        assert!(other.to_string().ends_with("broken pipe"), "{other}");
+    }
 }

@@ -25,39 +25,99 @@ pub fn find(given: Option<&Path>) -> Option<PathBuf> {
         .find(|program| program.is_file())
 }
 
-/// Indexes the export in `root`: the parts of thread pages marked
-/// `data-pagefind-body` (a timeline holds the same comments, an author's
-/// page the same again, so they are left out).
-pub fn index(program: &Path, root: &Path) -> Result<(), ExportError> {
-    let output = Command::new(program)
+/// Comments a Pagefind bundle indexes at most. Pagefind holds an index in
+/// memory while it builds it, about 18 GB for a million comments on one
+/// run, so a large archive is indexed in bundles of this size (each about
+/// a gigabyte) that the search page merges.
+pub const BUNDLE_COMMENTS: usize = 50_000;
+
+/// Where bundle `k` (from 0) lives, from the root: `pagefind`, then
+/// `pagefind-2`, `pagefind-3`…
+pub fn bundle_folder(k: usize) -> String {
+    if k == 0 {
+        "pagefind".to_owned()
+    } else {
+        format!("pagefind-{}", k + 1)
+    }
+}
+
+/// Indexes the export in `root`, one bundle per list of `bundles` (thread
+/// pages: a timeline holds the same comments, an author's page the same
+/// again): only what the pages mark `data-pagefind-body`. Each bundle is
+/// built from a folder of hard links to its pages, into a new folder that
+/// then takes the old one's place.
+pub fn index(program: &Path, root: &Path, bundles: &[Vec<String>]) -> Result<(), ExportError> {
+    let scratch = root.join(".pagefind-pages");
+    let fresh = root.join(".pagefind-new");
+    for (k, pages) in bundles.iter().enumerate() {
+        for folder in [&scratch, &fresh] {
+            remove_folder(folder)?;
+        }
+        for page in pages {
+            let link = scratch.join(page);
+            let folder = link.parent().expect("a page is in a folder");
+            std::fs::create_dir_all(folder).map_err(|e| ExportError::io("create", folder, e))?;
+            std::fs::hard_link(root.join(page), &link)
+                .or_else(|_| std::fs::copy(root.join(page), &link).map(|_| ()))
+                .map_err(|e| ExportError::io("write", &link, e))?;
+        }
+        run(program, &scratch, &fresh)?;
+        let bundle = root.join(bundle_folder(k));
+        remove_folder(&bundle)?;
+        std::fs::rename(&fresh, &bundle).map_err(|e| ExportError::io("write", &bundle, e))?;
+    }
+    remove_folder(&scratch)?;
+    remove_bundles_from(root, bundles.len())
+}
+
+fn run(program: &Path, site: &Path, output: &Path) -> Result<(), ExportError> {
+    let result = Command::new(program)
         .arg("--site")
-        .arg(root)
-        .args(["--output-subdir", "pagefind"])
+        .arg(site)
+        .arg("--output-path")
+        .arg(output)
         .args(["--exclude-selectors", IGNORED])
         // Result links name their file: `index.html` too, for `file://`.
         .arg("--keep-index-url")
         .arg("--quiet")
         .output()
         .map_err(|e| ExportError::Pagefind(format!("cannot run {}: {e}", program.display())))?;
-    if output.status.success() {
+    if result.status.success() {
         Ok(())
     } else {
         Err(ExportError::Pagefind(format!(
             "{} ended with {}: {}",
             program.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
+            result.status,
+            String::from_utf8_lossy(&result.stderr).trim()
         )))
+    }
+}
+
+/// Removes bundles `from` and after (an archive that shrank, or search
+/// left out: from 0).
+fn remove_bundles_from(root: &Path, from: usize) -> Result<(), ExportError> {
+    let mut k = from;
+    loop {
+        let bundle = root.join(bundle_folder(k));
+        if !bundle.exists() && k > 0 {
+            return Ok(());
+        }
+        remove_folder(&bundle)?;
+        k += 1;
+    }
+}
+
+fn remove_folder(folder: &Path) -> Result<(), ExportError> {
+    match std::fs::remove_dir_all(folder) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(ExportError::io("remove", folder, e))
+        }
+        _ => Ok(()),
     }
 }
 
 /// Removes the index of an earlier export that had search.
 pub fn remove(root: &Path) -> Result<(), ExportError> {
-    let folder = root.join("pagefind");
-    match std::fs::remove_dir_all(&folder) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(ExportError::io("remove", &folder, e))
-        }
-        _ => Ok(()),
-    }
+    remove_bundles_from(root, 0)
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use askama::Template;
 use xxhash_rust::xxh3::Xxh3;
 
+use super::pagefind;
 use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
 use crate::thread::{Filter, SortOrder};
@@ -47,6 +48,8 @@ pub struct Site {
     derived: Derived,
     /// Whether the export has a search page (Pagefind is there to index).
     search: bool,
+    /// The thread pages of each Pagefind bundle, when it has search.
+    bundles: Vec<Vec<String>>,
     /// A hash of the program that renders: another build renders anew.
     program: u64,
 }
@@ -55,13 +58,50 @@ pub struct Site {
 const DERIVED_BYTES: u64 = 256 << 20;
 
 impl Site {
-    pub fn new(archive: Archive, search: bool) -> Self {
-        Site {
+    /// `bundle_comments`: with search, the comments a search bundle holds
+    /// at most.
+    pub fn new(archive: Archive, bundle_comments: Option<usize>) -> Self {
+        let mut site = Site {
             archive,
             derived: Derived::new(DERIVED_BYTES),
-            search,
+            search: bundle_comments.is_some(),
+            bundles: Vec::new(),
             program: program_hash(),
+        };
+        if let Some(most) = bundle_comments {
+            site.bundles = site.thread_pages_in_bundles(most);
         }
+        site
+    }
+
+    /// What each Pagefind bundle indexes: the thread pages of consecutive
+    /// discussions, up to `most` comments a bundle.
+    pub fn bundles(&self) -> &[Vec<String>] {
+        &self.bundles
+    }
+
+    fn thread_pages_in_bundles(&self, most: usize) -> Vec<Vec<String>> {
+        let mut bundles: Vec<Vec<String>> = vec![Vec::new()];
+        let mut comments = 0;
+        for d in self.archive.discussions() {
+            let count = d.comments().len();
+            if comments > 0 && comments + count > most {
+                bundles.push(Vec::new());
+                comments = 0;
+            }
+            comments += count;
+            let pages = self
+                .derived
+                .order(d, &default_filter(ThreadLayout::Thread))
+                .pages
+                .count();
+            let bundle = bundles.last_mut().expect("one bundle at least");
+            for page in 1..=pages.max(1) {
+                let url = Url::discussion(&d.id).page(page);
+                bundle.push(self.file(&url).expect("the export holds thread pages"));
+            }
+        }
+        bundles
     }
 
     /// A hash of everything every page depends on besides its content.
@@ -69,6 +109,7 @@ impl Site {
         let mut h = Xxh3::new();
         h.update(&self.program.to_le_bytes());
         h.update(&[self.search as u8]);
+        h.update(&self.bundles.len().to_le_bytes());
         h
     }
 
@@ -240,7 +281,12 @@ impl Site {
                     .render()
             }
             Url::Diagnostics => DiagnosticsPage::build(&archive.diagnostics).render(),
-            Url::Search(_) => StaticSearchPage::build().render(),
+            Url::Search(_) => {
+                let bundles: Vec<String> = (0..self.bundles.len())
+                    .map(|k| format!("{}/", pagefind::bundle_folder(k)))
+                    .collect();
+                StaticSearchPage::build(&bundles).render()
+            }
             Url::Api => return Err(missing()),
         };
         html.map_err(|e| e.to_string())

@@ -555,9 +555,11 @@ pub struct DiscussionRef {
 /// its thread, since neither is on the page.
 pub struct ListItem {
     pub c: CommentView,
-    pub author_href: String,
-    /// The thread page that holds it, scrolled to it.
-    pub in_thread: String,
+    /// The author's page, unless the list is that page.
+    pub author_href: Option<String>,
+    /// The thread page that holds it, scrolled to it, unless that is its
+    /// permalink (as in an export, which has no page per comment).
+    pub in_thread: Option<String>,
     pub parent: Option<ParentRef>,
     /// Set on lists that span several discussions.
     pub discussion: Option<DiscussionRef>,
@@ -594,13 +596,21 @@ impl ListItem {
                 excerpt: excerpt(&markdown::to_plain_text(&parent.body), 90),
             }
         });
+        let c = CommentView::new(d, index, query);
+        let in_thread = Some(in_thread(d, thread, index)).filter(|href| *href != c.permalink);
         ListItem {
-            c: CommentView::new(d, index, query),
-            author_href: Url::author(&c.author).href(),
-            in_thread: in_thread(d, thread, index),
+            author_href: Some(Url::author(&d.comments()[index].author).href()),
+            c,
+            in_thread,
             parent,
             discussion: None,
         }
+    }
+
+    /// Leaves out the link to the author's page, for that page's own list.
+    pub fn on_author_page(mut self) -> Self {
+        self.author_href = None;
+        self
     }
 
     /// Adds the discussion it belongs to, for lists that span several.

@@ -29,6 +29,7 @@ fn export_with(
         discussions,
         force,
         pagefind: None,
+        bundle_comments: export::BUNDLE_COMMENTS,
     };
     export::export(archive, &options, &|_, _| {})
 }
@@ -402,4 +403,60 @@ fn an_export_refuses_a_file_and_a_folder_of_other_things() {
     // A folder that cannot be made.
     let error = export_to(&samples_dir(), &file.join("below")).unwrap_err();
     assert!(error.to_string().contains("below"), "{error}");
+}
+
+/// A small tmpfs mounted at a new folder (options as `mount -o` takes
+/// them), unmounted when dropped; `None` (after saying why) where this
+/// process may not mount (not root, or a container that forbids it).
+struct Mounted {
+    dir: tempfile::TempDir,
+}
+
+impl Mounted {
+    fn tmpfs(options: &str) -> Option<Mounted> {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status();
+        if status.is_ok_and(|s| s.success()) {
+            Some(Mounted { dir })
+        } else {
+            eprintln!("skipped: cannot mount a tmpfs here (it needs root)");
+            None
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_and_a_read_only_folder_are_said_plainly() {
+    // The samples' export is about a megabyte: 64 KiB runs out.
+    if let Some(small) = Mounted::tmpfs("size=64k") {
+        let error = export_to(&samples_dir(), &small.path().join("site")).unwrap_err();
+        assert!(matches!(error, ExportError::DiskFull(_)), "{error:?}");
+        assert!(error.to_string().starts_with("the disk is full"), "{error}");
+        // The front page is written last: a site that ran out has none.
+        assert!(!small.path().join("site/index.html").exists());
+    }
+    if let Some(read_only) = Mounted::tmpfs("size=1m,ro") {
+        let error = export_to(&samples_dir(), &read_only.path().join("site")).unwrap_err();
+        assert!(matches!(error, ExportError::Permission { .. }), "{error:?}");
+        assert!(
+            error.to_string().starts_with("permission denied"),
+            "{error}"
+        );
+    }
 }

@@ -143,7 +143,9 @@ impl AuthorPage {
                 let thread = threads
                     .entry(at.discussion())
                     .or_insert_with(|| derived.thread(d));
-                ListItem::new(d, at.comment(), None, thread).in_discussion(d)
+                ListItem::new(d, at.comment(), None, thread)
+                    .in_discussion(d)
+                    .on_author_page()
             })
             .collect();
         let span = author

@@ -7,19 +7,23 @@ use askama::Template;
 use crate::web::url::Url;
 use crate::web::view::Meta;
 
-/// Fields: `meta`, `action` (the page itself).
+/// Fields: `meta`, `action` (the page itself), `bundles` (the Pagefind
+/// bundles to search, from the site's root, space-separated).
 #[derive(Template)]
 #[template(path = "static_search.html")]
 pub struct StaticSearchPage {
     meta: Meta,
     action: String,
+    bundles: String,
 }
 
 impl StaticSearchPage {
-    pub fn build() -> Self {
+    /// `bundles`: the folders of the Pagefind indexes, each ending in `/`.
+    pub fn build(bundles: &[String]) -> Self {
         StaticSearchPage {
             meta: Meta::new("Search · threadview", "Search the archive."),
             action: Url::Search(Default::default()).href(),
+            bundles: bundles.join(" "),
         }
     }
 }

@@ -149,6 +149,21 @@ async fn search(s: &Session) {
         ))
         .await;
     assert_eq!(shown, json!(true), "{href}");
+
+    // A word of a thread in another bundle (the export indexes 20
+    // comments a bundle: four here) is found as well.
+    s.goto(&format!("{PREFIX}/search.html?q=couchettes")).await;
+    let found = s
+        .client
+        .wait()
+        .for_element(Locator::Css("#static-results li.result a"))
+        .await
+        .expect("a result appears");
+    assert!(
+        found.text().await.unwrap().starts_with("Night trains"),
+        "{}",
+        found.text().await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -162,9 +177,13 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
         discussions: Vec::new(),
         force: false,
         pagefind: pagefind.clone(),
+        // Several bundles, merged by the search page.
+        bundle_comments: 20,
     };
     let summary = export::export(archive, &options, &|_, _| {}).unwrap();
     assert_eq!(summary.search == Search::Indexed, pagefind.is_some());
+    assert_eq!(out.path().join("pagefind-4").is_dir(), pagefind.is_some());
+    assert!(!out.path().join("pagefind-5").exists());
     let root = out.path().to_owned();
     let Some(s) = Session::start_with(move || {
         axum::Router::new().nest_service(PREFIX, tower_http::services::ServeDir::new(root))
