@@ -63,7 +63,7 @@ read -r search search_mib <<<"$(run --pagefind "$pagefind")"
 echo "with Pagefind: $search s, $search_mib MiB" >&2
 read -r again again_mib <<<"$(run --pagefind "$pagefind")"
 again_summary=$(head -1 "$work/summary")
-one=$(ls "$archive" | head -1)
+one=$(ls "$archive" | awk "NR == 1")
 sed -i '0,/^$/s//\nOne more line in the article.\n/' "$archive/$one"
 read -r changed changed_mib <<<"$(run --pagefind "$pagefind")"
 changed_summary=$(head -1 "$work/summary")

@@ -511,10 +511,14 @@ impl Discussion {
         for (i, c) in self.comments.iter().enumerate() {
             text(&mut h, c.id.as_str());
             text(&mut h, &c.author);
-            text(&mut h, &self.time_text(i));
+            // A time's text is made from the time but where it was spelled
+            // otherwise; only that text is kept (and hashed).
             let time = c.posted_at.map_or(i64::MIN, |t| t.timestamp());
             h.update(&time.to_le_bytes());
-            h.update(&[c.has_seconds() as u8]);
+            h.update(&[c.clock() as u8]);
+            if c.clock() == Clock::Text {
+                text(&mut h, &self.time_text(i));
+            }
             h.update(&(c.parent().map_or(u64::MAX, |p| p as u64)).to_le_bytes());
             text(&mut h, &c.body);
         }

@@ -50,6 +50,8 @@ pub struct Site {
     search: bool,
     /// The thread pages of each Pagefind bundle, when it has search.
     bundles: Vec<Vec<String>>,
+    /// Each discussion's fingerprint, by its index in the archive.
+    fingerprints: Vec<u64>,
     /// A hash of the program that renders: another build renders anew.
     program: u64,
 }
@@ -66,7 +68,13 @@ impl Site {
             derived: Derived::new(DERIVED_BYTES),
             search: bundle_comments.is_some(),
             bundles: Vec::new(),
+            fingerprints: Vec::new(),
             program: program_hash(),
+        };
+        site.fingerprints = {
+            use rayon::prelude::*;
+            let discussions = site.archive.discussions();
+            discussions.par_iter().map(|d| d.fingerprint()).collect()
         };
         if let Some(most) = bundle_comments {
             site.bundles = site.thread_pages_in_bundles(most);
@@ -118,8 +126,8 @@ impl Site {
         use rayon::prelude::*;
         let archive = &self.archive;
         let mut all = self.settings();
-        for d in archive.discussions() {
-            all.update(&d.fingerprint().to_le_bytes());
+        for fingerprint in &self.fingerprints {
+            all.update(&fingerprint.to_le_bytes());
         }
         for diagnostic in &archive.diagnostics {
             all.update(diagnostic.to_string().as_bytes());
@@ -128,7 +136,8 @@ impl Site {
         let mut pages: Vec<Page> = archive
             .discussions()
             .par_iter()
-            .flat_map_iter(|d| self.discussion_pages(d))
+            .zip(&self.fingerprints)
+            .flat_map_iter(|(d, &fingerprint)| self.discussion_pages(d, fingerprint))
             .collect();
         pages.par_extend(
             archive
@@ -168,9 +177,9 @@ impl Site {
         pages
     }
 
-    fn discussion_pages(&self, d: &Discussion) -> Vec<Page> {
+    fn discussion_pages(&self, d: &Discussion, fingerprint: u64) -> Vec<Page> {
         let mut h = self.settings();
-        h.update(&d.fingerprint().to_le_bytes());
+        h.update(&fingerprint.to_le_bytes());
         let input = h.digest();
         let mut pages = Vec::new();
         for layout in [ThreadLayout::Thread, ThreadLayout::Timeline] {
@@ -218,11 +227,7 @@ impl Site {
         for at in &author.comments {
             if last != Some(at.discussion()) {
                 last = Some(at.discussion());
-                h.update(
-                    &archive.discussions()[at.discussion()]
-                        .fingerprint()
-                        .to_le_bytes(),
-                );
+                h.update(&self.fingerprints[at.discussion()].to_le_bytes());
             }
         }
         let input = h.digest();
