@@ -58,7 +58,6 @@ run() {
 }
 read -r first first_mib <<<"$(run --no-search)"
 echo "first export: $first s, $first_mib MiB" >&2
-pages_bytes=$(du -sb "$out" | cut -f1)
 read -r search search_mib <<<"$(run --pagefind "$pagefind")"
 echo "with Pagefind: $search s, $search_mib MiB" >&2
 read -r again again_mib <<<"$(run --pagefind "$pagefind")"
@@ -71,7 +70,9 @@ changed_summary=$(head -1 "$work/summary")
 archive_bytes=$(cat "$archive"/* | wc -c)
 total_bytes=$(du -sb "$out" | cut -f1)
 files=$(find "$out" -type f | wc -l)
-search_bytes=$(du -sb "$out/pagefind" | cut -f1)
+search_bytes=$(cat "$out"/pagefind*/* "$out"/pagefind*/*/* 2>/dev/null | wc -c)
+pages_bytes=$(find "$out" -name '*.html' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
+search_files=$(find "$out"/pagefind* -type f | wc -l)
 echo "archive: $(ls "$archive" | wc -l) files, $archive_bytes bytes; server load ${load} s"
 echo "| step | time | × load | peak RSS |"
 echo "|---|---|---|---|"
@@ -81,7 +82,8 @@ for row in "export, no search:$first:$first_mib" "Pagefind over it:$search:$sear
   awk -v n="$name" -v s="$s" -v l="$load" -v m="$mib" 'BEGIN {printf "| %s | %.1f s | %.1f× | %d MiB |\n", n, s, s / l, m}'
 done
 awk -v p="$pages_bytes" -v s="$search_bytes" -v t="$total_bytes" -v a="$archive_bytes" -v f="$files" 'BEGIN {
-  printf "output: %d files; pages %.0f MB (%.2f×), search index %.0f MB (%.2f×), all %.0f MB (%.2f× the archive)\n",
+  printf "output: %d files; pages %.0f MB (%.2f×), search index %.0f MB (%.2f×), all (du) %.0f MB (%.2f× the archive)\n",
     f, p / 1e6, p / a, s / 1e6, s / a, t / 1e6, t / a }'
+echo "search files: $search_files in $(ls -d "$out"/pagefind* | wc -l) bundles"
 echo "unchanged: $again_summary"
 echo "one changed: $changed_summary"

@@ -179,7 +179,10 @@ fn run_export(args: Export) -> Result<(), String> {
         summary.bytes as f64 / (1 << 20) as f64,
     );
     match summary.search {
-        Search::Indexed => println!("search: indexed by Pagefind"),
+        Search::Indexed(bundles) => println!(
+            "search: indexed by Pagefind ({bundles} bundle{} made)",
+            if bundles == 1 { "" } else { "s" }
+        ),
         Search::Unchanged => println!("search: Pagefind's index is up to date"),
         Search::Absent if args.no_search => println!("search: left out (--no-search)"),
         Search::Absent => println!(

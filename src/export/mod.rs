@@ -62,8 +62,8 @@ pub struct Summary {
 /// What became of search.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Search {
-    /// Pagefind indexed the pages.
-    Indexed,
+    /// Pagefind indexed the pages: this many bundles were made again.
+    Indexed(usize),
     /// Nothing changed since Pagefind last indexed them.
     Unchanged,
     /// Pagefind is not installed: no search box.
@@ -203,14 +203,40 @@ pub fn export(
     let written = written.into_inner() as usize;
     let search = match &options.pagefind {
         Some(program) => {
-            let current = old.search_indexed && out.has(pagefind::ENTRY);
-            if current && written == 0 && removed == 0 {
+            // A bundle is made again when any of its pages changed.
+            let wanted: Vec<u64> = site
+                .bundles()
+                .iter()
+                .map(|pages| {
+                    let mut h = xxhash_rust::xxh3::Xxh3::new();
+                    for page in pages {
+                        h.update(page.as_bytes());
+                        let made = manifest.files.get(page).map_or(0, |m| m.output);
+                        h.update(&made.to_le_bytes());
+                    }
+                    h.digest()
+                })
+                .collect();
+            let stale: Vec<usize> = (0..wanted.len())
+                .filter(|&k| {
+                    old.search_bundles.get(k) != Some(&wanted[k])
+                        || !out.has(&format!("{}/pagefind.js", pagefind::bundle_folder(k)))
+                })
+                .collect();
+            // Until Pagefind is done, the stale bundles are marked so.
+            manifest.search_bundles = wanted.clone();
+            for &k in &stale {
+                manifest.search_bundles[k] = 0;
+            }
+            if !stale.is_empty() {
+                out.finish(&mut manifest)?;
+            }
+            pagefind::index(program, out.root(), site.bundles(), &stale)?;
+            manifest.search_bundles = wanted;
+            if stale.is_empty() {
                 Search::Unchanged
             } else {
-                // Until Pagefind succeeds, the index does not match the pages.
-                out.finish(&mut manifest)?;
-                pagefind::index(program, out.root(), site.bundles())?;
-                Search::Indexed
+                Search::Indexed(stale.len())
             }
         }
         None => {
@@ -218,8 +244,7 @@ pub fn export(
             Search::Absent
         }
     };
-    manifest.search_indexed = search != Search::Absent;
-    if written > 0 || removed > 0 || manifest.search_indexed != old.search_indexed {
+    if written > 0 || removed > 0 || manifest.search_bundles != old.search_bundles {
         out.finish(&mut manifest)?;
     }
     let (files, bytes) = folder_size(out.root());

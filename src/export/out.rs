@@ -16,7 +16,7 @@ use super::ExportError;
 pub const MANIFEST: &str = ".threadview-export.json";
 
 /// Bumped when the manifest's meaning changes: an older one is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What one file of the export was made from, and what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,8 +30,8 @@ pub struct Manifest {
     pub format: u32,
     /// Every file the export wrote, by its path from the root.
     pub files: BTreeMap<String, Made>,
-    /// Whether the Pagefind index in `pagefind/` matches the pages.
-    pub search_indexed: bool,
+    /// What each Pagefind bundle was made from (0: not made).
+    pub search_bundles: Vec<u64>,
 }
 
 /// The folder being written.

@@ -7,9 +7,6 @@ use std::process::Command;
 
 use super::ExportError;
 
-/// The file of the index that the search page loads.
-pub const ENTRY: &str = "pagefind/pagefind.js";
-
 /// What Pagefind leaves out of a page: the chrome around the comments.
 const IGNORED: &str = "header.site, footer.site, nav, .controls, .participants, figure.activity, \
 .legend, .pager, .pager-position, .actions, .article-elsewhere";
@@ -31,6 +28,9 @@ pub fn find(given: Option<&Path>) -> Option<PathBuf> {
 /// a gigabyte) that the search page merges.
 pub const BUNDLE_COMMENTS: usize = 50_000;
 
+/// Fragment files (the excerpts a result shows) a bundle has at most.
+const MAX_FRAGMENTS: &str = "256";
+
 /// Where bundle `k` (from 0) lives, from the root: `pagefind`, then
 /// `pagefind-2`, `pagefind-3`…
 pub fn bundle_folder(k: usize) -> String {
@@ -41,15 +41,22 @@ pub fn bundle_folder(k: usize) -> String {
     }
 }
 
-/// Indexes the export in `root`, one bundle per list of `bundles` (thread
-/// pages: a timeline holds the same comments, an author's page the same
-/// again): only what the pages mark `data-pagefind-body`. Each bundle is
+/// Indexes the export in `root` into the bundles numbered `stale` of
+/// `bundles` (each a list of thread pages: a timeline holds the same
+/// comments, an author's page the same again), and removes bundles past
+/// the last: only what the pages mark `data-pagefind-body`. Each bundle is
 /// built from a folder of hard links to its pages, into a new folder that
 /// then takes the old one's place.
-pub fn index(program: &Path, root: &Path, bundles: &[Vec<String>]) -> Result<(), ExportError> {
+pub fn index(
+    program: &Path,
+    root: &Path,
+    bundles: &[Vec<String>],
+    stale: &[usize],
+) -> Result<(), ExportError> {
     let scratch = root.join(".pagefind-pages");
     let fresh = root.join(".pagefind-new");
-    for (k, pages) in bundles.iter().enumerate() {
+    for &k in stale {
+        let pages = &bundles[k];
         for folder in [&scratch, &fresh] {
             remove_folder(folder)?;
         }
@@ -77,6 +84,9 @@ fn run(program: &Path, site: &Path, output: &Path) -> Result<(), ExportError> {
         .arg("--output-path")
         .arg(output)
         .args(["--exclude-selectors", IGNORED])
+        // A file per page would be tens of thousands of files: a few
+        // hundred a bundle, each a few pages' excerpts.
+        .args(["--max-fragments", MAX_FRAGMENTS])
         // Result links name their file: `index.html` too, for `file://`.
         .arg("--keep-index-url")
         .arg("--quiet")

@@ -181,7 +181,11 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
         bundle_comments: 20,
     };
     let summary = export::export(archive, &options, &|_, _| {}).unwrap();
-    assert_eq!(summary.search == Search::Indexed, pagefind.is_some());
+    assert_eq!(
+        summary.search == Search::Indexed(4),
+        pagefind.is_some(),
+        "{summary:?}"
+    );
     assert_eq!(out.path().join("pagefind-4").is_dir(), pagefind.is_some());
     assert!(!out.path().join("pagefind-5").exists());
     let root = out.path().to_owned();
@@ -263,4 +267,44 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
         );
     }
     s.close().await;
+}
+
+#[test]
+fn exporting_again_indexes_only_the_bundles_whose_pages_changed() {
+    let Some(pagefind) = pagefind() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(samples_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = || {
+        let archive = threadview::load::load_dir(dir.path()).unwrap().archive;
+        let options = Options {
+            out: out.path().to_owned(),
+            discussions: Vec::new(),
+            force: false,
+            pagefind: Some(pagefind.clone()),
+            bundle_comments: 20,
+        };
+        export::export(archive, &options, &|_, _| {}).unwrap()
+    };
+    assert_eq!(run().search, Search::Indexed(4));
+    let first_bundle = out.path().join("pagefind/pagefind-entry.json");
+    let stamp = || {
+        std::fs::metadata(&first_bundle)
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before = stamp();
+    assert_eq!(run().search, Search::Unchanged);
+
+    // The counting game is in the last bundle: only that one is made again.
+    let file = dir.path().join("006_counting-game.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("Rules", "The rules", 1)).unwrap();
+    assert_eq!(run().search, Search::Indexed(1));
+    assert_eq!(stamp(), before, "the first bundle is left as it was");
+    assert!(out.path().join("pagefind-4/pagefind.js").is_file());
 }
