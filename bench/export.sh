@@ -70,7 +70,7 @@ changed_summary=$(head -1 "$work/summary")
 archive_bytes=$(cat "$archive"/* | wc -c)
 total_bytes=$(du -sb "$out" | cut -f1)
 files=$(find "$out" -type f | wc -l)
-search_bytes=$(cat "$out"/pagefind*/* "$out"/pagefind*/*/* 2>/dev/null | wc -c)
+search_bytes=$(find "$out"/pagefind* -type f -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
 pages_bytes=$(find "$out" -name '*.html' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
 search_files=$(find "$out"/pagefind* -type f | wc -l)
 echo "archive: $(ls "$archive" | wc -l) files, $archive_bytes bytes; server load ${load} s"
