@@ -136,6 +136,7 @@ async fn search(s: &Session) {
         marked.iter().any(|m| m.to_lowercase().contains("regex")),
         "{marked:?}"
     );
+    s.screenshot("export-search").await;
     let href = first.attr("href").await.unwrap().unwrap();
     assert!(
         href.starts_with(&format!("{PREFIX}/d/")) && href.contains("#c-"),
