@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use askama::Template;
+use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::pagefind;
@@ -35,6 +36,23 @@ pub struct Page {
     pub stage: Stage,
 }
 
+impl Page {
+    /// The page at `url`, made from what `made_from` hashes (with its file,
+    /// which says which page of which view it is).
+    fn new(site: &Site, url: Url, made_from: u64, stage: Stage) -> Page {
+        let file = site
+            .file(&url)
+            .expect("an export lists only views it holds");
+        let input = xxhash_rust::xxh3::xxh3_64_with_seed(file.as_bytes(), made_from);
+        Page {
+            file,
+            url,
+            input,
+            stage,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
     Pages,
@@ -63,18 +81,18 @@ impl Site {
     /// `bundle_comments`: with search, the comments a search bundle holds
     /// at most.
     pub fn new(archive: Archive, bundle_comments: Option<usize>) -> Self {
+        let fingerprints = archive
+            .discussions()
+            .par_iter()
+            .map(|d| d.fingerprint())
+            .collect();
         let mut site = Site {
             archive,
             derived: Derived::new(DERIVED_BYTES),
             search: bundle_comments.is_some(),
             bundles: Vec::new(),
-            fingerprints: Vec::new(),
+            fingerprints,
             program: program_hash(),
-        };
-        site.fingerprints = {
-            use rayon::prelude::*;
-            let discussions = site.archive.discussions();
-            discussions.par_iter().map(|d| d.fingerprint()).collect()
         };
         if let Some(most) = bundle_comments {
             site.bundles = site.thread_pages_in_bundles(most);
@@ -123,7 +141,6 @@ impl Site {
 
     /// Every page of the export.
     pub fn pages(&self) -> Vec<Page> {
-        use rayon::prelude::*;
         let archive = &self.archive;
         let mut all = self.settings();
         for fingerprint in &self.fingerprints {
@@ -145,12 +162,7 @@ impl Site {
                 .par_iter()
                 .flat_map_iter(|author| self.author_pages(&author.name)),
         );
-        let list = |url: Url, stage| Page {
-            file: self.file(&url).expect("the export holds every list"),
-            url,
-            input: all,
-            stage,
-        };
+        let list = |url: Url, stage| Page::new(self, url, all, stage);
         let authors = Pages::uniform(
             archive.authors().len(),
             crate::web::pages::authors::PER_PAGE,
@@ -186,12 +198,7 @@ impl Site {
             let count = self.derived.order(d, &default_filter(layout)).pages.count();
             for page in 1..=count.max(1) {
                 let url = Url::thread(&d.id, ThreadQuery::layout(layout)).page(page);
-                pages.push(Page {
-                    file: self.file(&url).expect("the export holds default views"),
-                    input: input ^ (page as u64).rotate_left(32) ^ layout as u64,
-                    url,
-                    stage: Stage::Pages,
-                });
+                pages.push(Page::new(self, url, input, Stage::Pages));
             }
         }
         for index in (0..d.comments().len()).filter(|&i| continues(d, i)) {
@@ -203,12 +210,7 @@ impl Site {
                 .count();
             for page in 1..=count.max(1) {
                 let url = Url::comment(&d.id, comment).page(page);
-                pages.push(Page {
-                    file: self.file(&url).expect("the export holds continued threads"),
-                    input: input ^ xxhash_rust::xxh3::xxh3_64(comment.as_bytes()) ^ page as u64,
-                    url,
-                    stage: Stage::Pages,
-                });
+                pages.push(Page::new(self, url, input, Stage::Pages));
             }
         }
         pages
@@ -234,15 +236,7 @@ impl Site {
         let refs = ordered_comments(archive, author, Default::default());
         let count = comment_pages(archive, &refs).count();
         (1..=count.max(1))
-            .map(|page| {
-                let url = Url::author(name).page(page);
-                Page {
-                    file: self.file(&url).expect("the export holds author pages"),
-                    url,
-                    input: input ^ page as u64,
-                    stage: Stage::Pages,
-                }
-            })
+            .map(|page| Page::new(self, Url::author(name).page(page), input, Stage::Pages))
             .collect()
     }
 
