@@ -70,6 +70,12 @@ pub struct Site {
     bundles: Vec<Vec<String>>,
     /// Each discussion's fingerprint, by its index in the archive.
     fingerprints: Vec<u64>,
+    /// Each discussion's file name ([`name`] of its id), by its index.
+    names: Vec<String>,
+    /// Which page of its discussion's thread shows each comment (0: none,
+    /// it is too deep), by discussion and comment index: what a permalink
+    /// needs, asked once per comment on every page that shows it.
+    thread_pages: Vec<Vec<u32>>,
     /// A hash of the program that renders: another build renders anew.
     program: u64,
 }
@@ -86,14 +92,32 @@ impl Site {
             .par_iter()
             .map(|d| d.fingerprint())
             .collect();
+        let names = archive.discussions().iter().map(|d| name(&d.id)).collect();
         let mut site = Site {
             archive,
             derived: Derived::new(DERIVED_BYTES),
             search: bundle_comments.is_some(),
             bundles: Vec::new(),
             fingerprints,
+            names,
+            thread_pages: Vec::new(),
             program: program_hash(),
         };
+        site.thread_pages = site
+            .archive
+            .discussions()
+            .par_iter()
+            .map(|d| {
+                let thread = site.derived.thread(d);
+                (0..d.comments().len())
+                    .map(|i| {
+                        thread
+                            .position_of(i)
+                            .map_or(0, |at| thread.pages.page_of(at) as u32)
+                    })
+                    .collect()
+            })
+            .collect();
         if let Some(most) = bundle_comments {
             site.bundles = site.thread_pages_in_bundles(most);
         }
@@ -297,10 +321,10 @@ impl FileLayout for Site {
         match url {
             Url::Index(q) if q.sort == Default::default() => Some(paged("index", q.page.get())),
             Url::Discussion { id, query } => {
-                let d = self.archive.get(id)?;
+                let name = &self.names[self.archive.position(id)?];
                 let stem = match query.view {
-                    ThreadLayout::Thread => format!("d/{}", name(&d.id)),
-                    ThreadLayout::Timeline => format!("d/{}.timeline", name(&d.id)),
+                    ThreadLayout::Thread => format!("d/{name}"),
+                    ThreadLayout::Timeline => format!("d/{name}.timeline"),
                 };
                 let default = ThreadQuery {
                     page: query.page,
@@ -313,21 +337,20 @@ impl FileLayout for Site {
                 comment,
                 query,
             } if query.sort == SortOrder::default() && query.depth.is_none() => {
-                let d = self.archive.get(discussion)?;
+                let at = self.archive.position(discussion)?;
+                let d = &self.archive.discussions()[at];
                 let index = d.find(comment)?;
                 if continues(d, index) {
-                    let stem = format!("d/{}.c.{}", name(&d.id), name(comment));
+                    let stem = format!("d/{}.c.{}", self.names[at], name(comment));
                     return Some(paged(&stem, query.page.get()));
                 }
                 if query.page.get() != 1 {
                     return None;
                 }
                 // A permalink: the page that shows the comment.
-                let depth = d.comments()[index].depth();
-                if depth < MAX_VISIBLE_DEPTH {
-                    let thread = self.derived.thread(d);
-                    let position = thread.position_of(index)?;
-                    return self.file(&Url::discussion(&d.id).page(thread.pages.page_of(position)));
+                let page = self.thread_pages[at][index] as usize;
+                if page > 0 {
+                    return Some(paged(&format!("d/{}", self.names[at]), page));
                 }
                 let top = continued_from(d, index);
                 let replies = self.derived.replies(d, top, SortOrder::default());

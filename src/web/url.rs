@@ -91,6 +91,12 @@ pub fn export_path(file: &str) -> Option<String> {
 /// The path from the file `from` to the file `to`, both relative to one
 /// root (a link to the page itself is its file name).
 fn relative_path(from: &str, to: &str) -> String {
+    let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let (to_dir, to_file) = to.rsplit_once('/').unwrap_or(("", to));
+    // Most links stay in their folder (a thread's pages, an author's).
+    if from_dir == to_dir {
+        return to_file.to_owned();
+    }
     let from_dirs: Vec<&str> = from.split('/').collect();
     let from_dirs = &from_dirs[..from_dirs.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();
