@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use chrono::{DateTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 
 use super::assets;
 use super::derived::PagedOrder;
@@ -16,12 +16,28 @@ use crate::thread::SortOrder;
 
 /// A time in UTC as a reader sees it: `2023-08-05 10:22 UTC`.
 pub fn utc(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M UTC").to_string()
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        time.year(),
+        time.month(),
+        time.day(),
+        time.hour(),
+        time.minute()
+    )
 }
 
-/// A time as `<time datetime>` wants it: `2023-08-05T10:22:00Z`.
+/// A time as `<time datetime>` wants it: `2023-08-05T10:22:00Z`. (Written
+/// out, not through a strftime pattern: every comment shown needs one.)
 pub fn iso(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        time.year(),
+        time.month(),
+        time.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    )
 }
 
 /// A duration as `3h 12m`, `2d 5h` or `45m`: the two largest units.
@@ -42,6 +58,19 @@ pub fn excerpt(text: &str, max: usize) -> String {
         Some((cut, _)) => format!("{}…", flat[..cut].trim_end()),
         None => flat,
     }
+}
+
+/// The first `bytes` of `text` (at a character boundary): enough of a long
+/// body to make a short excerpt from.
+fn lead(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
+        return text;
+    }
+    let mut cut = bytes;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
 }
 
 /// A piece of text, marked when it matched a search.
@@ -593,7 +622,7 @@ impl ListItem {
             ParentRef {
                 author: parent.author.to_string(),
                 href: Url::permalink(&d.id, parent.id.as_str()),
-                excerpt: excerpt(&markdown::to_plain_text(&parent.body), 90),
+                excerpt: excerpt(&markdown::to_plain_text(lead(&parent.body, 1000)), 90),
             }
         });
         let c = CommentView::new(d, index, query);
@@ -755,6 +784,17 @@ impl Meta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_written_as_pages_and_machines_read_them() {
+        let at = DateTime::parse_from_rfc3339("2023-08-05T09:02:07Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(utc(at), "2023-08-05 09:02 UTC");
+        assert_eq!(iso(at), "2023-08-05T09:02:07Z");
+        assert_eq!(lead("ab", 10), "ab");
+        assert_eq!(lead("aé", 2), "a", "never half a character");
+    }
 
     #[test]
     fn durations_use_two_units() {
