@@ -64,9 +64,7 @@ pub enum Stage {
 pub struct Site {
     archive: Archive,
     derived: Derived,
-    /// Whether the export has a search page (Pagefind is there to index).
-    search: bool,
-    /// The thread pages of each Pagefind bundle, when it has search.
+    /// The thread pages of each Pagefind bundle: none without search.
     bundles: Vec<Vec<String>>,
     /// Each discussion's fingerprint, by its index in the archive.
     fingerprints: Vec<u64>,
@@ -96,7 +94,6 @@ impl Site {
         let mut site = Site {
             archive,
             derived: Derived::new(DERIVED_BYTES),
-            search: bundle_comments.is_some(),
             bundles: Vec::new(),
             fingerprints,
             names,
@@ -124,6 +121,11 @@ impl Site {
         site
     }
 
+    /// Whether the export has search (and so a search page).
+    fn has_search(&self) -> bool {
+        !self.bundles.is_empty()
+    }
+
     /// What each Pagefind bundle indexes: the thread pages of consecutive
     /// discussions, up to `most` comments a bundle.
     pub fn bundles(&self) -> &[Vec<String>] {
@@ -133,20 +135,18 @@ impl Site {
     fn thread_pages_in_bundles(&self, most: usize) -> Vec<Vec<String>> {
         let mut bundles: Vec<Vec<String>> = vec![Vec::new()];
         let mut comments = 0;
-        for d in self.archive.discussions() {
+        for (d, pages) in self.archive.discussions().iter().zip(&self.thread_pages) {
             let count = d.comments().len();
             if comments > 0 && comments + count > most {
                 bundles.push(Vec::new());
                 comments = 0;
             }
             comments += count;
-            let pages = self
-                .derived
-                .order(d, &default_filter(ThreadLayout::Thread))
-                .pages
-                .count();
+            // The last page that shows a comment, or the one page of a
+            // discussion without any.
+            let last = pages.iter().max().map_or(1, |&page| page.max(1));
             let bundle = bundles.last_mut().expect("one bundle at least");
-            for page in 1..=pages.max(1) {
+            for page in 1..=last as usize {
                 let url = Url::discussion(&d.id).page(page);
                 bundle.push(self.file(&url).expect("the export holds thread pages"));
             }
@@ -158,7 +158,6 @@ impl Site {
     fn settings(&self) -> Xxh3 {
         let mut h = Xxh3::new();
         h.update(&self.program.to_le_bytes());
-        h.update(&[self.search as u8]);
         h.update(&self.bundles.len().to_le_bytes());
         h
     }
@@ -207,7 +206,7 @@ impl Site {
             pages.push(list(Url::Index(IndexQuery::default()).page(page), stage));
         }
         pages.push(list(Url::Diagnostics, Stage::Lists));
-        if self.search {
+        if self.has_search() {
             pages.push(list(Url::Search(Default::default()), Stage::Lists));
         }
         pages
@@ -366,7 +365,7 @@ impl FileLayout for Site {
                 Some(paged(&format!("a/{}", name(author)), query.page.get()))
             }
             Url::Diagnostics => Some("diagnostics.html".to_owned()),
-            Url::Search(q) if self.search && *q == Default::default() => {
+            Url::Search(q) if self.has_search() && *q == Default::default() => {
                 Some("search.html".to_owned())
             }
             _ => None,

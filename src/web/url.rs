@@ -195,6 +195,15 @@ impl Url {
         })
     }
 
+    /// The address, where the site being written has this view (one
+    /// lookup of its file, where `exported()` then `href()` take two).
+    pub fn exported_href(&self) -> Option<String> {
+        RELATIVE.with_borrow(|relative| match relative {
+            None => Some(self.path()),
+            Some(r) => Some(relative_path(&r.from, &r.layout.file(self)?)),
+        })
+    }
+
     /// The server's address of the view.
     fn path(&self) -> String {
         match self {
@@ -294,6 +303,8 @@ mod tests {
             assert_eq!(Url::discussion("a").at("c1"), "a.html#c-c1");
             assert_eq!(home.href(), "../index.html");
             assert!(!Url::author("x").exported());
+            assert_eq!(Url::author("x").exported_href(), None);
+            assert_eq!(home.exported_href().unwrap(), "../index.html");
             assert_eq!(export_path("assets/s.css").unwrap(), "../assets/s.css");
         });
         relative_to(layout, "index.html", || {

@@ -192,9 +192,10 @@ pub trait Labelled: Copy + PartialEq + 'static {
 pub fn choices<T: Labelled>(options: &[T], current: T, url: impl Fn(T) -> Url) -> Vec<Choice> {
     options
         .iter()
-        .map(|&option| (option, url(option)))
-        .filter(|(_, url)| url.exported())
-        .map(|(option, url)| Choice::new(option.label(), url.href(), option == current))
+        .filter_map(|&option| {
+            let href = url(option).exported_href()?;
+            Some(Choice::new(option.label(), href, option == current))
+        })
         .collect()
 }
 
@@ -745,13 +746,11 @@ pub struct SiteLinks {
 
 impl SiteLinks {
     fn new() -> Self {
-        let search = Url::Search(Default::default());
-        let api = Url::Api;
         SiteLinks {
             home: Url::Index(Default::default()).href(),
             authors: Url::Authors(Default::default()).href(),
-            search: search.exported().then(|| search.href()),
-            api: api.exported().then(|| api.href()),
+            search: Url::Search(Default::default()).exported_href(),
+            api: Url::Api.exported_href(),
             style: assets::url("style.css"),
             script: assets::url("app.js"),
             icon: assets::url("favicon.svg"),

@@ -82,9 +82,22 @@ pub struct AuthorPage {
 
 /// The activity chart: each bar opens the page (oldest first) that holds
 /// its first comment; in an export, which holds only the newest-first
-/// pages, the one of those that holds it.
-fn activity_chart(archive: &Archive, author: &Author) -> Option<Chart> {
-    let oldest = ordered_comments(archive, author, TimeOrder::Old);
+/// pages, the one of those that holds it. `shown` is the page's own order
+/// (`shown_sort`) and its pages, used again where the chart links to it.
+fn activity_chart(
+    archive: &Archive,
+    author: &Author,
+    shown_sort: TimeOrder,
+    shown: &[CommentRef],
+    shown_pages: &Pages,
+) -> Option<Chart> {
+    let owned_oldest;
+    let oldest: &[CommentRef] = if shown_sort == TimeOrder::Old {
+        shown
+    } else {
+        owned_oldest = ordered_comments(archive, author, TimeOrder::Old);
+        &owned_oldest
+    };
     let times: Vec<_> = oldest
         .iter()
         .map_while(|&at| archive.resolve(at).1.posted_at)
@@ -101,11 +114,17 @@ fn activity_chart(archive: &Archive, author: &Author) -> Option<Chart> {
     } else {
         TimeOrder::New
     };
-    let order = match sort {
-        TimeOrder::Old => oldest.clone(),
-        TimeOrder::New => ordered_comments(archive, author, sort),
+    let owned;
+    let (order, pages): (&[CommentRef], &Pages) = if sort == shown_sort {
+        (shown, shown_pages)
+    } else {
+        let order = match sort {
+            TimeOrder::Old => oldest.to_vec(),
+            TimeOrder::New => ordered_comments(archive, author, sort),
+        };
+        owned = (comment_pages(archive, &order), order);
+        (&owned.1, &owned.0)
     };
-    let pages = comment_pages(archive, &order);
     let newest_position: Option<HashMap<CommentRef, usize>> = (sort == TimeOrder::New)
         .then(|| order.iter().enumerate().map(|(i, &at)| (at, i)).collect());
     chart::histogram(&times, |i| {
@@ -175,7 +194,7 @@ impl AuthorPage {
             }),
             // On the first page only, like a discussion's.
             chart: (q.page.get() == 1)
-                .then(|| activity_chart(archive, author))
+                .then(|| activity_chart(archive, author, q.sort, &refs, &pages))
                 .flatten(),
             comments,
             pager,

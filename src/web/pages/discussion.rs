@@ -95,7 +95,7 @@ fn participants(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> (Vec<Part
             count,
             is_op: d.is_op(name),
             // An export holds no filtered views: the author's own page.
-            href: Some(Url::thread(
+            href: Url::thread(
                 &d.id,
                 ThreadQuery {
                     author: Some(name.to_owned()),
@@ -103,10 +103,9 @@ fn participants(d: &Discussion, q: &ThreadQuery, derived: &Derived) -> (Vec<Part
                     page: Default::default(),
                     ..q.clone()
                 },
-            ))
-            .filter(Url::exported)
-            .unwrap_or_else(|| Url::author(name))
-            .href(),
+            )
+            .exported_href()
+            .unwrap_or_else(|| Url::author(name).href()),
             current: q.author.as_deref() == Some(name),
         })
         .collect();
@@ -237,11 +236,10 @@ impl DiscussionPage {
             } else {
                 [None, Some(1), Some(2), Some(3)]
                     .into_iter()
-                    .map(|depth| (depth, filtered(ThreadQuery { depth, ..q.clone() })))
-                    .filter(|(_, url)| url.exported())
-                    .map(|(depth, url)| {
+                    .filter_map(|depth| {
+                        let href = filtered(ThreadQuery { depth, ..q.clone() }).exported_href()?;
                         let label = depth.map_or("all".to_owned(), |n| n.to_string());
-                        Choice::new(label, url.href(), depth == q.depth)
+                        Some(Choice::new(label, href, depth == q.depth))
                     })
                     .collect()
             },

@@ -112,6 +112,15 @@ async fn browse(s: &Session, start: &str) {
     assert!(path(s).await.ends_with("/index.html"));
 }
 
+/// The first result's link, once the search page shows one.
+async fn first_result(s: &Session) -> fantoccini::elements::Element {
+    s.client
+        .wait()
+        .for_element(Locator::Css("#static-results li.result a"))
+        .await
+        .expect("a result appears")
+}
+
 /// Searches with the header's box and follows the first result to its
 /// comment.
 async fn search(s: &Session) {
@@ -120,12 +129,7 @@ async fn search(s: &Session) {
     box_.send_keys("regex").await.unwrap();
     s.css("form.search button").await.click().await.unwrap();
     assert!(path(s).await.ends_with(&format!("{PREFIX}/search.html")));
-    let first = s
-        .client
-        .wait()
-        .for_element(Locator::Css("#static-results li.result a"))
-        .await
-        .expect("a result appears");
+    let first = first_result(s).await;
     let status = s.texts("#static-status").await.join("");
     assert!(
         status.contains("match") && status.contains("regex"),
@@ -154,12 +158,7 @@ async fn search(s: &Session) {
     // A word of a thread in another bundle (the export indexes 20
     // comments a bundle: four here) is found as well.
     s.goto(&format!("{PREFIX}/search.html?q=couchettes")).await;
-    let found = s
-        .client
-        .wait()
-        .for_element(Locator::Css("#static-results li.result a"))
-        .await
-        .expect("a result appears");
+    let found = first_result(s).await;
     assert!(
         found.text().await.unwrap().starts_with("Night trains"),
         "{}",
