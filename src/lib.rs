@@ -1,5 +1,6 @@
 //! threadview: a local web viewer for archived discussions.
 
+pub mod cut;
 pub mod export;
 pub mod formats;
 pub mod load;
@@ -8,6 +9,7 @@ pub mod model;
 pub mod paging;
 pub mod parse;
 pub mod search;
+pub mod site;
 pub mod thread;
 pub mod watch;
 pub mod web;

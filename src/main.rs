@@ -1,8 +1,9 @@
 //! The `threadview` command: load a folder of discussions and serve it, or
 //! export it as a static site.
 
+use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
@@ -89,11 +90,45 @@ struct Serve {
     concurrency: Option<usize>,
 }
 
+/// Why the command stopped.
+#[derive(Debug, thiserror::Error)]
+enum Fatal {
+    #[error("cannot read {}: {source}", .dir.display())]
+    Read {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot handle signals: {0}")]
+    Signals(std::io::Error),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+    #[error(transparent)]
+    Export(#[from] export::ExportError),
+    #[error("the export stopped unexpectedly: {0}")]
+    Crashed(#[from] tokio::task::JoinError),
+}
+
+/// Whether the log may be coloured: only on a terminal, and never with
+/// `NO_COLOR` set (to anything but the empty string, as no-color.org says).
+fn log_in_colour(on_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    on_terminal && no_color.is_none_or(|value| value.is_empty())
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     threadview::return_large_allocations();
+    let colour = log_in_colour(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("threadview=info,tower_http=info")),
@@ -103,7 +138,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Some(Command::Export(args)) => tokio::task::spawn_blocking(move || run_export(args))
             .await
-            .unwrap_or_else(|e| Err(e.to_string())),
+            .unwrap_or_else(|e| Err(e.into())),
         Some(Command::Serve(args)) => run(args).await,
         None => run(cli.serve).await,
     };
@@ -118,14 +153,17 @@ async fn main() -> std::process::ExitCode {
 
 /// Loads the folder `dir`, with a progress bar and the problems found
 /// logged.
-fn load(dir: &std::path::Path) -> Result<(Loader, threadview::model::Archive), String> {
+fn load(dir: &Path) -> Result<(Loader, threadview::model::Archive), Fatal> {
     let mut loader = Loader::new(dir);
     let bar = Progress::new(
         "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
     );
     let loaded = loader
         .load_with_progress(&Default::default(), &|done, total| bar.update(done, total))
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        .map_err(|source| Fatal::Read {
+            dir: dir.to_owned(),
+            source,
+        })?;
     bar.finish();
     let archive = loaded.archive;
     threadview::release_freed_memory();
@@ -149,7 +187,7 @@ fn load(dir: &std::path::Path) -> Result<(Loader, threadview::model::Archive), S
     Ok((loader, archive))
 }
 
-fn run_export(args: Export) -> Result<(), String> {
+fn run_export(args: Export) -> Result<(), Fatal> {
     let (_, archive) = load(&args.dir)?;
     let pagefind = if args.no_search {
         None
@@ -164,8 +202,7 @@ fn run_export(args: Export) -> Result<(), String> {
         bundle_comments: export::BUNDLE_COMMENTS,
     };
     let bar = Progress::new("exporting {bar:40} {pos}/{len} pages, {per_sec}, {elapsed}");
-    let summary = export::export(archive, &options, &|done, total| bar.update(done, total))
-        .map_err(|e| e.to_string())?;
+    let summary = export::export(archive, &options, &|done, total| bar.update(done, total))?;
     bar.finish();
     println!(
         "exported {} pages to {} in {:.1?}: {} written, {} unchanged, {} removed; {} files, {:.1} MiB",
@@ -193,14 +230,16 @@ fn run_export(args: Export) -> Result<(), String> {
     Ok(())
 }
 
-async fn run(args: Serve) -> Result<(), String> {
+async fn run(args: Serve) -> Result<(), Fatal> {
     let (loader, archive) = load(&args.dir)?;
 
-    let shutdown = shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
+    let shutdown = shutdown_signal().map_err(Fatal::Signals)?;
+    let address = SocketAddr::new(args.host, args.port);
+    let listen = |source| Fatal::Listen { address, source };
+    let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(listen)?;
+    let bound = listener.local_addr().map_err(listen)?;
     let url = local_url(bound);
     println!("threadview is serving {} at {url}", args.dir.display());
     if !args.host.is_loopback() {
@@ -223,26 +262,7 @@ async fn run(args: Serve) -> Result<(), String> {
         state = state.with_concurrency(permits);
     }
     if !args.no_index {
-        let folder = args
-            .index_dir
-            .clone()
-            .or_else(|| Location::cache_for(&args.dir));
-        let location = match folder {
-            Some(folder) => {
-                let (location, why) = Location::writable(folder);
-                if let Some(why) = why {
-                    tracing::warn!("{why}");
-                }
-                location
-            }
-            None => {
-                tracing::warn!(
-                    "no cache folder for the search index on this system; keeping it in memory"
-                );
-                Location::Memory
-            }
-        };
-        state = state.with_search_index(location);
+        state = state.with_search_index(index_location(&args));
     }
     let state = Arc::new(state);
     let _watch = match watch(loader, state.clone()) {
@@ -255,7 +275,25 @@ async fn run(args: Serve) -> Result<(), String> {
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(Fatal::Serve)
+}
+
+/// Where the search index is kept: `--index-dir`, else the user's cache
+/// folder, else (said in the log) memory.
+fn index_location(args: &Serve) -> Location {
+    let folder = args
+        .index_dir
+        .clone()
+        .or_else(|| Location::cache_for(&args.dir));
+    let Some(folder) = folder else {
+        tracing::warn!("no cache folder for the search index on this system; keeping it in memory");
+        return Location::Memory;
+    };
+    let (location, why) = Location::writable(folder);
+    if let Some(why) = why {
+        tracing::warn!("{why}");
+    }
+    location
 }
 
 /// The URL to open on this machine.
@@ -343,5 +381,21 @@ impl Progress {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_is_coloured_on_a_terminal_only_and_never_with_no_color() {
+        assert!(log_in_colour(true, None));
+        assert!(!log_in_colour(false, None), "a file or a pipe");
+        assert!(!log_in_colour(true, Some("1".into())));
+        assert!(
+            log_in_colour(true, Some("".into())),
+            "an empty NO_COLOR is unset"
+        );
     }
 }

@@ -255,6 +255,22 @@ pub fn header_text(time: DateTime<Utc>) -> String {
     text
 }
 
+/// The month names a header may use, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 fn write_header_text(out: &mut impl fmt::Write, time: DateTime<Utc>) {
     use chrono::{Datelike, Timelike};
     let day = time.day();
@@ -265,7 +281,7 @@ fn write_header_text(out: &mut impl fmt::Write, time: DateTime<Utc>) {
         (3, _) => "rd",
         _ => "th",
     };
-    let month = crate::parse::MONTHS[time.month0() as usize];
+    let month = MONTHS[time.month0() as usize];
     let _ = write!(
         out,
         "{month} {day}{suffix}, {} at {:02}:{:02}",

@@ -32,21 +32,9 @@ const LONG_ID_BITS: u32 = 60;
 /// At most this many lines with invalid UTF-8 are named one by one.
 const MAX_ENCODING_DIAGNOSTICS: usize = 20;
 
-/// The month names a header may use, January first.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// The month names a header may use, January first (kept with the
+/// model, which writes them back).
+pub use crate::model::MONTHS;
 
 /// A comment header line, as matched.
 #[derive(Debug, PartialEq, Eq)]

@@ -125,6 +125,26 @@ pub struct Filter<'a> {
     pub timeline: bool,
 }
 
+impl Filter<'_> {
+    /// A discussion's default view: its thread, or with `timeline` its
+    /// timeline, unfiltered.
+    pub fn default_view(timeline: bool) -> Filter<'static> {
+        Filter {
+            timeline,
+            ..Filter::default()
+        }
+    }
+
+    /// The order the view applies: a timeline in "original" order is
+    /// oldest first (it has no original order of its own).
+    pub fn applied_sort(&self) -> SortOrder {
+        match self.sort {
+            SortOrder::Original if self.timeline => SortOrder::Old,
+            other => other,
+        }
+    }
+}
+
 /// How the selected comments are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -152,11 +172,7 @@ pub fn select(d: &Discussion, filter: &Filter) -> Selection {
     };
     if filter.timeline || filter.author.is_some() {
         let mut order: Vec<usize> = (0..comments.len()).filter(|&i| wanted(i)).collect();
-        let sort = match filter.sort {
-            SortOrder::Original if filter.timeline => SortOrder::Old,
-            other => other,
-        };
-        sort_siblings(d, &mut order, sort);
+        sort_siblings(d, &mut order, filter.applied_sort());
         return Selection {
             order,
             layout: Layout::Flat,

@@ -82,14 +82,28 @@ async fn reload_on_change(
             continue;
         }
         let (back, result) = tokio::task::spawn_blocking(move || {
-            let result = loader.load(&changed);
+            // A panic in a parser must not end live reload: the loader
+            // comes back either way, and the next change is read again.
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loader.load(&changed)));
             (loader, result)
         })
         .await
-        .expect("the reload does not panic");
+        .expect("the reload's panics are caught inside it");
         loader = back;
         match result {
-            Ok(loaded) => {
+            Err(panic) => {
+                let cause = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown");
+                tracing::error!(
+                    "reading the changed files failed (a bug: {cause}); keeping the archive, and reading them again at the next change"
+                );
+            }
+            Ok(Err(err)) => tracing::warn!("cannot read the folder, keeping the archive: {err}"),
+            Ok(Ok(loaded)) => {
                 tracing::info!(
                     discussions = loaded.archive.discussions().len(),
                     comments = loaded.archive.comment_count(),
@@ -100,7 +114,6 @@ async fn reload_on_change(
                 );
                 state.replace(loaded.archive);
             }
-            Err(err) => tracing::warn!("cannot read the folder, keeping the archive: {err}"),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! The export writes the server's own pages (the same `build()`s and
 //! templates) for every default view: the index, each discussion's thread
 //! and timeline, the authors and each author's page, all paged, with links
-//! relative to each page's file ([`crate::web::url::relative_to`]) and the
+//! relative to each page's file ([`crate::site::Links::Export`]) and the
 //! views it leaves out left out of the controls. A manifest of what each
 //! file was made from lets the next export skip what did not change.
 
@@ -14,14 +14,14 @@ mod site;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::model::Archive;
-use crate::web::assets;
+use crate::site::assets;
 pub use out::MANIFEST;
 use out::{Made, Manifest, Out};
 pub use pagefind::{BUNDLE_COMMENTS, find as find_pagefind};
@@ -99,8 +99,11 @@ pub enum ExportError {
         "there is no discussion \"{0}\" in the archive (the ids are the file names without their extension, or Reddit's post ids)"
     )]
     UnknownDiscussion(String),
-    #[error("cannot make {file}: {message}")]
-    Render { file: String, message: String },
+    #[error("cannot make {file}: {source}")]
+    Render {
+        file: String,
+        source: crate::site::PageError,
+    },
     #[error("Pagefind could not index the pages: {0}")]
     Pagefind(String),
 }
@@ -139,7 +142,7 @@ pub fn export(
     let archive = select(archive, &options.discussions)?;
     let (out, old) = Out::open(&options.out, options.force)?;
     let bundles = options.pagefind.as_ref().map(|_| options.bundle_comments);
-    let site = Arc::new(Site::new(archive, bundles));
+    let site = Site::new(archive, bundles);
     let mut pages = site.pages();
     pages.sort_by_key(|page| page.stage);
 
@@ -287,21 +290,16 @@ fn select(archive: Archive, ids: &[String]) -> Result<Archive, ExportError> {
 
 /// Makes one page unless the last export made it from the same input:
 /// what it is made from, and whether it was written.
-fn make(
-    site: &Arc<Site>,
-    out: &Out,
-    old: &Manifest,
-    page: &Page,
-) -> Result<(Made, bool), ExportError> {
+fn make(site: &Site, out: &Out, old: &Manifest, page: &Page) -> Result<(Made, bool), ExportError> {
     let last = old.files.get(&page.file).filter(|_| out.has(&page.file));
     if let Some(last) = last.filter(|last| last.input == page.input) {
         return Ok((*last, false));
     }
     let html = site
         .render(&page.url, &page.file)
-        .map_err(|message| ExportError::Render {
+        .map_err(|source| ExportError::Render {
             file: page.file.clone(),
-            message,
+            source,
         })?;
     let entry = Made {
         input: page.input,

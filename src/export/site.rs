@@ -1,28 +1,21 @@
 //! What an export holds: where each view lives as a file, which pages
 //! there are (each with a fingerprint of what it is made from), and the
-//! rendering of one page with its links relative to its file.
+//! rendering of one page, through the site's one [`site::render`], with
+//! links relative to its file.
 
-use std::sync::Arc;
-
-use askama::Template;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::pagefind;
+use crate::cut::{continued_from, continues};
 use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
+use crate::site::derived::Derived;
+use crate::site::pages::author::{comment_pages, ordered_comments};
+use crate::site::pages::index;
+use crate::site::query::{AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery};
+use crate::site::{self, Ctx, FileLayout, Links, PageError, Search, Url};
 use crate::thread::{Filter, SortOrder};
-use crate::web::derived::Derived;
-use crate::web::pages::author::{AuthorPage, comment_pages, ordered_comments};
-use crate::web::pages::authors::AuthorsPage;
-use crate::web::pages::comment::CommentPage;
-use crate::web::pages::diagnostics::DiagnosticsPage;
-use crate::web::pages::discussion::DiscussionPage;
-use crate::web::pages::index::{self, IndexPage};
-use crate::web::pages::static_search::StaticSearchPage;
-use crate::web::query::{AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery};
-use crate::web::url::{self, FileLayout, Url};
-use crate::web::view::MAX_VISIBLE_DEPTH;
 
 /// One page of the export.
 pub struct Page {
@@ -66,6 +59,8 @@ pub struct Site {
     derived: Derived,
     /// The thread pages of each Pagefind bundle: none without search.
     bundles: Vec<Vec<String>>,
+    /// Each bundle's folder from the site's root, ending in `/`.
+    bundle_folders: Vec<String>,
     /// Each discussion's fingerprint, by its index in the archive.
     fingerprints: Vec<u64>,
     /// Each discussion's file name ([`name`] of its id), by its index.
@@ -95,6 +90,7 @@ impl Site {
             archive,
             derived: Derived::new(DERIVED_BYTES),
             bundles: Vec::new(),
+            bundle_folders: Vec::new(),
             fingerprints,
             names,
             thread_pages: Vec::new(),
@@ -117,6 +113,9 @@ impl Site {
             .collect();
         if let Some(most) = bundle_comments {
             site.bundles = site.thread_pages_in_bundles(most);
+            site.bundle_folders = (0..site.bundles.len())
+                .map(|k| format!("{}/", pagefind::bundle_folder(k)))
+                .collect();
         }
         site
     }
@@ -188,7 +187,7 @@ impl Site {
         let list = |url: Url, stage| Page::new(self, url, all, stage);
         let authors = Pages::uniform(
             archive.authors().len(),
-            crate::web::pages::authors::PER_PAGE,
+            crate::site::pages::authors::PER_PAGE,
         );
         for page in 1..=authors.count() {
             pages.push(list(
@@ -218,7 +217,12 @@ impl Site {
         let input = h.digest();
         let mut pages = Vec::new();
         for layout in [ThreadLayout::Thread, ThreadLayout::Timeline] {
-            let count = self.derived.order(d, &default_filter(layout)).pages.count();
+            let timeline = layout == ThreadLayout::Timeline;
+            let count = self
+                .derived
+                .order(d, &Filter::default_view(timeline))
+                .pages
+                .count();
             for page in 1..=count.max(1) {
                 let url = Url::thread(&d.id, ThreadQuery::layout(layout)).page(page);
                 pages.push(Page::new(self, url, input, Stage::Pages));
@@ -264,54 +268,19 @@ impl Site {
     }
 
     /// The page at `url` as HTML, its links relative to `file`.
-    pub fn render(self: &Arc<Self>, url: &Url, file: &str) -> Result<String, String> {
-        let layout: Arc<dyn FileLayout> = self.clone();
-        url::relative_to(layout, file, || self.render_here(url))
-    }
-
-    fn render_here(&self, url: &Url) -> Result<String, String> {
-        let archive = &self.archive;
-        let derived = &self.derived;
-        let missing = || format!("the export has no page {}", url.href());
-        let html = match url {
-            Url::Index(q) => IndexPage::build(archive, q)
-                .map_err(|e| e.to_string())?
-                .render(),
-            Url::Discussion { id, query } => {
-                let d = archive.get(id).ok_or_else(missing)?;
-                DiscussionPage::build(d, query, derived)
-                    .map_err(|e| e.to_string())?
-                    .render()
-            }
-            Url::Authors(q) => AuthorsPage::build(archive, q, derived)
-                .map_err(|e| e.to_string())?
-                .render(),
-            Url::Author { name, query } => {
-                let author = archive.author(name).ok_or_else(missing)?;
-                AuthorPage::build(archive, author, query, derived)
-                    .map_err(|e| e.to_string())?
-                    .render()
-            }
-            Url::Comment {
-                discussion,
-                comment,
-                query,
-            } => {
-                let d = archive.get(discussion).ok_or_else(missing)?;
-                CommentPage::build(d, comment, query, derived)
-                    .map_err(|e| e.to_string())?
-                    .render()
-            }
-            Url::Diagnostics => DiagnosticsPage::build(&archive.diagnostics).render(),
-            Url::Search(_) => {
-                let bundles: Vec<String> = (0..self.bundles.len())
-                    .map(|k| format!("{}/", pagefind::bundle_folder(k)))
-                    .collect();
-                StaticSearchPage::build(&bundles).render()
-            }
-            Url::Api => return Err(missing()),
+    pub fn render(&self, url: &Url, file: &str) -> Result<String, PageError> {
+        let ctx = Ctx {
+            archive: &self.archive,
+            derived: &self.derived,
+            links: Links::Export {
+                layout: self,
+                from: file,
+            },
+            search: Search::Static {
+                bundles: &self.bundle_folders,
+            },
         };
-        html.map_err(|e| e.to_string())
+        Ok(site::render(url, &ctx)?.html)
     }
 }
 
@@ -370,40 +339,6 @@ impl FileLayout for Site {
             }
             _ => None,
         }
-    }
-}
-
-/// Whether comment `index` is where a tree stops and its replies go on
-/// on a page of their own ("continue this thread"): an export writes that
-/// page, since it has no page per comment.
-fn continues(d: &Discussion, index: usize) -> bool {
-    let depth = d.comments()[index].depth();
-    let step = MAX_VISIBLE_DEPTH - 1;
-    depth >= step && (depth - step).is_multiple_of(step) && !d.replies(index).is_empty()
-}
-
-/// The comment whose own page shows comment `index`, which is too deep
-/// for the thread's pages: its ancestor where the tree above it stops.
-fn continued_from(d: &Discussion, index: usize) -> usize {
-    let step = MAX_VISIBLE_DEPTH - 1;
-    let depth = d.comments()[index].depth();
-    let top = step + step * ((depth - MAX_VISIBLE_DEPTH) / step);
-    let mut at = index;
-    while d.comments()[at].depth() > top {
-        at = d.comments()[at]
-            .parent()
-            .expect("a comment below the top level has a parent");
-    }
-    at
-}
-
-/// The default view in `layout`, as an order's filter.
-fn default_filter(layout: ThreadLayout) -> Filter<'static> {
-    Filter {
-        sort: SortOrder::default(),
-        author: None,
-        query: None,
-        timeline: layout == ThreadLayout::Timeline,
     }
 }
 

@@ -13,22 +13,24 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::{ApiError, AppError};
-use super::pages::author::{find_author, ordered_comments};
-use super::pages::{find_discussion, page_range, require_author};
-use super::query::{
-    ApiParams, AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, Segments, ThreadLayout,
-    ThreadQuery, ViewQuery, encode, search_query,
-};
+use super::query::{ApiParams, Segments, encode};
 use crate::model::{Author, Discussion};
 use crate::paging::Pages;
 use crate::search;
-use crate::thread::{self, Filter};
+use crate::site::pages::author::{find_author, ordered_comments};
+use crate::site::pages::search::results;
+use crate::site::pages::{find_discussion, page_range, require_author};
+use crate::site::query::{
+    AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, ThreadQuery, ViewQuery, search_query,
+};
+use crate::thread;
 
 /// Items per page of a list when the request gives no `limit`: discussions,
 /// authors, an author's comments, diagnostics.
 pub const DEFAULT_LIMIT: usize = 1000;
-/// Discussions per page of `/api/search` without a `limit`.
-pub const DEFAULT_SEARCH_LIMIT: usize = 100;
+/// Matches per page of `/api/search` without a `limit`: as many as the
+/// search page shows.
+pub const DEFAULT_SEARCH_LIMIT: usize = crate::site::pages::search::PER_PAGE;
 
 /// `?page=` alone: the lists that have no other parameter.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -59,7 +61,7 @@ impl Paged {
         page: PageNumber,
     ) -> Result<Self, ApiError> {
         let pages = Pages::uniform(len, limit.unwrap_or(default));
-        let range = page_range(&pages, page.get())?;
+        let range = page_range(&pages, page.get()).map_err(AppError::from)?;
         Ok(Paged {
             pages,
             page: page.get(),
@@ -213,19 +215,10 @@ pub async fn discussion(
 ) -> Result<Response, ApiError> {
     let Segments(id) = id?;
     let archive = state.archive();
-    let d = find_discussion(&archive, &id)?;
-    let search = query.search()?;
-    require_author(d, query.author.as_deref())?;
-    let order = thread::select(
-        d,
-        &Filter {
-            sort: query.sort,
-            author: query.author.as_deref(),
-            query: search.as_ref(),
-            timeline: query.view == ThreadLayout::Timeline,
-        },
-    )
-    .order;
+    let d = find_discussion(&archive, &id).map_err(AppError::from)?;
+    let search = query.search().map_err(AppError::from)?;
+    require_author(d, query.author.as_deref()).map_err(AppError::from)?;
+    let order = thread::select(d, &query.filter(search.as_ref())).order;
     // The whole thread unless a limit is given.
     let paged = Paged::new(order.len(), limit, order.len().max(1), query.page)?;
     let body = DiscussionJson {
@@ -285,7 +278,7 @@ pub async fn authors(
     ApiParams { query, limit }: ApiParams<AuthorsQuery>,
 ) -> Result<Response, ApiError> {
     let archive = state.archive();
-    let authors = super::pages::authors::sorted(&archive, query.sort, archive.derived());
+    let authors = crate::site::pages::authors::sorted(&archive, query.sort, archive.derived());
     let paged = Paged::new(authors.len(), limit, DEFAULT_LIMIT, query.page)?;
     let list: Vec<_> = authors[paged.range.clone()]
         .iter()
@@ -302,7 +295,7 @@ pub async fn author(
 ) -> Result<Response, ApiError> {
     let Segments(name) = name?;
     let archive = &*state.archive();
-    let author = find_author(archive, &name)?;
+    let author = find_author(archive, &name).map_err(AppError::from)?;
     let refs = ordered_comments(archive, author, query.sort);
     let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
     let comments = refs[paged.range.clone()]
@@ -328,8 +321,8 @@ struct SearchJson<'a> {
     query: &'a str,
     /// Matches in all (articles and comments), on every page.
     total: usize,
-    /// Discussions with a match, on every page.
-    total_discussions: usize,
+    /// The matches of this page, grouped by discussion in the order of
+    /// their first match.
     discussions: Vec<DiscussionHitsJson<'a>>,
 }
 
@@ -370,51 +363,42 @@ fn group(hits: &[search::Hit]) -> Vec<Group> {
     groups
 }
 
+/// `GET /api/search`: one page of matches (`limit` of them, as the search
+/// page pages them), with the total and a `Link` to the next page. Only
+/// the page's matches are assembled.
 pub async fn search(
     State(state): State<Arc<AppState>>,
     uri: OriginalUri,
     ApiParams { query, limit }: ApiParams<SearchQuery>,
 ) -> Result<Response, ApiError> {
-    let words = search_query(query.q.as_deref())?.ok_or_else(|| {
-        AppError::BadRequest("Bad search: give at least one word in `q`.".to_owned())
-    })?;
+    let words = search_query(query.q.as_deref())
+        .map_err(AppError::from)?
+        .ok_or_else(|| {
+            AppError::BadRequest("Bad search: give at least one word in `q`.".to_owned())
+        })?;
     let archive = state.archive();
-    let mut hits = match state
-        .search_index()
-        .and_then(|index| index.search_all(&archive, &words))
-    {
-        Some(Ok(hits)) => hits,
-        Some(Err(e)) => {
-            tracing::error!("the search index failed, scanning instead: {e}");
-            search::scan(&archive, &words, search::ResultOrder::Relevance)
-        }
-        None => search::scan(&archive, &words, search::ResultOrder::Relevance),
-    };
-    search::sort_by_time(&archive, &mut hits, query.sort);
-    let groups = group(&hits);
-    let paged = Paged::new(groups.len(), limit, DEFAULT_SEARCH_LIMIT, query.page)?;
-    let discussions = groups[paged.range.clone()]
-        .iter()
+    let per_page = limit.unwrap_or(DEFAULT_SEARCH_LIMIT);
+    let offset = (query.page.get() - 1).saturating_mul(per_page);
+    let index = state.search_index().map(|i| &**i);
+    let (results, _) = results(&archive, index, &words, query.sort, offset, per_page);
+    let paged = Paged::new(results.total, limit, DEFAULT_SEARCH_LIMIT, query.page)?;
+    let discussions = group(&results.hits)
+        .into_iter()
         .map(|g| {
             let d = &archive.discussions()[g.discussion];
             let title_match = g.article && words.matches(&d.title);
-            let mut comments = g.comments.clone();
-            if query.sort == search::ResultOrder::Relevance {
-                comments.sort_unstable();
-            }
             DiscussionHitsJson {
                 id: &d.id,
                 title: &d.title,
                 title_match,
                 body_match: g.article && (!title_match || words.matches(&d.body)),
-                comments: comments.iter().map(|&i| CommentJson::new(d, i)).collect(),
+                comments: g.comments.iter().map(|&i| CommentJson::new(d, i)).collect(),
             }
         })
         .collect();
     let body = SearchJson {
         query: words.as_str(),
-        total: hits.len(),
-        total_discussions: groups.len(),
+        total: results.total,
         discussions,
     };
     Ok(paged.respond(&uri, &query, body))

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -64,8 +64,9 @@ fn gzip(body: &[u8]) -> Bytes {
 
 /// One rendered response, in both codings.
 pub struct CachedPage {
-    content_type: HeaderValue,
-    cache_control: HeaderValue,
+    /// Every header the handler set (`Content-Type`, `Link`, …) but those
+    /// of the body's coding and length, which depend on the request.
+    headers: HeaderMap,
     body: Bytes,
     gzip: Option<Bytes>,
     etag: HeaderValue,
@@ -73,17 +74,28 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
-    fn new(content_type: HeaderValue, cache_control: Option<HeaderValue>, body: Bytes) -> Self {
+    fn new(mut headers: HeaderMap, body: Bytes) -> Self {
         let hash = xxhash_rust::xxh3::xxh3_64(&body);
         let etag = |suffix: &str| {
             HeaderValue::from_str(&format!("\"{hash:016x}{suffix}\""))
                 .expect("hex is a valid header")
         };
+        for name in [
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+            header::TRANSFER_ENCODING,
+            header::ETAG,
+        ] {
+            headers.remove(name);
+        }
+        // Always revalidate by default: the archive may change under the
+        // same URL.
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-cache"));
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         CachedPage {
-            content_type,
-            // Always revalidate by default: the archive may change under
-            // the same URL.
-            cache_control: cache_control.unwrap_or(HeaderValue::from_static("no-cache")),
+            headers,
             gzip: (body.len() >= MIN_GZIP).then(|| gzip(&body)),
             body,
             etag: etag(""),
@@ -92,7 +104,12 @@ impl CachedPage {
     }
 
     fn size(&self) -> usize {
-        self.body.len() + self.gzip.as_ref().map_or(0, Bytes::len) + 256
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 32)
+            .sum();
+        self.body.len() + self.gzip.as_ref().map_or(0, Bytes::len) + headers + 128
     }
 
     /// The page as this request wants it.
@@ -101,10 +118,10 @@ impl CachedPage {
             Some(gzip) if coding == Coding::Gzip => (gzip.clone(), &self.gzip_etag, true),
             _ => (self.body.clone(), &self.etag, false),
         };
-        let mut headers = HeaderMap::new();
+        // A 304 carries the headers a 200 would (RFC 9110, 15.4.5), but
+        // those that describe the body.
+        let mut headers = self.headers.clone();
         headers.insert(header::ETAG, etag.clone());
-        headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
-        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         let unchanged = if_none_match.is_some_and(|tags| {
             tags.to_str().is_ok_and(|tags| {
                 tags.split(',')
@@ -112,9 +129,9 @@ impl CachedPage {
             })
         });
         if unchanged {
+            headers.remove(header::CONTENT_TYPE);
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        headers.insert(header::CONTENT_TYPE, self.content_type.clone());
         if gzip {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
@@ -153,17 +170,43 @@ impl PageCache {
     }
 }
 
+/// How the routes behind a cache say what went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorShape {
+    /// An error page.
+    Page,
+    /// `{"error": …}`.
+    Json,
+}
+
+impl ErrorShape {
+    fn respond(self, error: AppError) -> Response {
+        match self {
+            ErrorShape::Page => error.into_response(),
+            ErrorShape::Json => ApiError(error).into_response(),
+        }
+    }
+}
+
 /// Middleware: answers GET requests from the cache of the current archive,
 /// filling it on a miss, and compresses what it cannot keep. Errors and
 /// redirects go out as they are (they are small).
-pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn cached(
+    State((state, shape)): State<(Arc<AppState>, ErrorShape)>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::GET {
         return next.run(request).await;
     }
     let coding = negotiate(request.headers());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let snapshot = state.archive();
-    let key = request.uri().to_string();
+    // The whole address: behind `nest`, `uri()` has lost its prefix.
+    let key = match request.extensions().get::<OriginalUri>() {
+        Some(OriginalUri(uri)) => uri.to_string(),
+        None => request.uri().to_string(),
+    };
     if state.cache_pages
         && let Some(page) = snapshot.pages.pages.get(&key)
     {
@@ -172,11 +215,7 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
     // Not in the cache: the work is expensive, and runs under the limit.
     // Past it the answer is a prompt 503, never a place in a queue.
     let Ok(_permit) = state.expensive().clone().try_acquire_owned() else {
-        return if request.uri().path().starts_with("/api/") {
-            ApiError(AppError::Busy).into_response()
-        } else {
-            AppError::Busy.into_response()
-        };
+        return shape.respond(AppError::Busy);
     };
     // On a blocking thread, so the runtime's workers stay free to serve
     // cached pages and to turn the excess away.
@@ -191,9 +230,9 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
                     .cloned()
                     .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_default();
-                return AppError::Panic(cause).into_response();
+                return shape.respond(AppError::Panic(cause));
             }
-            Err(_) => return AppError::Panic("a handler was cancelled".to_owned()).into_response(),
+            Err(_) => return shape.respond(AppError::Panic("a handler was cancelled".to_owned())),
         };
     let no_store = response
         .headers()
@@ -206,9 +245,9 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
+    if !parts.headers.contains_key(header::CONTENT_TYPE) {
         return Response::from_parts(parts, body);
-    };
+    }
     let small = body
         .size_hint()
         .exact()
@@ -218,8 +257,7 @@ pub async fn cached(State(state): State<Arc<AppState>>, request: Request, next: 
     }
     match axum::body::to_bytes(body, MAX_PAGE).await {
         Ok(bytes) => {
-            let cache_control = parts.headers.get(header::CACHE_CONTROL).cloned();
-            let page = Arc::new(CachedPage::new(content_type, cache_control, bytes));
+            let page = Arc::new(CachedPage::new(parts.headers, bytes));
             if state.cache_pages {
                 snapshot.pages.pages.insert(key, page.clone());
             }
@@ -286,10 +324,39 @@ mod tests {
         let cache = PageCache::new(1 << 20);
         for i in 0..200 {
             let body = Bytes::from(format!("{i:>20000}"));
-            let page = CachedPage::new(HeaderValue::from_static("text/html"), None, body);
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            let page = CachedPage::new(headers, body);
             cache.pages.insert(format!("/page/{i}"), Arc::new(page));
         }
         assert!(cache.weight() <= 1 << 20, "{}", cache.weight());
         assert!(cache.pages.len() > 10);
+    }
+
+    #[test]
+    fn a_cached_page_keeps_its_handlers_headers_also_in_a_304() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            header::LINK,
+            HeaderValue::from_static("</x?page=2>; rel=\"next\""),
+        );
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from_static("2"));
+        let page = CachedPage::new(headers, Bytes::from_static(b"[]"));
+        let ok = page.respond(Coding::Identity, None);
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(ok.headers()[header::LINK], "</x?page=2>; rel=\"next\"");
+        assert_eq!(ok.headers()[header::CACHE_CONTROL], "no-cache");
+        let etag = ok.headers()[header::ETAG].clone();
+        let unchanged = page.respond(Coding::Identity, Some(&etag));
+        assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(
+            unchanged.headers()[header::LINK],
+            "</x?page=2>; rel=\"next\""
+        );
+        assert!(!unchanged.headers().contains_key(header::CONTENT_TYPE));
     }
 }

@@ -1,11 +1,14 @@
-//! The one error type of the handlers, rendered as a page or as JSON.
+//! The one error type of the handlers, rendered as a page or as JSON: a
+//! [`PageError`] from the site gets its HTTP status here.
 
-use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::view::Meta;
+use crate::site::PageError;
+use crate::site::pages::Template;
+use crate::site::pages::error::{ErrorPage, Failure};
+use crate::site::url::Links;
 
 /// Why a request could not be answered.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +43,24 @@ pub enum AppError {
     Panic(String),
 }
 
+impl From<PageError> for AppError {
+    fn from(error: PageError) -> Self {
+        match error {
+            PageError::NotFound(message) => AppError::NotFound(message),
+            PageError::BadSearch {
+                message,
+                text,
+                action,
+            } => AppError::BadSearch {
+                message,
+                text,
+                action,
+            },
+            PageError::Render(cause) => AppError::Render(cause),
+        }
+    }
+}
+
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
@@ -49,19 +70,6 @@ impl AppError {
             | AppError::BadSearch { .. } => StatusCode::BAD_REQUEST,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Render(_) | AppError::Panic(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// A bad search answered from the page at `action` (its box keeps the
-    /// text); other errors are unchanged.
-    pub fn searching_at(self, action: String) -> Self {
-        match self {
-            AppError::BadSearch { message, text, .. } => AppError::BadSearch {
-                message,
-                text,
-                action,
-            },
-            other => other,
         }
     }
 
@@ -76,20 +84,6 @@ impl AppError {
     }
 }
 
-/// Fields: `meta`, `status` (code and reason), `message`, `valid_href`,
-/// `search` (a bad search: the form's action and the text), `syntax`.
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    meta: Meta,
-    status: StatusCode,
-    message: String,
-    /// The view the reader probably wanted, without the bad parameter.
-    valid_href: Option<String>,
-    search: Option<(String, String)>,
-    syntax: &'static str,
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -100,26 +94,19 @@ impl IntoResponse for AppError {
             AppError::BadSearch { text, action, .. } => (None, Some((action, text))),
             _ => (None, None),
         };
-        let page = ErrorPage {
+        let failure = Failure {
+            code: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("Error"),
+            message,
             valid_href,
             search,
-            syntax: crate::search::SYNTAX,
-            meta: Meta::new(
-                format!(
-                    "{} {} · threadview",
-                    status.as_u16(),
-                    status.canonical_reason().unwrap_or("Error")
-                ),
-                &message,
-            ),
-            status,
-            message,
         };
+        let page = ErrorPage::build(failure, &Links::Server);
         let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(cause) => {
                 tracing::error!(%cause, "rendering the error page failed");
-                (status, page.message).into_response()
+                (status, page.message().to_owned()).into_response()
             }
         };
         if busy {

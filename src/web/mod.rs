@@ -1,15 +1,13 @@
-//! The HTTP side: routes, handlers, templates' view models, errors.
+//! The HTTP side: the state being served, routes, handlers, the cache,
+//! errors and the security headers. Pages are the site's
+//! ([`crate::site`]); this module only answers requests with them.
 
 mod api;
-pub mod assets;
+mod assets;
 pub mod cache;
-mod chart;
-pub mod derived;
 mod error;
-pub mod pages;
+mod pages;
 pub mod query;
-pub mod url;
-pub mod view;
 
 use std::sync::Arc;
 
@@ -29,6 +27,8 @@ pub use error::AppError;
 
 use crate::model::Archive;
 use crate::search::{self, index::SearchIndex};
+use crate::site::derived::Derived;
+use crate::site::{Ctx, Links, Route, Search};
 
 /// What requests see: the current archive. It is never mutated; a reload
 /// swaps a whole new one in, and each request works on the one it loaded
@@ -52,13 +52,27 @@ pub struct Snapshot {
     /// Increases with each reload.
     version: u64,
     pages: cache::PageCache,
-    derived: derived::Derived,
+    derived: Derived,
 }
 
 impl Snapshot {
     /// What the pages of this version share (orders, charts, maps).
-    pub fn derived(&self) -> &derived::Derived {
+    pub fn derived(&self) -> &Derived {
         &self.derived
+    }
+
+    /// What the server's pages of this version are made from, searching
+    /// with `index`.
+    pub fn ctx<'a>(&'a self, index: Option<&'a SearchIndex>) -> Ctx<'a> {
+        Ctx {
+            archive: &self.archive,
+            derived: &self.derived,
+            links: Links::Server,
+            search: Search::Live {
+                index,
+                version: self.version,
+            },
+        }
     }
 
     /// This version's number: 1 for the first archive, then one more for
@@ -174,7 +188,7 @@ impl Snapshot {
             pages: cache::PageCache::new(cache_bytes),
             // Orders and maps are smaller than pages; half the budget
             // again holds those of the largest threads.
-            derived: derived::Derived::new(cache_bytes / 2),
+            derived: Derived::new(cache_bytes / 2),
         }
     }
 }
@@ -201,14 +215,6 @@ async fn trim_trailing_slash(request: Request, next: Next) -> Response {
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
 img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/// The same policy for an exported page, which carries it in a `<meta>`
-/// tag: there `frame-ancestors` has no effect; its search (Pagefind) runs
-/// WebAssembly; and `file:` lets the folder's own script and style load
-/// when it is opened from disk.
-pub const EXPORT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; \
-script-src 'self' file: 'wasm-unsafe-eval'; style-src 'self' file:; img-src 'self' file:; \
-connect-src 'self'; form-action 'self' file:; base-uri 'none'";
-
 fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
 }
@@ -222,22 +228,25 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/authors/{name}", get(api::author))
         .route("/search", get(api::search))
         .route("/diagnostics", get(api::diagnostics))
-        .fallback(api::not_found);
-    Router::new()
-        .route("/", get(pages::index::handler))
-        .route("/d/{id}", get(pages::discussion::handler))
-        .route("/d/{id}/c/{comment_id}", get(pages::comment::handler))
-        .route("/authors", get(pages::authors::handler))
-        .route("/authors/{name}", get(pages::author::handler))
-        .route("/search", get(pages::search::handler))
-        .route("/diagnostics", get(pages::diagnostics::handler))
+        .fallback(api::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), cache::ErrorShape::Json),
+            cache::cached,
+        ));
+    let mut site = Router::new();
+    for route in Route::PAGES {
+        site = site.route(route.pattern(), pages::handler(route));
+    }
+    let site = site
         .route("/static/{file}", get(assets::serve))
-        .nest("/api", api)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            (state.clone(), cache::ErrorShape::Page),
             cache::cached,
-        ))
+        ));
+    Router::new()
+        .nest("/api", api)
+        .merge(site)
         // A liveness check, and the baseline of the benchmarks: plain axum.
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)

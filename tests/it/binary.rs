@@ -31,7 +31,9 @@ fn start_in(cwd: &Path, args: &[&str], log: &str) -> (Child, String, mpsc::Recei
         .args(["--port", "0"])
         .env("XDG_CACHE_HOME", cache_home())
         .env("RUST_LOG", log)
-        .env("NO_COLOR", "1")
+        // A pipe is no terminal: the log must come out without colour
+        // codes even when NO_COLOR is not set.
+        .env_remove("NO_COLOR")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -121,6 +123,10 @@ fn it_listens_on_loopback_and_says_what_it_loaded() {
     assert!(
         log.contains("discussions=6 comments=53 diagnostics=3"),
         "{log}"
+    );
+    assert!(
+        !log.contains('\x1b'),
+        "no colour codes into a pipe: {log:?}"
     );
     assert!(!log.contains("visible to the network"));
     signal(&child, "INT");

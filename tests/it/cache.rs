@@ -40,6 +40,35 @@ async fn a_page_is_served_again_with_its_etag_and_revalidated() {
     assert_eq!(other.status, 200);
 }
 
+/// Regression: the cache kept a response's body and dropped its headers,
+/// so a GET of a paged API list had no `Link` (a HEAD, which bypasses the
+/// cache, had it), and the API and a page at the same path behind `/api`
+/// must never share an entry.
+#[tokio::test]
+async fn every_header_a_handler_sets_survives_the_cache_and_a_304() {
+    let app = app_over(&samples_dir());
+    for uri in ["/api/discussions?limit=1", "/api/authors?limit=2"] {
+        let first = get(&app, uri).await;
+        let second = get(&app, uri).await;
+        for reply in [&first, &second] {
+            assert_eq!(reply.status, 200, "{uri}");
+            let link = reply.headers["link"].to_str().unwrap();
+            assert!(link.contains("rel=\"next\""), "{uri}: {link}");
+            assert!(reply.content_type().starts_with("application/json"));
+        }
+        let etag = second.headers["etag"].to_str().unwrap().to_owned();
+        let unchanged = get_with(&app, uri, &[("if-none-match", &etag)]).await;
+        assert_eq!(unchanged.status, 304, "{uri}");
+        assert_eq!(unchanged.headers["link"], first.headers["link"], "{uri}");
+    }
+    let page = get(&app, "/authors").await;
+    let api = get(&app, "/api/authors").await;
+    assert!(page.content_type().starts_with("text/html"));
+    assert!(api.content_type().starts_with("application/json"));
+    let page_again = get(&app, "/authors").await;
+    assert!(page_again.content_type().starts_with("text/html"));
+}
+
 #[tokio::test]
 async fn gzip_is_compressed_once_and_decompresses_to_the_page() {
     let app = app_over(&samples_dir());

@@ -510,3 +510,46 @@ async fn an_empty_folder_says_how_to_point_threadview_at_documents() {
     assert!(index.body.contains("threadview path/to/your/archive"));
     assert!(!index.body.contains("rel=\"next\""));
 }
+
+/// Regression: link previews showed the raw Markdown (`&#3232;\_&#3232;`)
+/// where the page shows "ಠ_ಠ". A preview is the rendered text, plain.
+#[tokio::test]
+async fn link_previews_are_the_rendered_text_not_the_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("faces.txt"),
+        "Faces\n\nA **bold** claim, with [a link](https://example.com/x) and `code`.\n\n\
+         ann on May 1st, 2020 at 01:00 UTC »\n\nBad form, man &#3232;\\_&#3232;\n",
+    )
+    .unwrap();
+    let app = app_over(dir.path());
+    let page = get(&app, "/d/faces").await;
+    assert!(
+        page.body.contains(
+            "<meta property=\"og:description\" content=\"A bold claim, with a link and code.\">"
+        ),
+        "{}",
+        page.body
+    );
+    let html = scraper::Html::parse_document(&page.body);
+    let id = html
+        .select(&scraper::Selector::parse("li[id^=c-]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("id")
+        .unwrap()
+        .trim_start_matches("c-")
+        .to_owned();
+    let comment = get(&app, &format!("/d/faces/c/{id}")).await;
+    for name in ["name=\"description\"", "property=\"og:description\""] {
+        assert!(
+            comment
+                .body
+                .contains(&format!("<meta {name} content=\"Bad form, man ಠ_ಠ\">")),
+            "{name}: {}",
+            &comment.body[..1500]
+        );
+    }
+    assert!(!comment.body.contains("&#3232;"));
+}

@@ -179,8 +179,52 @@ async fn repeating_the_words_ranks_higher_and_sorts_by_time_on_request() {
     assert!(first(&old) && !first(&new));
     let api = get(&router, "/api/search?q=train").await.json();
     assert_eq!(api["total"], 3);
-    assert_eq!(api["total_discussions"], 1);
+    assert_eq!(api["discussions"].as_array().unwrap().len(), 1);
     assert_eq!(api["discussions"][0]["title_match"], true);
+}
+
+/// Regression: `/api/search` once answered every match of 100 discussions
+/// at once (4 MB for a common word). It pages by matches, as the search
+/// page does, and links the next page.
+#[tokio::test]
+async fn the_search_api_is_paged_by_matches_with_links() {
+    let (_docs, _index, router, _state, _loader) = setup();
+    let mut seen = Vec::new();
+    let mut next = Some("/api/search?q=train&limit=1".to_owned());
+    while let Some(uri) = next.take() {
+        let reply = get(&router, &uri).await;
+        assert_eq!(reply.status, 200, "{uri}");
+        let body = reply.json();
+        assert_eq!(body["total"], 3, "every page says the total");
+        let shown: usize = body["discussions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                d["comments"].as_array().unwrap().len()
+                    + usize::from(d["title_match"] == true || d["body_match"] == true)
+            })
+            .sum();
+        assert_eq!(shown, 1, "one match a page with limit=1: {body}");
+        seen.push(body.to_string());
+        next = reply.headers.get("link").and_then(|link| {
+            let link = link.to_str().unwrap();
+            link.split(", ")
+                .find(|l| l.ends_with("rel=\"next\""))
+                .map(|l| l[1..l.find('>').unwrap()].to_owned())
+        });
+        assert!(seen.len() <= 3, "no more pages than matches");
+    }
+    assert_eq!(seen.len(), 3);
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "each page shows another match");
+    let past = get(&router, "/api/search?q=train&limit=1&page=4").await;
+    assert_eq!(past.status, 404);
+    let default = get(&router, "/api/search?q=train").await;
+    assert!(
+        default.headers.get("link").is_none(),
+        "one page holds all three"
+    );
 }
 
 async fn assert_refused(router: &Router, path: &str, q: &str, says: &str) -> Reply {

@@ -1,15 +1,10 @@
 //! `/diagnostics`: what went wrong while reading the archive.
 
-use std::sync::Arc;
-
 use askama::Template;
-use axum::extract::State;
 
-use super::{PageResult, render};
 use crate::model::Diagnostic;
-use crate::web::AppState;
-use crate::web::query::{NoQuery, Params};
-use crate::web::view::Meta;
+use crate::site::Ctx;
+use crate::site::view::Meta;
 
 /// One file's problems.
 pub struct FileProblems {
@@ -43,19 +38,17 @@ fn by_file(diagnostics: &[Diagnostic]) -> Vec<FileProblems> {
 }
 
 impl DiagnosticsPage {
-    pub fn build(diagnostics: &[Diagnostic]) -> Self {
+    pub fn build(ctx: &Ctx) -> Self {
+        let diagnostics = &ctx.archive.diagnostics;
         let count = diagnostics.len();
         DiagnosticsPage {
             meta: Meta::new(
                 "Diagnostics · threadview",
                 format!("{count} problems found while reading the archive."),
+                &ctx.links,
             ),
             files: by_file(diagnostics),
             count,
         }
     }
-}
-
-pub async fn handler(State(state): State<Arc<AppState>>, Params(_): Params<NoQuery>) -> PageResult {
-    render(DiagnosticsPage::build(&state.archive().diagnostics))
 }

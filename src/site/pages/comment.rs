@@ -1,19 +1,17 @@
 //! `/d/{id}/c/{comment_id}`: one comment with its chain of parents and its
 //! replies (paged, like a thread).
 
-use std::sync::Arc;
-
 use askama::Template;
-use axum::extract::State;
 
-use super::{PageResult, find_discussion, page_range, render};
+use super::page_range;
 use crate::model::Discussion;
-use crate::web::AppState;
-use crate::web::derived::Derived;
-use crate::web::error::AppError;
-use crate::web::query::{CommentQuery, Params, Segments};
-use crate::web::url::Url;
-use crate::web::view::{Article, CommentView, Meta, Pager, TreePages, TreeView, in_thread};
+use crate::site::Ctx;
+use crate::site::error::PageError;
+use crate::site::query::CommentQuery;
+use crate::site::url::Url;
+use crate::site::view::{
+    Article, CommentView, Meta, Pager, TreePages, TreeView, in_thread, preview,
+};
 
 /// At most this many parents are shown above a comment: the top-level one
 /// and the nearest others.
@@ -38,13 +36,14 @@ pub struct CommentPage {
 
 impl CommentPage {
     pub fn build(
+        ctx: &Ctx,
         d: &Discussion,
         comment_id: &str,
         q: &CommentQuery,
-        derived: &Derived,
-    ) -> Result<Self, AppError> {
+    ) -> Result<Self, PageError> {
+        let (derived, links) = (ctx.derived, &ctx.links);
         let index = d.find(comment_id).ok_or_else(|| {
-            AppError::NotFound(format!(
+            PageError::NotFound(format!(
                 "There is no comment \"{comment_id}\" in \"{}\".",
                 d.title
             ))
@@ -68,6 +67,7 @@ impl CommentPage {
             .page(page)
         };
         let mut tree = TreePages {
+            links,
             d,
             order,
             pages,
@@ -81,33 +81,24 @@ impl CommentPage {
         {
             first.highlighted = true;
         }
-        let pager = Pager::new(pages, page, "comments", |p| url(p).href());
+        let pager = Pager::new(pages, page, "comments", |p| links.href(&url(p)));
         Ok(CommentPage {
             meta: Meta::new(
                 format!("{} on “{}” · threadview", c.author, d.title),
-                &c.body,
+                preview(&c.body),
+                links,
             )
             .paged(&pager),
-            article: Article::new(d),
+            article: Article::new(d, links),
             context: chain
                 .into_iter()
-                .map(|i| CommentView::new(d, i, None))
+                .map(|i| CommentView::new(d, i, None, links))
                 .collect(),
             context_gap,
             tree,
             pager,
-            in_thread: in_thread(d, &derived.thread(d), index),
+            in_thread: in_thread(d, &derived.thread(d), index, links),
             author: c.author.to_string(),
         })
     }
-}
-
-pub async fn handler(
-    State(state): State<Arc<AppState>>,
-    Segments((id, comment_id)): Segments<(String, String)>,
-    Params(q): Params<CommentQuery>,
-) -> PageResult {
-    let archive = state.archive();
-    let d = find_discussion(&archive, &id)?;
-    render(CommentPage::build(d, &comment_id, &q, archive.derived())?)
 }

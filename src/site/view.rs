@@ -5,12 +5,13 @@ use std::ops::Range;
 
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 
-use super::assets;
+use super::assets::Asset;
 use super::derived::PagedOrder;
-use super::url::{self, Url};
+use super::url::{Links, Url};
+use crate::cut::MAX_VISIBLE_DEPTH;
 use crate::markdown;
 use crate::model::Discussion;
-use crate::paging::{Budget, Cost, Pages};
+use crate::paging::Pages;
 use crate::search::Query;
 use crate::thread::SortOrder;
 
@@ -58,6 +59,28 @@ pub fn excerpt(text: &str, max: usize) -> String {
         Some((cut, _)) => format!("{}…", flat[..cut].trim_end()),
         None => flat,
     }
+}
+
+/// The start of a text as one line of at most `max` characters, cut
+/// between words where there is one to cut at.
+pub fn excerpt_at_word(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some((cut, _)) = flat.char_indices().nth(max) else {
+        return flat;
+    };
+    let kept = &flat[..cut];
+    let kept = match kept.rfind(' ') {
+        // A word boundary not too far back; a single long word is cut.
+        Some(space) if space >= cut / 2 => &kept[..space],
+        _ => kept,
+    };
+    format!("{}…", kept.trim_end())
+}
+
+/// What a link preview says of a Markdown text: the text as a reader sees
+/// it (no markup, entities decoded), plain, cut at a word.
+pub fn preview(markdown_text: &str) -> String {
+    excerpt_at_word(&markdown::to_plain_text(lead(markdown_text, 4000)), 200)
 }
 
 /// The first `bytes` of `text` (at a character boundary): enough of a long
@@ -128,19 +151,6 @@ pub fn marked_excerpt(text: &str, query: &Query, radius: usize) -> Vec<Fragment>
     fragments
 }
 
-/// Replies deeper than this many levels are behind a "continue this
-/// thread" link to their ancestor's own page.
-pub const MAX_VISIBLE_DEPTH: usize = 10;
-
-/// What one page of comments may hold, threaded or flat: Reddit shows 200;
-/// 100 keeps a page of real comments within 3,000 elements and 400 KB,
-/// and long comments end a page sooner.
-pub const COMMENT_BUDGET: Budget = Budget {
-    items: 100,
-    bytes: 200_000,
-    lines: 1_000,
-};
-
 /// `12345` as `12,345`.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -189,11 +199,16 @@ pub trait Labelled: Copy + PartialEq + 'static {
 
 /// The menu of `options`, each linking to `url(option)`; in an export,
 /// only the options it holds (the templates leave out a menu of one).
-pub fn choices<T: Labelled>(options: &[T], current: T, url: impl Fn(T) -> Url) -> Vec<Choice> {
+pub fn choices<T: Labelled>(
+    links: &Links,
+    options: &[T],
+    current: T,
+    url: impl Fn(T) -> Url,
+) -> Vec<Choice> {
     options
         .iter()
         .filter_map(|&option| {
-            let href = url(option).exported_href()?;
+            let href = links.exported_href(&url(option))?;
             Some(Choice::new(option.label(), href, option == current))
         })
         .collect()
@@ -310,7 +325,7 @@ pub struct CommentView {
 
 impl CommentView {
     /// `query` marks matches in the body, when the comment matches it.
-    pub fn new(d: &Discussion, index: usize, query: Option<&Query>) -> Self {
+    pub fn new(d: &Discussion, index: usize, query: Option<&Query>, links: &Links) -> Self {
         let c = &d.comments()[index];
         let first_at = d.time_span().map(|(first, _)| first);
         let matched = query.filter(|q| q.matches_comment(c));
@@ -320,7 +335,7 @@ impl CommentView {
             is_op: d.is_op(&c.author),
             time: TimeView::of(d, index, first_at),
             body_html: markdown::to_html_marked(&c.body, matched),
-            permalink: Url::permalink(&d.id, c.id.as_str()),
+            permalink: links.permalink(&d.id, c.id.as_str()),
             matched: matched.is_some(),
         }
     }
@@ -390,24 +405,10 @@ pub struct TreeView {
     pub unarchived: Option<String>,
 }
 
-/// The comments of `order` (each before its replies, sorted) that a tree
-/// shows: those fewer than [`MAX_VISIBLE_DEPTH`] levels below `base`.
-pub fn visible(d: &Discussion, mut order: Vec<usize>, base: usize) -> Vec<usize> {
-    order.retain(|&i| d.comments()[i].depth() - base < MAX_VISIBLE_DEPTH);
-    order
-}
-
-/// The pages of a list of comments.
-pub fn comment_pages(d: &Discussion, order: &[usize]) -> Pages {
-    Pages::by_cost(
-        order.iter().map(|&i| Cost::of_text(&d.comments()[i].body)),
-        COMMENT_BUDGET,
-    )
-}
-
 /// Where a tree's pages are: `order` (visible, in display order) cut into
 /// `pages`, and the page address of each.
 pub struct TreePages<'a, F: Fn(usize) -> Url> {
+    pub links: &'a Links<'a>,
     pub d: &'a Discussion,
     pub order: &'a [usize],
     pub pages: &'a Pages,
@@ -423,7 +424,8 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
     /// The page holding `order[position]`, scrolled to it.
     pub fn href_at(&self, position: usize) -> String {
         let comment = &self.d.comments()[self.order[position]];
-        (self.url)(self.pages.page_of(position)).at(comment.id.as_str())
+        let url = (self.url)(self.pages.page_of(position));
+        self.links.at(&url, comment.id.as_str())
     }
 
     /// Page `page` as nested lists; levels from `open_levels` on start
@@ -450,13 +452,13 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
             .filter(|&a| d.comments()[a].depth() >= self.base)
             .map(|a| Lead {
                 author: d.comments()[a].author.to_string(),
-                permalink: Url::permalink(&d.id, d.comments()[a].id.as_str()),
+                permalink: self.links.permalink(&d.id, d.comments()[a].id.as_str()),
             })
             .collect();
         let mut items: Vec<TreeItem> = slice
             .iter()
             .map(|&i| {
-                let c = CommentView::new(d, i, query);
+                let c = CommentView::new(d, i, query, self.links);
                 let level = depth(i);
                 let reply_count = d.descendant_count(i);
                 TreeItem {
@@ -598,7 +600,7 @@ pub struct ListItem {
 /// The page of `thread` (a discussion's default thread view) that shows
 /// comment `index` (or, past the depth cut, the ancestor that continues to
 /// it), scrolled there.
-pub fn in_thread(d: &Discussion, thread: &PagedOrder, index: usize) -> String {
+pub fn in_thread(d: &Discussion, thread: &PagedOrder, index: usize, links: &Links) -> String {
     let mut at = index;
     let position = loop {
         match (thread.position_of(at), d.comments()[at].parent()) {
@@ -608,28 +610,34 @@ pub fn in_thread(d: &Discussion, thread: &PagedOrder, index: usize) -> String {
             (None, None) => break 0,
         }
     };
-    Url::discussion(&d.id)
-        .page(thread.pages.page_of(position))
-        .at(d.comments()[at].id.as_str())
+    let page = Url::discussion(&d.id).page(thread.pages.page_of(position));
+    links.at(&page, d.comments()[at].id.as_str())
 }
 
 impl ListItem {
     /// `thread` is the discussion's default thread view, where the item
     /// links to.
-    pub fn new(d: &Discussion, index: usize, query: Option<&Query>, thread: &PagedOrder) -> Self {
+    pub fn new(
+        d: &Discussion,
+        index: usize,
+        query: Option<&Query>,
+        thread: &PagedOrder,
+        links: &Links,
+    ) -> Self {
         let c = &d.comments()[index];
         let parent = c.parent().map(|p| {
             let parent = &d.comments()[p];
             ParentRef {
                 author: parent.author.to_string(),
-                href: Url::permalink(&d.id, parent.id.as_str()),
+                href: links.permalink(&d.id, parent.id.as_str()),
                 excerpt: excerpt(&markdown::to_plain_text(lead(&parent.body, 1000)), 90),
             }
         });
-        let c = CommentView::new(d, index, query);
-        let in_thread = Some(in_thread(d, thread, index)).filter(|href| *href != c.permalink);
+        let c = CommentView::new(d, index, query, links);
+        let in_thread =
+            Some(in_thread(d, thread, index, links)).filter(|href| *href != c.permalink);
         ListItem {
-            author_href: Some(Url::author(&d.comments()[index].author).href()),
+            author_href: Some(links.href(&Url::author(&d.comments()[index].author))),
             c,
             in_thread,
             parent,
@@ -644,10 +652,10 @@ impl ListItem {
     }
 
     /// Adds the discussion it belongs to, for lists that span several.
-    pub fn in_discussion(mut self, d: &Discussion) -> Self {
+    pub fn in_discussion(mut self, d: &Discussion, links: &Links) -> Self {
         self.discussion = Some(DiscussionRef {
             title: d.title.clone(),
-            href: Url::discussion(&d.id).href(),
+            href: links.href(&Url::discussion(&d.id)),
         });
         self
     }
@@ -666,10 +674,10 @@ pub struct DiscussionSummary {
 }
 
 impl DiscussionSummary {
-    pub fn new(d: &Discussion) -> Self {
+    pub fn new(d: &Discussion, links: &Links) -> Self {
         let span = d.time_span();
         DiscussionSummary {
-            href: Url::discussion(&d.id).href(),
+            href: links.href(&Url::discussion(&d.id)),
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
@@ -694,15 +702,15 @@ pub struct Article {
 
 impl Article {
     /// The article's heading and byline; its body is left out.
-    pub fn new(d: &Discussion) -> Self {
+    pub fn new(d: &Discussion, links: &Links) -> Self {
         Article {
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
-            submitter_href: d.submitter.as_deref().map(|s| Url::author(s).href()),
+            submitter_href: d.submitter.as_deref().map(|s| links.href(&Url::author(s))),
             body_html: None,
             comment_count: d.comments().len(),
-            href: Url::discussion(&d.id).href(),
+            href: links.href(&Url::discussion(&d.id)),
         }
     }
 
@@ -745,30 +753,32 @@ pub struct SiteLinks {
 }
 
 impl SiteLinks {
-    fn new() -> Self {
+    fn new(links: &Links) -> Self {
         SiteLinks {
-            home: Url::Index(Default::default()).href(),
-            authors: Url::Authors(Default::default()).href(),
-            search: Url::Search(Default::default()).exported_href(),
-            api: Url::Api.exported_href(),
-            style: assets::url("style.css"),
-            script: assets::url("app.js"),
-            icon: assets::url("favicon.svg"),
-            content_security_policy: url::is_export()
+            home: links.href(&Url::Index(Default::default())),
+            authors: links.href(&Url::Authors(Default::default())),
+            search: links.exported_href(&Url::Search(Default::default())),
+            api: links.exported_href(&Url::Api),
+            style: links.asset(Asset::Style),
+            script: links.asset(Asset::Script),
+            icon: links.asset(Asset::Icon),
+            content_security_policy: links
+                .is_export()
                 .then_some(super::EXPORT_CONTENT_SECURITY_POLICY),
-            comment_pages: !url::is_export(),
+            comment_pages: !links.is_export(),
         }
     }
 }
 
 impl Meta {
-    pub fn new(title: impl Into<String>, description: impl AsRef<str>) -> Self {
+    /// `description` is plain text (for a Markdown text, [`preview`]).
+    pub fn new(title: impl Into<String>, description: impl AsRef<str>, links: &Links) -> Self {
         Meta {
             title: title.into(),
-            description: excerpt(description.as_ref(), 200),
+            description: excerpt_at_word(description.as_ref(), 200),
             prev: None,
             next: None,
-            site: SiteLinks::new(),
+            site: SiteLinks::new(links),
         }
     }
 
@@ -834,6 +844,23 @@ mod tests {
     fn excerpts_are_one_line_and_cut_on_characters() {
         assert_eq!(excerpt("a\n\n  b c", 10), "a b c");
         assert_eq!(excerpt("ééééé", 3), "ééé…");
+    }
+
+    #[test]
+    fn previews_are_the_rendered_text_cut_at_a_word() {
+        assert_eq!(
+            preview("Bad form, man &#3232;\\_&#3232;"),
+            "Bad form, man ಠ_ಠ"
+        );
+        assert_eq!(
+            preview("**Bold** and [a link](http://x.y) and `code`"),
+            "Bold and a link and code"
+        );
+        let long = "word ".repeat(100);
+        let cut = preview(&long);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= 201, "{cut}");
+        assert_eq!(excerpt_at_word(&"x".repeat(300), 5), "xxxxx…");
     }
 
     #[test]

@@ -3,17 +3,16 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::State;
 
-use super::{PageResult, page_range, render};
+use super::page_range;
 use crate::model::Archive;
 use crate::paging::Pages;
-use crate::web::AppState;
-use crate::web::derived::Derived;
-use crate::web::error::AppError;
-use crate::web::query::{AuthorsQuery, AuthorsSort, Params};
-use crate::web::url::Url;
-use crate::web::view::{self, Choice, Labelled, Meta, Pager, choices, count_of};
+use crate::site::Ctx;
+use crate::site::derived::Derived;
+use crate::site::error::PageError;
+use crate::site::query::{AuthorsQuery, AuthorsSort};
+use crate::site::url::Url;
+use crate::site::view::{self, Choice, Labelled, Meta, Pager, choices, count_of};
 
 /// Authors on one page.
 pub const PER_PAGE: usize = 100;
@@ -78,21 +77,22 @@ pub struct AuthorsPage {
 }
 
 impl AuthorsPage {
-    pub fn build(archive: &Archive, q: &AuthorsQuery, derived: &Derived) -> Result<Self, AppError> {
-        let authors = sorted(archive, q.sort, derived);
+    pub fn build(ctx: &Ctx, q: &AuthorsQuery) -> Result<Self, PageError> {
+        let (archive, links) = (ctx.archive, &ctx.links);
+        let authors = sorted(archive, q.sort, ctx.derived);
         let pages = Pages::uniform(authors.len(), PER_PAGE);
         let range = page_range(&pages, q.page.get())?;
         let pager = Pager::new(&pages, q.page.get(), "authors", |p| {
-            Url::Authors(q.clone()).page(p).href()
+            links.href(&Url::Authors(q.clone()).page(p))
         });
         let summary = format!(
             "{} across the archive.",
             count_of(authors.len(), "author", "authors")
         );
         Ok(AuthorsPage {
-            meta: Meta::new("Authors · threadview", &summary).paged(&pager),
+            meta: Meta::new("Authors · threadview", &summary, links).paged(&pager),
             summary,
-            sorts: choices(AuthorsSort::ALL, q.sort, |sort| {
+            sorts: choices(links, AuthorsSort::ALL, q.sort, |sort| {
                 Url::Authors(AuthorsQuery {
                     sort,
                     ..AuthorsQuery::default()
@@ -103,7 +103,7 @@ impl AuthorsPage {
                 .map(|&i| &archive.authors()[i])
                 .map(|a| AuthorRow {
                     name: a.name.clone(),
-                    href: Url::author(&a.name).href(),
+                    href: links.href(&Url::author(&a.name)),
                     comment_count: a.comments.len(),
                     discussion_count: a.discussion_count,
                     first: a.first_at.map(view::utc),
@@ -114,12 +114,4 @@ impl AuthorsPage {
             pager,
         })
     }
-}
-
-pub async fn handler(
-    State(state): State<Arc<AppState>>,
-    Params(q): Params<AuthorsQuery>,
-) -> PageResult {
-    let archive = state.archive();
-    render(AuthorsPage::build(&archive, &q, archive.derived())?)
 }

@@ -16,7 +16,7 @@ use crate::thread::{self, Filter, Layout, SortOrder};
 
 use super::chart::Chart;
 use super::query::AuthorsSort;
-use super::view::{comment_pages, visible};
+use crate::cut::{comment_pages, visible};
 
 /// A view's comments in display order, and its pages.
 pub struct PagedOrder {
@@ -156,7 +156,7 @@ impl Derived {
 
     /// A discussion's default thread view: where "in the thread" links go.
     pub fn thread(&self, d: &Discussion) -> Arc<PagedOrder> {
-        self.order(d, &Filter::default())
+        self.order(d, &Filter::default_view(false))
     }
 
     /// The comments a discussion view shows (flat lists whole, trees to the

@@ -4,20 +4,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::State;
 
-use super::{PageResult, page_range, render};
+use super::page_range;
+use crate::cut;
 use crate::model::{Archive, Author, CommentRef};
-use crate::paging::{Cost, Pages};
-use crate::web::AppState;
-use crate::web::chart::{self, Chart};
-use crate::web::derived::{Derived, PagedOrder};
-use crate::web::error::AppError;
-use crate::web::query::{AuthorQuery, Params, Segments, TimeOrder};
-use crate::web::url::Url;
-use crate::web::view::{
-    self, COMMENT_BUDGET, Choice, Labelled, ListItem, Meta, Pager, choices, count_of,
-};
+use crate::paging::Pages;
+use crate::site::Ctx;
+use crate::site::chart::{self, Chart};
+use crate::site::derived::PagedOrder;
+use crate::site::error::PageError;
+use crate::site::query::{AuthorQuery, TimeOrder};
+use crate::site::url::{Links, Url};
+use crate::site::view::{self, Choice, Labelled, ListItem, Meta, Pager, choices, count_of};
 
 impl Labelled for TimeOrder {
     const ALL: &'static [Self] = &[TimeOrder::New, TimeOrder::Old];
@@ -30,9 +28,9 @@ impl Labelled for TimeOrder {
     }
 }
 
-pub fn find_author<'a>(archive: &'a Archive, name: &str) -> Result<&'a Author, AppError> {
+pub fn find_author<'a>(archive: &'a Archive, name: &str) -> Result<&'a Author, PageError> {
     archive.author(name).ok_or_else(|| {
-        AppError::NotFound(format!(
+        PageError::NotFound(format!(
             "Nobody called \"{name}\" commented in this archive."
         ))
     })
@@ -59,11 +57,7 @@ pub fn ordered_comments(archive: &Archive, author: &Author, order: TimeOrder) ->
 
 /// The pages of an author's comments in one order.
 pub fn comment_pages(archive: &Archive, refs: &[CommentRef]) -> Pages {
-    Pages::by_cost(
-        refs.iter()
-            .map(|&at| Cost::of_text(&archive.resolve(at).1.body)),
-        COMMENT_BUDGET,
-    )
+    cut::pages_of(refs.iter().map(|&at| &*archive.resolve(at).1.body))
 }
 
 /// Fields: `meta`, `name`, `summary`, `sorts`, `chart`, `comments` (flat,
@@ -85,6 +79,7 @@ pub struct AuthorPage {
 /// pages, the one of those that holds it. `shown` is the page's own order
 /// (`shown_sort`) and its pages, used again where the chart links to it.
 fn activity_chart(
+    links: &Links,
     archive: &Archive,
     author: &Author,
     shown_sort: TimeOrder,
@@ -109,7 +104,7 @@ fn activity_chart(
             ..AuthorQuery::default()
         },
     };
-    let sort = if url(TimeOrder::Old).exported() {
+    let sort = if links.holds(&url(TimeOrder::Old)) {
         TimeOrder::Old
     } else {
         TimeOrder::New
@@ -130,19 +125,14 @@ fn activity_chart(
     chart::histogram(&times, |i| {
         let at = oldest[i];
         let position = newest_position.as_ref().map_or(i, |map| map[&at]);
-        url(sort)
-            .page(pages.page_of(position))
-            .at(archive.resolve(at).1.id.as_str())
+        let page = url(sort).page(pages.page_of(position));
+        links.at(&page, archive.resolve(at).1.id.as_str())
     })
 }
 
 impl AuthorPage {
-    pub fn build(
-        archive: &Archive,
-        author: &Author,
-        q: &AuthorQuery,
-        derived: &Derived,
-    ) -> Result<Self, AppError> {
+    pub fn build(ctx: &Ctx, author: &Author, q: &AuthorQuery) -> Result<Self, PageError> {
+        let (archive, derived, links) = (ctx.archive, ctx.derived, &ctx.links);
         let refs = ordered_comments(archive, author, q.sort);
         let pages = comment_pages(archive, &refs);
         let range = page_range(&pages, q.page.get())?;
@@ -153,7 +143,7 @@ impl AuthorPage {
             }
             .page(page)
         };
-        let pager = Pager::new(&pages, q.page.get(), "comments", |p| url(p).href());
+        let pager = Pager::new(&pages, q.page.get(), "comments", |p| links.href(&url(p)));
         let mut threads: HashMap<usize, Arc<PagedOrder>> = HashMap::new();
         let comments = refs[range]
             .iter()
@@ -162,8 +152,8 @@ impl AuthorPage {
                 let thread = threads
                     .entry(at.discussion())
                     .or_insert_with(|| derived.thread(d));
-                ListItem::new(d, at.comment(), None, thread)
-                    .in_discussion(d)
+                ListItem::new(d, at.comment(), None, thread, links)
+                    .in_discussion(d, links)
                     .on_author_page()
             })
             .collect();
@@ -181,11 +171,12 @@ impl AuthorPage {
             meta: Meta::new(
                 format!("{} · threadview", author.name),
                 format!("{summary} by {}", author.name),
+                links,
             )
             .paged(&pager),
             name: author.name.clone(),
             summary,
-            sorts: choices(TimeOrder::ALL, q.sort, |sort| Url::Author {
+            sorts: choices(links, TimeOrder::ALL, q.sort, |sort| Url::Author {
                 name: author.name.clone(),
                 query: AuthorQuery {
                     sort,
@@ -194,20 +185,10 @@ impl AuthorPage {
             }),
             // On the first page only, like a discussion's.
             chart: (q.page.get() == 1)
-                .then(|| activity_chart(archive, author, q.sort, &refs, &pages))
+                .then(|| activity_chart(links, archive, author, q.sort, &refs, &pages))
                 .flatten(),
             comments,
             pager,
         })
     }
-}
-
-pub async fn handler(
-    State(state): State<Arc<AppState>>,
-    Segments(name): Segments<String>,
-    Params(q): Params<AuthorQuery>,
-) -> PageResult {
-    let archive = state.archive();
-    let author = find_author(&archive, &name)?;
-    render(AuthorPage::build(&archive, author, &q, archive.derived())?)
 }

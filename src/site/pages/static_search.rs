@@ -4,8 +4,9 @@
 
 use askama::Template;
 
-use crate::web::url::Url;
-use crate::web::view::Meta;
+use crate::site::Ctx;
+use crate::site::url::Url;
+use crate::site::view::Meta;
 
 /// Fields: `meta`, `action` (the page itself), `bundles` (the Pagefind
 /// bundles to search, from the site's root, space-separated).
@@ -19,10 +20,10 @@ pub struct StaticSearchPage {
 
 impl StaticSearchPage {
     /// `bundles`: the folders of the Pagefind indexes, each ending in `/`.
-    pub fn build(bundles: &[String]) -> Self {
+    pub fn build(ctx: &Ctx, bundles: &[String]) -> Self {
         StaticSearchPage {
-            meta: Meta::new("Search · threadview", "Search the archive."),
-            action: Url::Search(Default::default()).href(),
+            meta: Meta::new("Search · threadview", "Search the archive.", &ctx.links),
+            action: ctx.links.href(&Url::Search(Default::default())),
             bundles: bundles.join(" "),
         }
     }

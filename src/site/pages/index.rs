@@ -1,17 +1,15 @@
 //! `/`: every discussion, sorted and paged.
 
-use std::sync::Arc;
-
 use askama::Template;
-use axum::extract::State;
 
-use super::{PageResult, page_range, render};
+use super::page_range;
 use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
-use crate::web::AppState;
-use crate::web::query::{IndexQuery, IndexSort, Params};
-use crate::web::url::Url;
-use crate::web::view::{Choice, DiscussionSummary, Labelled, Meta, Pager, choices, count_of};
+use crate::site::Ctx;
+use crate::site::error::PageError;
+use crate::site::query::{IndexQuery, IndexSort};
+use crate::site::url::Url;
+use crate::site::view::{Choice, DiscussionSummary, Labelled, Meta, Pager, choices, count_of};
 
 /// Discussions on one page of the index.
 pub const PER_PAGE: usize = 100;
@@ -58,11 +56,12 @@ pub struct IndexPage {
 }
 
 impl IndexPage {
-    pub fn build(archive: &Archive, q: &IndexQuery) -> Result<Self, crate::web::AppError> {
+    pub fn build(ctx: &Ctx, q: &IndexQuery) -> Result<Self, PageError> {
+        let (archive, links) = (ctx.archive, &ctx.links);
         let discussions = sorted(archive, q.sort);
         let pages = Pages::uniform(discussions.len(), PER_PAGE);
         let range = page_range(&pages, q.page.get())?;
-        let url = |page| Url::Index(q.clone()).page(page).href();
+        let url = |page| links.href(&Url::Index(q.clone()).page(page));
         let pager = Pager::new(&pages, q.page.get(), "discussions", url);
         let summary = format!(
             "{}, {}.",
@@ -73,10 +72,11 @@ impl IndexPage {
             meta: Meta::new(
                 "Discussions · threadview",
                 format!("An archive of {summary}"),
+                links,
             )
             .paged(&pager),
             summary,
-            sorts: choices(IndexSort::ALL, q.sort, |sort| {
+            sorts: choices(links, IndexSort::ALL, q.sort, |sort| {
                 Url::Index(IndexQuery {
                     sort,
                     ..IndexQuery::default()
@@ -84,19 +84,12 @@ impl IndexPage {
             }),
             discussions: discussions[range]
                 .iter()
-                .map(|d| DiscussionSummary::new(d))
+                .map(|d| DiscussionSummary::new(d, links))
                 .collect(),
             pager,
             diagnostic_count: archive.diagnostics.len(),
-            diagnostics_href: Url::Diagnostics.href(),
+            diagnostics_href: links.href(&Url::Diagnostics),
             empty: archive.discussions().is_empty(),
         })
     }
-}
-
-pub async fn handler(
-    State(state): State<Arc<AppState>>,
-    Params(q): Params<IndexQuery>,
-) -> PageResult {
-    render(IndexPage::build(&state.archive(), &q)?)
 }

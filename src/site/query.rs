@@ -1,0 +1,292 @@
+//! Query strings: what each view accepts, as typed values that
+//! [`super::url::Url`] writes back into links. Reading them from a request
+//! (unknown parameters, bad values) is the server's part.
+
+use std::num::NonZeroUsize;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::error::PageError;
+use crate::search::{Query as Search, ResultOrder};
+use crate::thread::{Filter, SortOrder};
+
+/// The query string of one kind of view.
+pub trait ViewQuery: DeserializeOwned + Serialize + Default {
+    /// Every parameter the view knows.
+    const FIELDS: &'static [&'static str];
+}
+
+/// Whether a field holds its default value (so links leave it out).
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+/// A page number in a URL: 1 when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PageNumber(NonZeroUsize);
+
+impl PageNumber {
+    pub const FIRST: PageNumber = PageNumber(NonZeroUsize::MIN);
+
+    pub fn new(page: usize) -> Self {
+        NonZeroUsize::new(page).map_or(Self::FIRST, PageNumber)
+    }
+
+    pub fn get(self) -> usize {
+        self.0.get()
+    }
+}
+
+impl Default for PageNumber {
+    fn default() -> Self {
+        Self::FIRST
+    }
+}
+
+/// A query as the name-value pairs its link carries (defaults left out).
+pub fn pairs(query: &impl Serialize) -> Vec<(String, String)> {
+    // Every query type serializes to flat pairs of strings and numbers.
+    let written = serde_urlencoded::to_string(query).unwrap_or_default();
+    form_urlencoded::parse(written.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A route without parameters.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
+impl ViewQuery for NoQuery {
+    const FIELDS: &'static [&'static str] = &[];
+}
+
+/// `/d/{id}` and its API twin.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub view: ThreadLayout,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: SortOrder,
+    /// Only this author's comments, as a flat list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Open the first N levels; deeper ones start collapsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<usize>,
+    /// Only comments matching this search, with their parents as context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for ThreadQuery {
+    const FIELDS: &'static [&'static str] = &["view", "sort", "author", "depth", "q", "page"];
+}
+
+impl ThreadQuery {
+    /// The search, if one was given; an empty `q` is no search.
+    pub fn search(&self) -> Result<Option<Search>, PageError> {
+        search_query(self.q.as_deref())
+    }
+
+    /// The comments the view selects, with `search` (this query's own).
+    pub fn filter<'a>(&'a self, search: Option<&'a Search>) -> Filter<'a> {
+        Filter {
+            sort: self.sort,
+            author: self.author.as_deref(),
+            query: search,
+            timeline: self.view == ThreadLayout::Timeline,
+        }
+    }
+
+    /// The sort the view applies (a timeline's "original" is oldest first).
+    pub fn effective_sort(&self) -> SortOrder {
+        self.filter(None).applied_sort()
+    }
+
+    /// What the "find in this discussion" form carries besides its text:
+    /// the view, sort and author filter, as this query writes them.
+    pub fn kept_by_search_form(&self) -> Vec<(String, String)> {
+        pairs(&ThreadQuery {
+            view: self.view,
+            sort: self.sort,
+            author: self.author.clone(),
+            ..ThreadQuery::default()
+        })
+    }
+
+    /// The discussion's default view in `layout`.
+    pub fn layout(layout: ThreadLayout) -> Self {
+        ThreadQuery {
+            view: layout,
+            ..ThreadQuery::default()
+        }
+    }
+}
+
+/// `/d/{id}/c/{comment_id}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: SortOrder,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<usize>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for CommentQuery {
+    const FIELDS: &'static [&'static str] = &["sort", "depth", "page"];
+}
+
+/// A `?q=` value: absent or blank is no search; a bad one is a 400.
+pub fn search_query(q: Option<&str>) -> Result<Option<Search>, PageError> {
+    match q.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => Search::new(text)
+            .map(Some)
+            .map_err(|e| PageError::BadSearch {
+                message: e.to_string(),
+                text: text.to_owned(),
+                action: "/search".to_owned(),
+            }),
+    }
+}
+
+/// How a discussion's comments are laid out (`?view=`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThreadLayout {
+    /// Nested by reply.
+    #[default]
+    Thread,
+    /// Flat, in time order.
+    Timeline,
+}
+
+/// `/authors/{name}`: newest or oldest first.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeOrder {
+    #[default]
+    New,
+    Old,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: TimeOrder,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for AuthorQuery {
+    const FIELDS: &'static [&'static str] = &["sort", "page"];
+}
+
+/// How `/authors` orders authors.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthorsSort {
+    /// Most comments first.
+    #[default]
+    Count,
+    Name,
+    /// Most recently seen first.
+    Last,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorsQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: AuthorsSort,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for AuthorsQuery {
+    const FIELDS: &'static [&'static str] = &["sort", "page"];
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Best match first, or newest or oldest.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: ResultOrder,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for SearchQuery {
+    const FIELDS: &'static [&'static str] = &["q", "sort", "page"];
+}
+
+/// How the index orders discussions (`/?sort=`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndexSort {
+    /// Latest comment first.
+    #[default]
+    Activity,
+    /// Most comments first.
+    Comments,
+    /// Alphabetical.
+    Title,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: IndexSort,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for IndexQuery {
+    const FIELDS: &'static [&'static str] = &["sort", "page"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `FIELDS` names exactly what the type reads and writes.
+    fn check_fields<T: ViewQuery + std::fmt::Debug>(full: &str) {
+        let value: T = serde_urlencoded::from_str(full).expect("every field parses");
+        let written = serde_urlencoded::to_string(&value).unwrap();
+        let names: Vec<String> = form_urlencoded::parse(written.as_bytes())
+            .map(|(k, _)| k.into_owned())
+            .collect();
+        assert_eq!(names, T::FIELDS, "{value:?}");
+    }
+
+    #[test]
+    fn fields_match_what_each_query_reads_and_writes() {
+        check_fields::<ThreadQuery>("view=timeline&sort=new&author=a&depth=2&q=x&page=3");
+        check_fields::<CommentQuery>("sort=old&depth=1&page=2");
+        check_fields::<AuthorQuery>("sort=old&page=2");
+        check_fields::<AuthorsQuery>("sort=name&page=2");
+        check_fields::<SearchQuery>("q=x&sort=new&page=2");
+        check_fields::<IndexQuery>("sort=title&page=2");
+    }
+
+    #[test]
+    fn defaults_are_left_out_of_links() {
+        let q: ThreadQuery = serde_urlencoded::from_str("sort=original&page=1").unwrap();
+        assert_eq!(serde_urlencoded::to_string(&q).unwrap(), "");
+        assert!(serde_urlencoded::from_str::<ThreadQuery>("page=0").is_err());
+    }
+}

@@ -1,0 +1,103 @@
+//! The page handlers: each reads its route's path segments and query into
+//! a [`Url`] and renders it through the site ([`crate::site::render`]).
+//! The cache around them runs them on the blocking pool, under the limit
+//! on expensive work.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
+
+use super::AppState;
+use super::error::AppError;
+use super::query::{Params, Segments};
+use crate::site::query::{
+    AuthorQuery, AuthorsQuery, CommentQuery, IndexQuery, NoQuery, SearchQuery, ThreadQuery,
+};
+use crate::site::{self, Route, Url};
+
+/// The handler of each page route.
+pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
+    match route {
+        Route::Index => get(index),
+        Route::Discussion => get(discussion),
+        Route::Comment => get(comment),
+        Route::Authors => get(authors),
+        Route::Author => get(author),
+        Route::Search => get(search),
+        Route::Diagnostics => get(diagnostics),
+        Route::Api => get(not_found),
+    }
+}
+
+/// The page at `url`, from the archive being served.
+fn serve(state: &AppState, url: Url) -> Result<Response, AppError> {
+    let snapshot = state.archive();
+    let page = site::render(&url, &snapshot.ctx(state.search_index().map(|i| &**i)))?;
+    let status = if page.bad_input {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut response = (status, Html(page.html)).into_response();
+    if !page.cacheable {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
+type Answer = Result<Response, AppError>;
+type St = State<Arc<AppState>>;
+
+async fn index(State(state): St, Params(q): Params<IndexQuery>) -> Answer {
+    serve(&state, Url::Index(q))
+}
+
+async fn discussion(
+    State(state): St,
+    Segments(id): Segments<String>,
+    Params(query): Params<ThreadQuery>,
+) -> Answer {
+    serve(&state, Url::Discussion { id, query })
+}
+
+async fn comment(
+    State(state): St,
+    Segments((discussion, comment)): Segments<(String, String)>,
+    Params(query): Params<CommentQuery>,
+) -> Answer {
+    let url = Url::Comment {
+        discussion,
+        comment,
+        query,
+    };
+    serve(&state, url)
+}
+
+async fn authors(State(state): St, Params(q): Params<AuthorsQuery>) -> Answer {
+    serve(&state, Url::Authors(q))
+}
+
+async fn author(
+    State(state): St,
+    Segments(name): Segments<String>,
+    Params(query): Params<AuthorQuery>,
+) -> Answer {
+    serve(&state, Url::Author { name, query })
+}
+
+async fn search(State(state): St, Params(q): Params<SearchQuery>) -> Answer {
+    serve(&state, Url::Search(q))
+}
+
+async fn diagnostics(State(state): St, Params(_): Params<NoQuery>) -> Answer {
+    serve(&state, Url::Diagnostics)
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound("There is no page at this address.".to_owned())
+}
