@@ -16,6 +16,7 @@ mod roundtrip;
 mod routes;
 mod search;
 mod socket;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
