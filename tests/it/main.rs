@@ -15,6 +15,7 @@ mod reload;
 mod roundtrip;
 mod routes;
 mod search;
+mod snapshots;
 mod socket;
 mod tidy;
 
