@@ -145,48 +145,18 @@ pub fn export(
     let site = Site::new(archive, bundles);
     let mut pages = site.pages();
     pages.sort_by_key(|page| page.stage);
-
-    let made = Mutex::new(BTreeMap::new());
-    let written = AtomicU64::new(0);
-    let unchanged = AtomicU64::new(0);
-    let result = (|| {
-        // `.nojekyll` tells GitHub Pages to publish the files as they are.
-        let nojekyll = (".nojekyll".to_owned(), "");
-        for (file, content) in assets::files().chain([nojekyll]) {
-            let hash = xxhash_rust::xxh3::xxh3_64(content.as_bytes());
-            let entry = Made {
-                input: hash,
-                output: hash,
-            };
-            if old.files.get(&file) != Some(&entry) || !out.has(&file) {
-                out.write(&file, content.as_bytes())?;
-                written.fetch_add(1, Ordering::Relaxed);
-            }
-            made.lock().expect("not poisoned").insert(file, entry);
-        }
-        let done = AtomicU64::new(0);
-        let total = pages.len() as u64;
-        for stage in [Stage::Pages, Stage::Lists, Stage::Front] {
-            pages
-                .par_iter()
-                .filter(|page| page.stage == stage)
-                .try_for_each(|page| {
-                    let (entry, wrote) = make(&site, &out, &old, page)?;
-                    made.lock()
-                        .expect("not poisoned")
-                        .insert(page.file.clone(), entry);
-                    let count = if wrote { &written } else { &unchanged };
-                    count.fetch_add(1, Ordering::Relaxed);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    Ok::<_, ExportError>(())
-                })?;
-        }
-        Ok(())
-    })();
-    let mut manifest = Manifest {
-        files: made.into_inner().expect("not poisoned"),
-        ..Manifest::default()
+    let run = Run {
+        site: &site,
+        out: &out,
+        old: &old,
+        made: Mutex::new(BTreeMap::new()),
+        written: AtomicU64::new(0),
+        unchanged: AtomicU64::new(0),
     };
+    let result = run
+        .write_assets()
+        .and_then(|()| run.write_pages(&pages, progress));
+    let (mut manifest, written, unchanged) = run.finish();
     if let Err(error) = result {
         // What is on disk now: the files made, and the last export's others.
         for (file, entry) in &old.files {
@@ -195,53 +165,9 @@ pub fn export(
         let _ = out.finish(&mut manifest);
         return Err(error);
     }
-
-    let mut removed = 0;
-    for file in old.files.keys() {
-        if !manifest.files.contains_key(file) {
-            out.remove(file)?;
-            removed += 1;
-        }
-    }
-    let written = written.into_inner() as usize;
+    let removed = remove_stale(&out, &old, &manifest)?;
     let search = match &options.pagefind {
-        Some(program) => {
-            // A bundle is made again when any of its pages changed.
-            let wanted: Vec<u64> = site
-                .bundles()
-                .iter()
-                .map(|pages| {
-                    let mut h = xxhash_rust::xxh3::Xxh3::new();
-                    for page in pages {
-                        h.update(page.as_bytes());
-                        let made = manifest.files.get(page).map_or(0, |m| m.output);
-                        h.update(&made.to_le_bytes());
-                    }
-                    h.digest()
-                })
-                .collect();
-            let stale: Vec<usize> = (0..wanted.len())
-                .filter(|&k| {
-                    old.search_bundles.get(k) != Some(&wanted[k])
-                        || !out.has(&format!("{}/pagefind.js", pagefind::bundle_folder(k)))
-                })
-                .collect();
-            // Until Pagefind is done, the stale bundles are marked so.
-            manifest.search_bundles = wanted.clone();
-            for &k in &stale {
-                manifest.search_bundles[k] = 0;
-            }
-            if !stale.is_empty() {
-                out.finish(&mut manifest)?;
-            }
-            pagefind::index(program, out.root(), site.bundles(), &stale)?;
-            manifest.search_bundles = wanted;
-            if stale.is_empty() {
-                Search::Unchanged
-            } else {
-                Search::Indexed(stale.len())
-            }
-        }
+        Some(program) => index_for_search(program, &site, &out, &old, &mut manifest)?,
         None => {
             pagefind::remove(out.root())?;
             Search::Absent
@@ -254,12 +180,146 @@ pub fn export(
     Ok(Summary {
         pages: pages.len(),
         written,
-        unchanged: unchanged.into_inner() as usize,
+        unchanged,
         removed,
         files,
         bytes,
         search,
         elapsed: started.elapsed(),
+    })
+}
+
+/// One export writing its files: what it made, and how many it wrote or
+/// found unchanged.
+struct Run<'a> {
+    site: &'a Site,
+    out: &'a Out,
+    old: &'a Manifest,
+    made: Mutex<BTreeMap<String, Made>>,
+    written: AtomicU64,
+    unchanged: AtomicU64,
+}
+
+impl Run<'_> {
+    fn note(&self, file: String, entry: Made, wrote: bool) {
+        self.made.lock().expect("not poisoned").insert(file, entry);
+        let count = if wrote {
+            &self.written
+        } else {
+            &self.unchanged
+        };
+        count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The assets and `.nojekyll`, which tells GitHub Pages to publish the
+    /// files as they are.
+    fn write_assets(&self) -> Result<(), ExportError> {
+        let nojekyll = (".nojekyll".to_owned(), "");
+        for (file, content) in assets::files().chain([nojekyll]) {
+            let hash = xxhash_rust::xxh3::xxh3_64(content.as_bytes());
+            let entry = Made {
+                input: hash,
+                output: hash,
+            };
+            let stale = self.old.files.get(&file) != Some(&entry) || !self.out.has(&file);
+            if stale {
+                self.out.write(&file, content.as_bytes())?;
+            }
+            self.note(file, entry, stale);
+        }
+        Ok(())
+    }
+
+    /// Every page, in parallel, stage by stage (the front page last).
+    fn write_pages(
+        &self,
+        pages: &[Page],
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<(), ExportError> {
+        let done = AtomicU64::new(0);
+        let total = pages.len() as u64;
+        for stage in [Stage::Pages, Stage::Lists, Stage::Front] {
+            pages
+                .par_iter()
+                .filter(|page| page.stage == stage)
+                .try_for_each(|page| {
+                    let (entry, wrote) = make(self.site, self.out, self.old, page)?;
+                    self.note(page.file.clone(), entry, wrote);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    Ok::<_, ExportError>(())
+                })?;
+        }
+        Ok(())
+    }
+
+    /// The manifest of what was made, and the counts of written and
+    /// unchanged files.
+    fn finish(self) -> (Manifest, usize, usize) {
+        let manifest = Manifest {
+            files: self.made.into_inner().expect("not poisoned"),
+            ..Manifest::default()
+        };
+        (
+            manifest,
+            self.written.into_inner() as usize,
+            self.unchanged.into_inner() as usize,
+        )
+    }
+}
+
+/// Removes the files of the last export that this one did not make.
+fn remove_stale(out: &Out, old: &Manifest, manifest: &Manifest) -> Result<usize, ExportError> {
+    let mut removed = 0;
+    for file in old.files.keys() {
+        if !manifest.files.contains_key(file) {
+            out.remove(file)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Runs Pagefind over the bundles whose pages changed (or whose index is
+/// missing), marking them stale in the manifest until it is done.
+fn index_for_search(
+    program: &Path,
+    site: &Site,
+    out: &Out,
+    old: &Manifest,
+    manifest: &mut Manifest,
+) -> Result<Search, ExportError> {
+    let wanted: Vec<u64> = site
+        .bundles()
+        .iter()
+        .map(|pages| {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            for page in pages {
+                h.update(page.as_bytes());
+                let made = manifest.files.get(page).map_or(0, |m| m.output);
+                h.update(&made.to_le_bytes());
+            }
+            h.digest()
+        })
+        .collect();
+    let stale: Vec<usize> = (0..wanted.len())
+        .filter(|&k| {
+            old.search_bundles.get(k) != Some(&wanted[k])
+                || !out.has(&format!("{}/pagefind.js", pagefind::bundle_folder(k)))
+        })
+        .collect();
+    manifest.search_bundles = wanted.clone();
+    for &k in &stale {
+        manifest.search_bundles[k] = 0;
+    }
+    if !stale.is_empty() {
+        out.finish(manifest)?;
+    }
+    pagefind::index(program, out.root(), site.bundles(), &stale)?;
+    manifest.search_bundles = wanted;
+    Ok(if stale.is_empty() {
+        Search::Unchanged
+    } else {
+        Search::Indexed(stale.len())
     })
 }
 

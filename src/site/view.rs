@@ -428,6 +428,11 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
         self.links.at(&url, comment.id.as_str())
     }
 
+    /// The depth of comment `i` below the view's top.
+    fn depth(&self, i: usize) -> usize {
+        self.d.comments()[i].depth() - self.base
+    }
+
     /// Page `page` as nested lists; levels from `open_levels` on start
     /// collapsed, `query` marks matches.
     pub fn tree(
@@ -436,8 +441,6 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
         open_levels: Option<usize>,
         query: Option<&Query>,
     ) -> TreeView {
-        let d = self.d;
-        let depth = |i: usize| d.comments()[i].depth() - self.base;
         let slice = &self.order[range.clone()];
         let Some(&first) = slice.first() else {
             return TreeView {
@@ -446,20 +449,54 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
                 unarchived: None,
             };
         };
-        let lead = d
-            .ancestors(first)
+        let mut items = self.items(slice, open_levels, query);
+        let (opens, closes) = self.closing(range.end, slice[slice.len() - 1]);
+        let last = items.len() - 1;
+        items[last].opens_replies = opens;
+        items[last].closes = closes;
+        // Where the source left replies out, say so where their list ends
+        // (not in a search, whose lists are partial anyway).
+        let stubs = query.is_none();
+        if stubs {
+            self.note_unarchived(&mut items, slice);
+        }
+        let unarchived = (stubs && self.top_level && range.end == self.order.len())
+            .then(|| self.d.unarchived(None).map(unarchived_note))
+            .flatten();
+        TreeView {
+            lead: self.lead(first),
+            items,
+            unarchived,
+        }
+    }
+
+    /// The parents opened above the page's first comment, outermost first.
+    fn lead(&self, first: usize) -> Vec<Lead> {
+        let d = self.d;
+        d.ancestors(first)
             .into_iter()
             .filter(|&a| d.comments()[a].depth() >= self.base)
             .map(|a| Lead {
                 author: d.comments()[a].author.to_string(),
                 permalink: self.links.permalink(&d.id, d.comments()[a].id.as_str()),
             })
-            .collect();
+            .collect()
+    }
+
+    /// The page's comments, each opening or closing the lists between it
+    /// and the next (the last one's closing lists are [`Self::closing`]'s).
+    fn items(
+        &self,
+        slice: &[usize],
+        open_levels: Option<usize>,
+        query: Option<&Query>,
+    ) -> Vec<TreeItem> {
+        let d = self.d;
         let mut items: Vec<TreeItem> = slice
             .iter()
             .map(|&i| {
                 let c = CommentView::new(d, i, query, self.links);
-                let level = depth(i);
+                let level = self.depth(i);
                 let reply_count = d.descendant_count(i);
                 TreeItem {
                     continue_href: (level + 1 == MAX_VISIBLE_DEPTH && reply_count > 0)
@@ -485,22 +522,24 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
                 })
                 .collect();
         }
-        // The last comment closes every open list; where a list goes on
-        // after this page, it says so and links there.
-        let end = range.end;
-        let last = &slice[slice.len() - 1];
-        let last_depth = depth(*last);
+        items
+    }
+
+    /// After the page's last comment `last` (the page ends before `end`):
+    /// whether its own replies follow, and the lists it closes, each saying
+    /// how many of its replies go on after this page and linking there.
+    fn closing(&self, end: usize, last: usize) -> (bool, Vec<Close>) {
+        let last_depth = self.depth(last);
         // How many of the following comments lie below depth `level`.
         let below = |level: usize| {
             self.order[end..]
                 .iter()
-                .take_while(|&&i| depth(i) > level)
+                .take_while(|&&i| self.depth(i) > level)
                 .count()
         };
         let mut closes = Vec::new();
         let own = below(last_depth);
-        let opens = own > 0;
-        if opens {
+        if own > 0 {
             closes.push(Close {
                 more: Some(More {
                     count: own,
@@ -521,50 +560,31 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
             });
             inner = here;
         }
-        let last = items.len() - 1;
-        items[last].opens_replies = opens;
-        items[last].closes = closes;
-        // Where the source left replies out, say so where their list ends
-        // (not in a search, whose lists are partial anyway).
-        let stubs = query.is_none();
-        let note = |parent: Option<usize>| {
-            stubs
-                .then(|| d.unarchived(parent).map(unarchived_note))
-                .flatten()
-        };
-        // The lists closing after an item belong, innermost first, to the
-        // item itself (when it opened one) and then to its parents.
-        let owners: Vec<Vec<Option<usize>>> = items
-            .iter()
-            .zip(slice)
-            .map(|(item, &i)| {
-                let first = if item.opens_replies {
-                    Some(i)
-                } else {
-                    d.comments()[i].parent()
-                };
-                std::iter::successors(Some(first), |o| o.map(|o| d.comments()[o].parent()))
-                    .take(item.closes.len())
-                    .collect()
-            })
-            .collect();
-        for ((item, &i), owners) in items.iter_mut().zip(slice).zip(owners) {
+        (own > 0, closes)
+    }
+
+    /// Notes, where a reply list ends, the replies the source left out.
+    fn note_unarchived(&self, items: &mut [TreeItem], slice: &[usize]) {
+        let d = self.d;
+        let note = |parent: usize| d.unarchived(Some(parent)).map(unarchived_note);
+        for (item, &i) in items.iter_mut().zip(slice) {
             if !item.opens_replies {
-                item.unarchived = note(Some(i));
+                item.unarchived = note(i);
             }
+            // The lists closing after an item belong, innermost first, to
+            // the item itself (when it opened one) and then to its parents.
+            let first = if item.opens_replies {
+                Some(i)
+            } else {
+                d.comments()[i].parent()
+            };
+            let owners =
+                std::iter::successors(Some(first), |o| o.map(|o| d.comments()[o].parent()));
             for (close, owner) in item.closes.iter_mut().zip(owners) {
                 if close.more.is_none() {
-                    close.unarchived = owner.and_then(|o| note(Some(o)));
+                    close.unarchived = owner.and_then(note);
                 }
             }
-        }
-        let unarchived = (self.top_level && range.end == self.order.len())
-            .then(|| note(None))
-            .flatten();
-        TreeView {
-            lead,
-            items,
-            unarchived,
         }
     }
 }

@@ -41,9 +41,15 @@ const PAGES: &[(&str, &str)] = &[
     ("index", "/"),
     ("index_by_title", "/?sort=title"),
     ("thread", "/d/001_tolerant-parsers"),
-    ("thread_newest_two_levels", "/d/001_tolerant-parsers?sort=new&depth=2"),
+    (
+        "thread_newest_two_levels",
+        "/d/001_tolerant-parsers?sort=new&depth=2",
+    ),
     ("timeline", "/d/003_night-trains?view=timeline"),
-    ("thread_by_author", "/d/003_night-trains?author=rail_and_rye"),
+    (
+        "thread_by_author",
+        "/d/003_night-trains?author=rail_and_rye",
+    ),
     ("thread_search", "/d/003_night-trains?q=late"),
     ("odd_input", "/d/004_odd-input"),
     ("reddit_thread", "/d/cb77xy"),

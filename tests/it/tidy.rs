@@ -10,7 +10,9 @@ use std::path::Path;
 /// below.
 const LAYERS: &[&[&str]] = &[
     &["model"],
-    &["parse", "formats", "paging", "markdown", "search", "thread", "cut"],
+    &[
+        "parse", "formats", "paging", "markdown", "search", "thread", "cut",
+    ],
     &["load"],
     &["site"],
     &["web", "export"],
@@ -86,7 +88,9 @@ fn violations(files: &[(String, String)]) -> Vec<String> {
             continue;
         };
         let Some(own) = rank(&module) else {
-            problems.push(format!("{path}: {module} is in no layer (add it to LAYERS)"));
+            problems.push(format!(
+                "{path}: {module} is in no layer (add it to LAYERS)"
+            ));
             continue;
         };
         for used in uses(content) {
@@ -97,7 +101,9 @@ fn violations(files: &[(String, String)]) -> Vec<String> {
                     used.join("::")
                 )),
                 Some(_) if *target != module => {
-                    top.entry(module.clone()).or_default().insert(target.clone());
+                    top.entry(module.clone())
+                        .or_default()
+                        .insert(target.clone());
                 }
                 Some(_) if module == "site" => {
                     let (Some(part), Some(theirs)) = (module_of(path, 1), used.get(1)) else {

@@ -128,6 +128,13 @@ async fn search(s: &Session) {
     let box_ = s.css("#site-search").await;
     box_.send_keys("regex").await.unwrap();
     s.css("form.search button").await.click().await.unwrap();
+    // The click starts a navigation: wait for the search page's own status
+    // before reading the address (read at once, it was at times the old one).
+    s.client
+        .wait()
+        .for_element(Locator::Css("#static-status"))
+        .await
+        .expect("the search page opens");
     assert!(path(s).await.ends_with(&format!("{PREFIX}/search.html")));
     let first = first_result(s).await;
     let status = s.texts("#static-status").await.join("");
