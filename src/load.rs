@@ -263,68 +263,23 @@ impl Loader {
         let listed: HashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
         self.known.retain(|path, _| listed.contains(path));
         for (path, stamp, parsed) in fresh {
-            let name = file_name(&path);
             let previous = self.known.remove(&path).and_then(|k| k.discussion);
-            let known = match (parsed, previous) {
-                (
-                    Ok(Parsed {
-                        discussion: Some(d),
-                        diagnostics,
-                    }),
-                    _,
-                ) => Known {
-                    stamp,
-                    discussion: Some(Arc::new(d)),
-                    diagnostics,
-                },
-                (
-                    Ok(Parsed {
-                        discussion: None,
-                        mut diagnostics,
-                    }),
-                    Some(previous),
-                ) => {
-                    diagnostics.push(kept_last_good(&name));
-                    Known {
-                        stamp,
-                        discussion: Some(previous),
-                        diagnostics,
-                    }
-                }
-                (
-                    Ok(Parsed {
-                        discussion: None,
-                        diagnostics,
-                    }),
-                    None,
-                ) => Known {
-                    stamp,
-                    discussion: None,
-                    diagnostics,
-                },
-                (Err(err), previous) => {
-                    let mut diagnostics = vec![Diagnostic {
-                        file: name.clone(),
-                        line: None,
-                        message: format!("cannot read the file: {err}"),
-                    }];
-                    if previous.is_some() {
-                        diagnostics.push(kept_last_good(&name));
-                    }
-                    // No stamp: the next load tries again.
-                    Known {
-                        stamp: None,
-                        discussion: previous,
-                        diagnostics,
-                    }
-                }
-            };
+            let known = Known::after(&file_name(&path), stamp, parsed, previous);
             self.known.insert(path, known);
         }
+        Ok(Loaded {
+            archive: self.archive(&paths),
+            elapsed: started.elapsed(),
+            files_read,
+        })
+    }
 
+    /// The archive of the files `paths` (in their order) and the dumps, as
+    /// last read.
+    fn archive(&self, paths: &[(PathBuf, Kind)]) -> Archive {
         let mut discussions = Vec::with_capacity(self.known.len() + self.dumps.discussions.len());
         let mut diagnostics = Vec::new();
-        for (path, _) in &paths {
+        for (path, _) in paths {
             if let Some(known) = self.known.get(path) {
                 discussions.extend(known.discussion.clone());
                 diagnostics.extend(known.diagnostics.iter().cloned());
@@ -332,11 +287,53 @@ impl Loader {
         }
         discussions.extend(self.dumps.discussions.iter().cloned());
         diagnostics.extend(self.dumps.diagnostics.iter().cloned());
-        Ok(Loaded {
-            archive: Archive::new(discussions, diagnostics),
-            elapsed: started.elapsed(),
-            files_read,
-        })
+        Archive::new(discussions, diagnostics)
+    }
+}
+
+impl Known {
+    /// What is known of the file `name` once read again (`parsed`): its
+    /// new discussion, or the last good one (`previous`) when it no longer
+    /// yields one, said in a diagnostic.
+    fn after(
+        name: &str,
+        stamp: Option<Stamp>,
+        parsed: std::io::Result<Parsed>,
+        previous: Option<Arc<Discussion>>,
+    ) -> Known {
+        let (discussion, mut diagnostics, stamp) = match parsed {
+            Ok(Parsed {
+                discussion: Some(d),
+                diagnostics,
+            }) => {
+                return Known {
+                    stamp,
+                    discussion: Some(Arc::new(d)),
+                    diagnostics,
+                };
+            }
+            Ok(Parsed {
+                discussion: None,
+                diagnostics,
+            }) => (previous, diagnostics, stamp),
+            // No stamp: the next load tries again.
+            Err(err) => {
+                let unreadable = Diagnostic {
+                    file: name.to_owned(),
+                    line: None,
+                    message: format!("cannot read the file: {err}"),
+                };
+                (previous, vec![unreadable], None)
+            }
+        };
+        if discussion.is_some() {
+            diagnostics.push(kept_last_good(name));
+        }
+        Known {
+            stamp,
+            discussion,
+            diagnostics,
+        }
     }
 }
 

@@ -237,32 +237,89 @@ pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
         return skipped(name, None, "the file is empty");
     };
     let mut diagnostics = Vec::new();
+    let head = article_head(name, &lines, first, &mut diagnostics);
+    let found = headers(&lines, head.body_start);
+    let article_end = found.first().map_or(lines.len(), |f| f.line - 1);
+    let body = join_trimmed(&lines[head.body_start..article_end], 0);
+    let mut threader = Threader::new(name, shared, found.len());
+    for f in &found {
+        threader.push(f, &lines, &mut diagnostics);
+    }
+    Parsed {
+        discussion: Some(
+            Discussion::new(
+                discussion_id(name),
+                head.title,
+                head.source,
+                head.submitter,
+                body,
+                threader.comments,
+            )
+            .with_time_texts(threader.time_texts),
+        ),
+        diagnostics,
+    }
+}
 
-    let (title, body_start, source, submitter) = if header(lines[first]).is_some() {
+/// What the lines before the first comment say of the article.
+struct ArticleHead {
+    title: String,
+    /// The first line of the article's body.
+    body_start: usize,
+    source: Option<String>,
+    submitter: Option<String>,
+}
+
+/// The title (the first non-empty line `first`) and the byline after it;
+/// a file that starts with a comment takes its name as the title.
+fn article_head(
+    name: &str,
+    lines: &[&str],
+    first: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ArticleHead {
+    if header(lines[first]).is_some() {
         diagnostics.push(diagnostic(
             name,
             Some(first + 1),
             "the first line is a comment header: there is no title, so the file's name is used",
         ));
-        (discussion_id(name), first, None, None)
-    } else {
-        let title = lines[first].trim().to_owned();
-        let next = (first + 1..lines.len()).find(|&i| !lines[i].is_empty());
-        match next.and_then(|i| Some((i, lines[i].trim_start().strip_prefix("Authored by ")?))) {
-            Some((i, byline)) => {
-                let (source, submitter) = match byline.split_once(" and submitted by ") {
-                    Some((s, u)) => (s.trim(), Some(u.trim().to_owned())),
-                    None => (byline.trim(), None),
-                };
-                let source = (!source.is_empty()).then(|| source.to_owned());
-                (title, i + 1, source, submitter.filter(|u| !u.is_empty()))
-            }
-            None => (title, first + 1, None, None),
-        }
+        return ArticleHead {
+            title: discussion_id(name),
+            body_start: first,
+            source: None,
+            submitter: None,
+        };
+    }
+    let title = lines[first].trim().to_owned();
+    let next = (first + 1..lines.len()).find(|&i| !lines[i].is_empty());
+    let Some((i, byline)) =
+        next.and_then(|i| Some((i, lines[i].trim_start().strip_prefix("Authored by ")?)))
+    else {
+        return ArticleHead {
+            title,
+            body_start: first + 1,
+            source: None,
+            submitter: None,
+        };
     };
+    let (source, submitter) = match byline.split_once(" and submitted by ") {
+        Some((s, u)) => (s.trim(), Some(u.trim().to_owned())),
+        None => (byline.trim(), None),
+    };
+    ArticleHead {
+        title,
+        body_start: i + 1,
+        source: (!source.is_empty()).then(|| source.to_owned()),
+        submitter: submitter.filter(|u| !u.is_empty()),
+    }
+}
 
+/// Every comment header from line `start` on, each with the lines of its
+/// body.
+fn headers<'a>(lines: &[&'a str], start: usize) -> Vec<Found<'a>> {
     let mut found: Vec<Found> = Vec::new();
-    for (i, line) in lines.iter().enumerate().skip(body_start) {
+    for (i, line) in lines.iter().enumerate().skip(start) {
         if let Some(header) = header(line) {
             if let Some(last) = found.last_mut() {
                 last.body.end = i;
@@ -274,21 +331,58 @@ pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
             });
         }
     }
-    let article_end = found.first().map_or(lines.len(), |f| f.line - 1);
-    let body = join_trimmed(&lines[body_start..article_end], 0);
+    found
+}
 
-    let mut open: Vec<(usize, usize)> = Vec::new(); // (indentation, comment index)
-    let mut occurrences: FxHashMap<(&str, &str), usize> = FxHashMap::default();
-    let mut ids: FxHashSet<CommentId> = FxHashSet::default();
-    let mut names: FxHashMap<&str, Arc<str>> = FxHashMap::default();
-    let mut comments = Vec::with_capacity(found.len());
-    let mut time_texts = Vec::new();
-    for (index, f) in found.iter().enumerate() {
-        let h = &f.header;
-        while open.last().is_some_and(|&(w, _)| w >= h.indent) {
-            open.pop();
+/// Turns headers into comments, one after the other: nests each under the
+/// last comment less indented, gives it an id unique in the file, and
+/// shares its author's name.
+struct Threader<'a> {
+    name: &'a str,
+    shared: &'a Names,
+    /// The comments a reply may still nest under: (indentation, index).
+    open: Vec<(usize, usize)>,
+    occurrences: FxHashMap<(&'a str, &'a str), usize>,
+    ids: FxHashSet<CommentId>,
+    names: FxHashMap<&'a str, Arc<str>>,
+    comments: Vec<Comment>,
+    time_texts: Vec<(u32, TimeText)>,
+}
+
+impl<'a> Threader<'a> {
+    fn new(name: &'a str, shared: &'a Names, count: usize) -> Self {
+        Threader {
+            name,
+            shared,
+            open: Vec::new(),
+            occurrences: FxHashMap::default(),
+            ids: FxHashSet::default(),
+            names: FxHashMap::default(),
+            comments: Vec::with_capacity(count),
+            time_texts: Vec::new(),
         }
-        let parent = open.last().map(|&(_, p)| p);
+    }
+
+    /// The id of the next comment by `author` at `time_text`: derived from
+    /// them and their occurrence, longer where a short one collides.
+    fn unique_id(&mut self, author: &'a str, time_text: &'a str) -> CommentId {
+        let occurrence = self.occurrences.entry((author, time_text)).or_default();
+        let mut id = CommentId::derive(author, time_text, *occurrence, ID_BITS);
+        if self.ids.contains(&id) {
+            id = CommentId::derive(author, time_text, *occurrence, LONG_ID_BITS);
+        }
+        *occurrence += 1;
+        self.ids.insert(id);
+        id
+    }
+
+    fn push(&mut self, f: &Found<'a>, lines: &[&str], diagnostics: &mut Vec<Diagnostic>) {
+        let (name, index) = (self.name, self.comments.len());
+        let h = &f.header;
+        while self.open.last().is_some_and(|&(w, _)| w >= h.indent) {
+            self.open.pop();
+        }
+        let parent = self.open.last().map(|&(_, p)| p);
         if parent.is_none() && h.indent > 0 {
             diagnostics.push(diagnostic(
                 name,
@@ -296,8 +390,8 @@ pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
                 "a reply indented under no comment: shown as a top-level comment",
             ));
         }
-        let depth = open.len();
-        open.push((h.indent, index));
+        let depth = self.open.len();
+        self.open.push((h.indent, index));
 
         let (year, month, day, hour, minute) = h.fields;
         let posted_at = NaiveDate::from_ymd_opt(year, month, day)
@@ -314,13 +408,7 @@ pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
             ));
         }
 
-        let occurrence = occurrences.entry((h.author, h.time_text)).or_default();
-        let mut id = CommentId::derive(h.author, h.time_text, *occurrence, ID_BITS);
-        if ids.contains(&id) {
-            id = CommentId::derive(h.author, h.time_text, *occurrence, LONG_ID_BITS);
-        }
-        *occurrence += 1;
-        ids.insert(id);
+        let id = self.unique_id(h.author, h.time_text);
 
         // The usual spelling of a real time is made again when shown; any
         // other is kept as written.
@@ -329,13 +417,15 @@ pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
             _ => {
                 let text =
                     TimeText::new(h.time_text).expect("the header grammar bounds its length");
-                time_texts.push((comments.len() as u32, text));
+                self.time_texts.push((index as u32, text));
                 Clock::Text
             }
         };
-        comments.push(Comment {
+        let shared = self.shared;
+        self.comments.push(Comment {
             id,
-            author: names
+            author: self
+                .names
                 .entry(h.author)
                 .or_insert_with(|| shared.get(h.author))
                 .clone(),
@@ -344,21 +434,6 @@ pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
             depth_clock: Comment::depth_clock(depth as u32, clock),
             body: join_trimmed(&lines[f.body.clone()], h.indent).into_boxed_str(),
         });
-    }
-
-    Parsed {
-        discussion: Some(
-            Discussion::new(
-                discussion_id(name),
-                title,
-                source,
-                submitter,
-                body,
-                comments,
-            )
-            .with_time_texts(time_texts),
-        ),
-        diagnostics,
     }
 }
 

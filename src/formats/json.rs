@@ -241,6 +241,9 @@ impl Reader<'_> {
     }
 }
 
+/// Reddit's thread as a `Thread`. (About 85 lines, kept whole: it is one
+/// walk over the comment tree with an explicit stack, whose arms for a
+/// comment and a `more` stub read best side by side.)
 fn reddit_thread(
     listings: Vec<Listing>,
     file: u16,

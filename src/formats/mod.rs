@@ -318,118 +318,12 @@ impl Thread {
             mut entries,
             stubs,
         } = self;
-        let n = entries.len();
-        // Resolve every parent to an index; repeats point at the first.
-        let mut by_id: FxHashMap<CommentId, u32> =
-            FxHashMap::with_capacity_and_hasher(n, Default::default());
-        let mut keep = vec![true; n];
-        for (i, e) in entries.iter().enumerate() {
-            match by_id.entry(e.id) {
-                std::collections::hash_map::Entry::Occupied(_) => {
-                    keep[i] = false;
-                    report.push(
-                        e.file,
-                        e.line,
-                        format!("comment {} appears again: the first is kept", e.id),
-                    );
-                }
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(i as u32);
-                }
-            }
-        }
-        let resolve = |parent: Parent| -> Result<Option<u32>, ()> {
-            match parent {
-                Parent::Post => Ok(None),
-                Parent::Index(i) if (i as usize) < n => Ok(Some(
-                    by_id.get(&entries[i as usize].id).copied().unwrap_or(i),
-                )),
-                Parent::Index(_) => Err(()),
-                Parent::Id(id) => by_id.get(&id).copied().map(Some).ok_or(()),
-            }
-        };
-        let mut parents: Vec<Option<u32>> = Vec::with_capacity(n);
-        for (i, e) in entries.iter().enumerate() {
-            let parent = match resolve(e.parent) {
-                Ok(Some(p)) if p as usize == i => None,
-                Ok(parent) => parent,
-                Err(()) => {
-                    if keep[i] {
-                        let named = match e.parent {
-                            Parent::Id(id) => format!("comment {id}"),
-                            _ => "its parent".to_owned(),
-                        };
-                        report.push(
-                            e.file,
-                            e.line,
-                            format!(
-                                "comment {} replies to {named}, which is not in the archive: shown at the top level",
-                                e.id
-                            ),
-                        );
-                    }
-                    None
-                }
-            };
-            parents.push(parent);
-        }
-        // Children in source order (flat), then a depth-first walk.
-        let mut start = vec![0u32; n + 1];
-        for (i, parent) in parents.iter().enumerate() {
-            if let (Some(p), true) = (parent, keep[i]) {
-                start[*p as usize + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut children = vec![0u32; start[n] as usize];
-        let mut next = start.clone();
-        for (i, parent) in parents.iter().enumerate() {
-            if let (Some(p), true) = (parent, keep[i]) {
-                children[next[*p as usize] as usize] = i as u32;
-                next[*p as usize] += 1;
-            }
-        }
-        let mut order: Vec<u32> = Vec::with_capacity(n);
-        let mut new_index = vec![u32::MAX; n];
-        let mut stack: Vec<u32> = Vec::new();
-        let roots: Vec<usize> = (0..n)
-            .filter(|&i| keep[i] && parents[i].is_none())
-            .collect();
-        // Comments caught in a loop of parents are reached by no root;
-        // they start their own walks afterwards.
-        let stragglers = (0..n).filter(|&i| keep[i]);
-        for root in roots.into_iter().chain(stragglers) {
-            if new_index[root] != u32::MAX {
-                continue;
-            }
-            if parents[root].is_some() {
-                let e = &entries[root];
-                report.push(
-                    e.file,
-                    e.line,
-                    format!(
-                        "comment {} is in a loop of replies: shown at the top level",
-                        e.id
-                    ),
-                );
-                parents[root] = None;
-            }
-            stack.push(root as u32);
-            while let Some(i) = stack.pop() {
-                if new_index[i as usize] != u32::MAX {
-                    continue;
-                }
-                new_index[i as usize] = order.len() as u32;
-                order.push(i);
-                let kids = &children[start[i as usize] as usize..start[i as usize + 1] as usize];
-                stack.extend(kids.iter().rev());
-            }
-        }
+        let ids = Ids::of(&entries, report);
+        let mut parents = ids.parents(&entries, report);
+        let (order, new_index) = tree_order(&entries, &ids.keep, &mut parents, report);
         let stubs: Vec<(Option<u32>, u32)> = stubs
             .iter()
-            .filter_map(|stub| Some((resolve(stub.parent).ok()?, stub.count)))
+            .filter_map(|stub| Some((ids.resolve(stub.parent, &entries).ok()?, stub.count)))
             .collect();
         let mut comments: Vec<Comment> = Vec::with_capacity(order.len());
         for &i in &order {
@@ -464,4 +358,157 @@ impl Thread {
         )
         .with_unarchived(stubs)
     }
+}
+
+/// The entries' ids: each id's first entry, and which entries are kept
+/// (a repeated id is read once).
+struct Ids {
+    first: FxHashMap<CommentId, u32>,
+    keep: Vec<bool>,
+}
+
+impl Ids {
+    fn of(entries: &[Entry], report: &mut Report) -> Self {
+        let n = entries.len();
+        let mut first: FxHashMap<CommentId, u32> =
+            FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut keep = vec![true; n];
+        for (i, e) in entries.iter().enumerate() {
+            match first.entry(e.id) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    keep[i] = false;
+                    report.push(
+                        e.file,
+                        e.line,
+                        format!("comment {} appears again: the first is kept", e.id),
+                    );
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i as u32);
+                }
+            }
+        }
+        Ids { first, keep }
+    }
+
+    /// The entry a parent names (repeats resolve to the first); `Err` when
+    /// it is not in the thread.
+    fn resolve(&self, parent: Parent, entries: &[Entry]) -> Result<Option<u32>, ()> {
+        match parent {
+            Parent::Post => Ok(None),
+            Parent::Index(i) if (i as usize) < entries.len() => Ok(Some(
+                self.first
+                    .get(&entries[i as usize].id)
+                    .copied()
+                    .unwrap_or(i),
+            )),
+            Parent::Index(_) => Err(()),
+            Parent::Id(id) => self.first.get(&id).copied().map(Some).ok_or(()),
+        }
+    }
+
+    /// Each entry's parent; one that is not in the thread (reported) or
+    /// the entry itself makes it a top-level comment.
+    fn parents(&self, entries: &[Entry], report: &mut Report) -> Vec<Option<u32>> {
+        let mut parents: Vec<Option<u32>> = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            let parent = match self.resolve(e.parent, entries) {
+                Ok(Some(p)) if p as usize == i => None,
+                Ok(parent) => parent,
+                Err(()) => {
+                    if self.keep[i] {
+                        let named = match e.parent {
+                            Parent::Id(id) => format!("comment {id}"),
+                            _ => "its parent".to_owned(),
+                        };
+                        report.push(
+                            e.file,
+                            e.line,
+                            format!(
+                                "comment {} replies to {named}, which is not in the archive: shown at the top level",
+                                e.id
+                            ),
+                        );
+                    }
+                    None
+                }
+            };
+            parents.push(parent);
+        }
+        parents
+    }
+}
+
+/// Each kept entry's replies in source order, flat: the replies of `i` are
+/// `children[start[i]..start[i + 1]]`.
+fn replies_of(parents: &[Option<u32>], keep: &[bool]) -> (Vec<u32>, Vec<u32>) {
+    let n = parents.len();
+    let mut start = vec![0u32; n + 1];
+    for (i, parent) in parents.iter().enumerate() {
+        if let (Some(p), true) = (parent, keep[i]) {
+            start[*p as usize + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut children = vec![0u32; start[n] as usize];
+    let mut next = start.clone();
+    for (i, parent) in parents.iter().enumerate() {
+        if let (Some(p), true) = (parent, keep[i]) {
+            children[next[*p as usize] as usize] = i as u32;
+            next[*p as usize] += 1;
+        }
+    }
+    (start, children)
+}
+
+/// The kept entries depth first (each before its replies), and each
+/// entry's place in that order (`u32::MAX`: left out). Entries caught in a
+/// loop of parents are reported and made top-level.
+fn tree_order(
+    entries: &[Entry],
+    keep: &[bool],
+    parents: &mut [Option<u32>],
+    report: &mut Report,
+) -> (Vec<u32>, Vec<u32>) {
+    let n = entries.len();
+    let (start, children) = replies_of(parents, keep);
+    let mut order: Vec<u32> = Vec::with_capacity(n);
+    let mut new_index = vec![u32::MAX; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let roots: Vec<usize> = (0..n)
+        .filter(|&i| keep[i] && parents[i].is_none())
+        .collect();
+    // Comments caught in a loop of parents are reached by no root; they
+    // start their own walks afterwards.
+    let stragglers = (0..n).filter(|&i| keep[i]);
+    for root in roots.into_iter().chain(stragglers) {
+        if new_index[root] != u32::MAX {
+            continue;
+        }
+        if parents[root].is_some() {
+            let e = &entries[root];
+            report.push(
+                e.file,
+                e.line,
+                format!(
+                    "comment {} is in a loop of replies: shown at the top level",
+                    e.id
+                ),
+            );
+            parents[root] = None;
+        }
+        stack.push(root as u32);
+        while let Some(i) = stack.pop() {
+            if new_index[i as usize] != u32::MAX {
+                continue;
+            }
+            new_index[i as usize] = order.len() as u32;
+            order.push(i);
+            let kids = &children[start[i as usize] as usize..start[i as usize + 1] as usize];
+            stack.extend(kids.iter().rev());
+        }
+    }
+    (order, new_index)
 }
