@@ -221,11 +221,15 @@ impl Run<'_> {
                 input: hash,
                 output: hash,
             };
-            let stale = self.old.files.get(&file) != Some(&entry) || !self.out.has(&file);
-            if stale {
+            if self.old.files.get(&file) != Some(&entry) || !self.out.has(&file) {
                 self.out.write(&file, content.as_bytes())?;
+                self.written.fetch_add(1, Ordering::Relaxed);
             }
-            self.note(file, entry, stale);
+            // Counted as written when written, never as unchanged pages.
+            self.made
+                .lock()
+                .expect("not poisoned")
+                .insert(file, entry);
         }
         Ok(())
     }
