@@ -226,10 +226,7 @@ impl Run<'_> {
                 self.written.fetch_add(1, Ordering::Relaxed);
             }
             // Counted as written when written, never as unchanged pages.
-            self.made
-                .lock()
-                .expect("not poisoned")
-                .insert(file, entry);
+            self.made.lock().expect("not poisoned").insert(file, entry);
         }
         Ok(())
     }
