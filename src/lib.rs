@@ -14,6 +14,15 @@ pub mod thread;
 pub mod watch;
 pub mod web;
 
+/// What a panic said (its payload as text), for the log and the 500 page.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
 /// Gives back to the system the memory a burst of work freed (a parallel
 /// load's file bytes, an index build's buffers). glibc keeps freed memory
 /// in per-thread arenas otherwise, and the resident size would stay at the

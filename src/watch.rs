@@ -93,11 +93,7 @@ async fn reload_on_change(
         loader = back;
         match result {
             Err(panic) => {
-                let cause = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("unknown");
+                let cause = crate::panic_message(&*panic);
                 tracing::error!(
                     "reading the changed files failed (a bug: {cause}); keeping the archive, and reading them again at the next change"
                 );

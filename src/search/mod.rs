@@ -343,6 +343,28 @@ pub fn matching_comments(d: &Discussion, query: &Query) -> Vec<usize> {
         .collect()
 }
 
+/// A page of matches: from the index when it is ready, else by scanning.
+/// Also says whether the index answered.
+pub fn page(
+    archive: &Archive,
+    index: Option<&index::SearchIndex>,
+    query: &Query,
+    order: ResultOrder,
+    offset: usize,
+    limit: usize,
+) -> (Results, bool) {
+    if let Some(found) = index.and_then(|i| i.search(archive, query, order, offset, limit)) {
+        match found {
+            Ok(results) => return (results, true),
+            Err(e) => tracing::error!("the search index failed, scanning instead: {e}"),
+        }
+    }
+    let all = scan(archive, query, order);
+    let total = all.len();
+    let hits = all.into_iter().skip(offset).take(limit).collect();
+    (Results { hits, total }, false)
+}
+
 /// Every match in the archive by reading it all: articles first, then
 /// comments in the archive's order (or by time).
 pub fn scan(archive: &Archive, query: &Query, order: ResultOrder) -> Vec<Hit> {

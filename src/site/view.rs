@@ -52,22 +52,27 @@ pub fn duration(delta: TimeDelta) -> String {
     }
 }
 
+/// `text` as one line, and where its first `max` characters end in it
+/// (`None` when it is no longer).
+fn one_line(text: &str, max: usize) -> (String, Option<usize>) {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut = flat.char_indices().nth(max).map(|(cut, _)| cut);
+    (flat, cut)
+}
+
 /// The start of a text as one line of at most `max` characters.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", flat[..cut].trim_end()),
-        None => flat,
+    match one_line(text, max) {
+        (flat, Some(cut)) => format!("{}…", flat[..cut].trim_end()),
+        (flat, None) => flat,
     }
 }
 
 /// The start of a text as one line of at most `max` characters, cut
 /// between words where there is one to cut at.
 pub fn excerpt_at_word(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let Some((cut, _)) = flat.char_indices().nth(max) else {
-        return flat;
-    };
+    let (flat, cut) = one_line(text, max);
+    let Some(cut) = cut else { return flat };
     let kept = &flat[..cut];
     let kept = match kept.rfind(' ') {
         // A word boundary not too far back; a single long word is cut.

@@ -18,10 +18,9 @@ use crate::model::{Author, Discussion};
 use crate::paging::Pages;
 use crate::search;
 use crate::site::pages::author::{find_author, ordered_comments};
-use crate::site::pages::search::results;
 use crate::site::pages::{find_discussion, page_range, require_author};
 use crate::site::query::{
-    AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, ThreadQuery, ViewQuery, search_query,
+    AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, ThreadQuery, ViewQuery, pairs, search_query,
 };
 use crate::thread;
 
@@ -61,7 +60,7 @@ impl Paged {
         page: PageNumber,
     ) -> Result<Self, ApiError> {
         let pages = Pages::uniform(len, limit.unwrap_or(default));
-        let range = page_range(&pages, page.get()).map_err(AppError::from)?;
+        let range = page_range(&pages, page.get())?;
         Ok(Paged {
             pages,
             page: page.get(),
@@ -73,11 +72,8 @@ impl Paged {
     /// `body` with a `Link` header naming the first, previous, next and
     /// last pages that exist.
     fn respond(&self, uri: &OriginalUri, query: &impl Serialize, body: impl Serialize) -> Response {
-        let written = serde_urlencoded::to_string(query).unwrap_or_default();
-        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(written.as_bytes())
-            .into_owned()
-            .filter(|(name, _)| name != "page")
-            .collect();
+        let mut pairs = pairs(query);
+        pairs.retain(|(name, _)| name != "page");
         if let Some(limit) = self.limit {
             pairs.push(("limit".to_owned(), limit.to_string()));
         }
@@ -215,9 +211,9 @@ pub async fn discussion(
 ) -> Result<Response, ApiError> {
     let Segments(id) = id?;
     let archive = state.archive();
-    let d = find_discussion(&archive, &id).map_err(AppError::from)?;
-    let search = query.search().map_err(AppError::from)?;
-    require_author(d, query.author.as_deref()).map_err(AppError::from)?;
+    let d = find_discussion(&archive, &id)?;
+    let search = query.search()?;
+    require_author(d, query.author.as_deref())?;
     let order = thread::select(d, &query.filter(search.as_ref())).order;
     // The whole thread unless a limit is given.
     let paged = Paged::new(order.len(), limit, order.len().max(1), query.page)?;
@@ -295,7 +291,7 @@ pub async fn author(
 ) -> Result<Response, ApiError> {
     let Segments(name) = name?;
     let archive = &*state.archive();
-    let author = find_author(archive, &name).map_err(AppError::from)?;
+    let author = find_author(archive, &name)?;
     let refs = ordered_comments(archive, author, query.sort);
     let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
     let comments = refs[paged.range.clone()]
@@ -371,16 +367,14 @@ pub async fn search(
     uri: OriginalUri,
     ApiParams { query, limit }: ApiParams<SearchQuery>,
 ) -> Result<Response, ApiError> {
-    let words = search_query(query.q.as_deref())
-        .map_err(AppError::from)?
-        .ok_or_else(|| {
-            AppError::BadRequest("Bad search: give at least one word in `q`.".to_owned())
-        })?;
+    let words = search_query(query.q.as_deref())?.ok_or_else(|| {
+        AppError::BadRequest("Bad search: give at least one word in `q`.".to_owned())
+    })?;
     let archive = state.archive();
     let per_page = limit.unwrap_or(DEFAULT_SEARCH_LIMIT);
     let offset = (query.page.get() - 1).saturating_mul(per_page);
     let index = state.search_index().map(|i| &**i);
-    let (results, _) = results(&archive, index, &words, query.sort, offset, per_page);
+    let (results, _) = search::page(&archive, index, &words, query.sort, offset, per_page);
     let paged = Paged::new(results.total, limit, DEFAULT_SEARCH_LIMIT, query.page)?;
     let discussions = group(&results.hits)
         .into_iter()

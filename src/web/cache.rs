@@ -224,12 +224,7 @@ pub async fn cached(
         match tokio::task::spawn_blocking(move || runtime.block_on(next.run(request))).await {
             Ok(response) => response,
             Err(e) if e.is_panic() => {
-                let cause = e.into_panic();
-                let cause = cause
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
+                let cause = crate::panic_message(&*e.into_panic());
                 return shape.respond(AppError::Panic(cause));
             }
             Err(_) => return shape.respond(AppError::Panic("a handler was cancelled".to_owned())),

@@ -139,6 +139,12 @@ impl From<AppError> for ApiError {
     }
 }
 
+impl From<PageError> for ApiError {
+    fn from(error: PageError) -> Self {
+        ApiError(error.into())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();

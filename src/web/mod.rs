@@ -259,12 +259,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(CatchPanicLayer::custom(
             |cause: Box<dyn std::any::Any + Send>| {
-                let cause = cause
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                AppError::Panic(cause).into_response()
+                AppError::Panic(crate::panic_message(&*cause)).into_response()
             },
         ))
         .layer(axum::middleware::from_fn(trim_trailing_slash))

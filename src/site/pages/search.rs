@@ -6,7 +6,6 @@ use askama::Template;
 
 use super::page_range;
 use crate::markdown::to_plain_text;
-use crate::model::Archive;
 use crate::paging::Pages;
 use crate::search::index::SearchIndex;
 use crate::search::{self, Hit, Query, ResultOrder, Results};
@@ -96,28 +95,6 @@ fn hit_view(ctx: &Ctx, hit: Hit, query: &Query) -> SearchHit {
     }
 }
 
-/// A page of matches: from the index when it is ready, else by scanning.
-/// Also says whether the index answered.
-pub fn results(
-    archive: &Archive,
-    index: Option<&SearchIndex>,
-    query: &Query,
-    order: ResultOrder,
-    offset: usize,
-    limit: usize,
-) -> (Results, bool) {
-    if let Some(found) = index.and_then(|i| i.search(archive, query, order, offset, limit)) {
-        match found {
-            Ok(results) => return (results, true),
-            Err(e) => tracing::error!("the search index failed, scanning instead: {e}"),
-        }
-    }
-    let all = search::scan(archive, query, order);
-    let total = all.len();
-    let hits = all.into_iter().skip(offset).take(limit).collect();
-    (Results { hits, total }, false)
-}
-
 /// The search page without matches: before a search, or for one that
 /// cannot be read.
 fn without_matches(
@@ -182,7 +159,7 @@ pub fn render(
         Err(other) => return Err(other),
     };
     let offset = (q.page.get() - 1).saturating_mul(PER_PAGE);
-    let (results, indexed) = results(ctx.archive, index, &query, q.sort, offset, PER_PAGE);
+    let (results, indexed) = search::page(ctx.archive, index, &query, q.sort, offset, PER_PAGE);
     let page = with_matches(ctx, q, &query, &results, indexed)?;
     let notice = index.filter(|_| !indexed).map(scan_notice);
     let behind = index.is_some_and(|i| i.version() < version);
