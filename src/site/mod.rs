@@ -16,6 +16,8 @@ pub mod query;
 pub mod url;
 pub mod view;
 
+use askama::Template;
+
 use crate::model::Archive;
 use crate::search::index::SearchIndex;
 pub use error::PageError;

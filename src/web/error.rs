@@ -1,12 +1,12 @@
 //! The one error type of the handlers, rendered as a page or as JSON: a
 //! [`PageError`] from the site gets its HTTP status here.
 
+use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::site::PageError;
-use crate::site::pages::Template;
 use crate::site::pages::error::{ErrorPage, Failure};
 use crate::site::url::Links;
 

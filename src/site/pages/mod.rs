@@ -11,8 +11,6 @@ pub mod index;
 pub mod search;
 pub mod static_search;
 
-pub use askama::Template;
-
 use super::error::PageError;
 use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
