@@ -48,7 +48,12 @@ fn render(c: &mut Criterion) {
                 b.to_async(&runtime).iter(|| async {
                     let response = app
                         .clone()
-                        .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+                        .oneshot(
+                            Request::get(&uri)
+                                .header("host", "localhost")
+                                .body(Body::empty())
+                                .unwrap(),
+                        )
                         .await
                         .unwrap();
                     assert_eq!(response.status(), 200);

@@ -13,6 +13,7 @@ use threadview::export::{self, Search};
 use threadview::load::Loader;
 use threadview::search::index::Location;
 use threadview::watch::watch;
+use threadview::web::access::{self, Access, KeyChoice};
 use threadview::web::{AppState, app};
 
 /// A local web viewer for archived discussions.
@@ -65,9 +66,23 @@ struct Serve {
     /// (*.jsonl, *.ndjson, *.zst); the current folder when left out.
     #[arg(default_value = ".")]
     dir: PathBuf,
-    /// The address to listen on; 0.0.0.0 shares the archive with the network.
+    /// The address to listen on; 0.0.0.0 shares the archive with the
+    /// network (readers there need the key the server prints).
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
+    /// Another name the server answers to, such as a reverse proxy's public
+    /// name (a leading dot admits its subdomains too); may be given more
+    /// than once. Requests naming any other host are refused.
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
+    /// The key readers on the network need, instead of a new random one at
+    /// each start (letters, digits and - . _ ~).
+    #[arg(long, value_name = "KEY", value_parser = access::parse_key, conflicts_with = "no_key")]
+    key: Option<String>,
+    /// Serve the network without a key: anyone who can reach the server
+    /// reads the archive.
+    #[arg(long)]
+    no_key: bool,
     /// The port to listen on; 0 takes any free port.
     #[arg(long, default_value_t = 3000)]
     port: u16,
@@ -240,24 +255,60 @@ async fn run(args: Serve) -> Result<(), Fatal> {
         .await
         .map_err(listen)?;
     let bound = listener.local_addr().map_err(listen)?;
+    let choice = match (args.key.clone(), args.no_key) {
+        (Some(key), _) => KeyChoice::Given(key),
+        (None, true) => KeyChoice::Open,
+        (None, false) => KeyChoice::Random,
+    };
+    let access = Access::new(bound, args.allowed_hosts.clone(), choice);
     let url = local_url(bound);
     println!("threadview is serving {} at {url}", args.dir.display());
     if !args.host.is_loopback() {
         tracing::warn!("listening on {bound}: the archive is visible to the network");
-        for address in lan_addresses(args.host) {
+        if access.key().is_none() {
+            tracing::warn!(
+                "--no-key: anyone who can reach {bound} reads the archive, without a key"
+            );
+        }
+        let names = lan_addresses(args.host)
+            .into_iter()
+            .map(|ip| SocketAddr::new(ip, bound.port()).to_string())
+            .chain(
+                access
+                    .machine_names()
+                    .iter()
+                    .map(|name| format!("{name}:{}", bound.port())),
+            );
+        for name in names {
             println!(
-                "  on the network: http://{}",
-                SocketAddr::new(address, bound.port())
+                "  on the network: {}",
+                share_url(&format!("http://{name}/"), access.key())
             );
         }
     }
+    if !args.allowed_hosts.is_empty()
+        && let Some(key) = access.key()
+    {
+        println!(
+            "  through {}: add ?key={key} to its address",
+            args.allowed_hosts.join(", ")
+        );
+    }
+    // Bound to one address of the network, this machine is a reader there
+    // too (its requests do not come from loopback).
+    let open_url = if args.host.is_loopback() || args.host.is_unspecified() {
+        url.clone()
+    } else {
+        share_url(&url, access.key())
+    };
     if args.open
-        && let Err(e) = open::that_detached(&url)
+        && let Err(e) = open::that_detached(&open_url)
     {
         tracing::warn!("could not open a browser: {e}");
     }
 
-    let mut state = AppState::with_cache_budget(archive, args.cache_mib.saturating_mul(1 << 20));
+    let mut state = AppState::with_cache_budget(archive, args.cache_mib.saturating_mul(1 << 20))
+        .with_access(access);
     if let Some(permits) = args.concurrency {
         state = state.with_concurrency(permits);
     }
@@ -272,7 +323,10 @@ async fn run(args: Serve) -> Result<(), Fatal> {
             None
         }
     };
-    axum::serve(listener, app(state))
+    // The peer's address tells a request from this machine (no key needed)
+    // from one from the network.
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(Fatal::Serve)
@@ -313,15 +367,21 @@ fn local_url(bound: SocketAddr) -> String {
     format!("http://{host}:{}/", bound.port())
 }
 
+/// `url` with the network key, when there is one: the address to share.
+fn share_url(url: &str, key: Option<&str>) -> String {
+    match key {
+        Some(key) => format!("{url}?{}={key}", access::KEY_PARAMETER),
+        None => url.to_owned(),
+    }
+}
+
 /// The addresses other machines can reach when listening on `host`.
 fn lan_addresses(host: IpAddr) -> Vec<IpAddr> {
     if !host.is_unspecified() {
         return vec![host];
     }
-    if_addrs::get_if_addrs()
-        .unwrap_or_default()
+    access::machine_addresses()
         .into_iter()
-        .map(|interface| interface.ip())
         .filter(|ip| !ip.is_loopback() && ip.is_ipv4() == host.is_ipv4())
         .collect()
 }

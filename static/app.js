@@ -1,5 +1,5 @@
 // threadview's only script: enhancements. Every page works without it.
-// - "copy link" buttons;
+// - "copy link" buttons (over the network, the link carries the key);
 // - times also shown in the reader's own time zone;
 // - keyboard: j/k next/previous comment, n/p next/previous thread,
 //   c or Enter collapse/expand, ? the list of shortcuts;
@@ -11,6 +11,14 @@
   // `/static/` (the server).
   var script = document.currentScript;
   var root = script ? new URL("../", script.src) : null;
+
+  // The page that takes a shared link's key moves on to the shared page,
+  // in its own place in the history.
+  var onward = document.querySelector("[data-continue]");
+  if (onward) {
+    window.location.replace(onward.getAttribute("data-continue"));
+    return;
+  }
 
   // Copies with the Clipboard API where the page is a secure context
   // (localhost), and with a hidden text area elsewhere (a LAN address).
@@ -48,13 +56,34 @@
   document.querySelectorAll("button.copy-link").forEach(function (button) {
     button.hidden = false;
   });
+  // Over the network, a shared link carries the server's key, so that it
+  // opens for the one it is sent to (the cookie that holds the key cannot
+  // be read by scripts: the server says it at /api/share). On this
+  // machine, and in an export, links go as they are. Asked once, at load,
+  // so that a click copies at once.
+  var served = script && /\/static\/app\.js$/.test(new URL(script.src).pathname);
+  var onThisMachine = /^(localhost|.+\.localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(window.location.hostname);
+  var shareKey = null;
+  if (served && !onThisMachine && document.querySelector("button.copy-link")) {
+    fetch(new URL("../api/share", script.src), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (answer) { shareKey = answer.key || null; }, function () {});
+  }
+  function withKey(url) {
+    if (!shareKey) { return url; }
+    var parsed = new URL(url);
+    var hash = parsed.hash;
+    var rest = parsed.href.slice(0, parsed.href.length - hash.length);
+    return rest + (parsed.search ? "&" : "?") + "key=" + encodeURIComponent(shareKey) + hash;
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button.copy-link");
     if (!button) { return; }
     var label = button.getAttribute("data-label") || button.textContent;
     button.setAttribute("data-label", label);
     var href = button.getAttribute("data-href");
-    var url = href ? new URL(href, window.location.href).href : window.location.href;
+    var url = withKey(href ? new URL(href, window.location.href).href : window.location.href);
     copyText(url).then(
       function () {
         button.textContent = "Copied";

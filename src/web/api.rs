@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
+use super::access::SharedKey;
 use super::error::{ApiError, AppError};
 use super::query::{ApiParams, Segments, encode};
 use crate::model::{Author, Discussion};
@@ -411,4 +412,17 @@ pub async fn diagnostics(
 
 pub async fn not_found() -> ApiError {
     ApiError(AppError::NotFound("There is no such API route.".to_owned()))
+}
+
+/// `/api/share`: the key to put in the links this page shares (`null` when
+/// the reader needs none: on this machine, or with no key). The cookie
+/// that carries it cannot be read by scripts; a page's "copy link" asks
+/// here. Never cached: the answer depends on who asks.
+pub async fn share(key: Option<axum::Extension<SharedKey>>) -> Response {
+    let key = key.and_then(|axum::Extension(SharedKey(key))| key);
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "key": key })),
+    )
+        .into_response()
 }

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::site::PageError;
 use crate::site::pages::error::{ErrorPage, Failure};
+use crate::site::pages::refused::RefusedPage;
 use crate::site::url::Links;
 
 /// Why a request could not be answered.
@@ -35,6 +36,10 @@ pub enum AppError {
     /// Too much expensive work at once: try again in a moment.
     #[error("The server is busy: try again in a moment.")]
     Busy,
+    /// Refused before reaching the archive: a host that is not the
+    /// server's, or a request from the network without the key.
+    #[error("{}", .0.text())]
+    Refused(crate::site::pages::refused::Refusal),
     /// A template failed to render: a bug, logged, shown as a generic 500.
     #[error("the page could not be rendered")]
     Render(#[from] askama::Error),
@@ -69,6 +74,9 @@ impl AppError {
             | AppError::BadParameter { .. }
             | AppError::BadSearch { .. } => StatusCode::BAD_REQUEST,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Refused(refusal) => {
+                StatusCode::from_u16(refusal.code()).unwrap_or(StatusCode::FORBIDDEN)
+            }
             AppError::Render(_) | AppError::Panic(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,6 +95,16 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        if let AppError::Refused(refusal) = &self {
+            let reason = status.canonical_reason().unwrap_or("Refused");
+            let page = RefusedPage::build(refusal, reason, &Links::Server);
+            let mut response = match page.render() {
+                Ok(html) => (status, Html(html)).into_response(),
+                Err(_) => (status, refusal.text()).into_response(),
+            };
+            refused(&mut response, status);
+            return response;
+        }
         let message = self.public_message();
         let busy = matches!(self, AppError::Busy);
         let (valid_href, search) = match self {
@@ -129,6 +147,22 @@ pub fn retry_soon(response: &mut Response) {
     );
 }
 
+/// No caching of a refusal, and for a 401 the challenge HTTP asks for (a
+/// scheme of our own: browsers show no password box for it).
+fn refused(response: &mut Response, status: StatusCode) {
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        headers.insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Key realm=\"threadview\""),
+        );
+    }
+}
+
 /// An [`AppError`] answered as `{"error": "..."}`.
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
@@ -153,6 +187,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(body)).into_response();
         if busy {
             retry_soon(&mut response);
+        }
+        if matches!(self.0, AppError::Refused(_)) {
+            refused(&mut response, status);
         }
         response
     }

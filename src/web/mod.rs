@@ -2,6 +2,7 @@
 //! errors and the security headers. Pages are the site's
 //! ([`crate::site`]); this module only answers requests with them.
 
+pub mod access;
 mod api;
 mod assets;
 pub mod cache;
@@ -44,6 +45,8 @@ pub struct AppState {
     /// Expensive work (a page not in the cache, a search) runs under this
     /// limit; past it a request is answered 503 at once.
     expensive: Arc<tokio::sync::Semaphore>,
+    /// Who may read it: the names the server answers to, and its key.
+    access: access::Access,
 }
 
 /// One version of the archive with the pages rendered from it.
@@ -109,7 +112,19 @@ impl AppState {
             cache_bytes: bytes,
             search: None,
             expensive: Arc::new(tokio::sync::Semaphore::new(default_concurrency())),
+            access: access::Access::local(),
         }
+    }
+
+    /// Answers to the names of `access`, with its key.
+    pub fn with_access(mut self, access: access::Access) -> Self {
+        self.access = access;
+        self
+    }
+
+    /// Who may read the archive.
+    pub fn access(&self) -> &access::Access {
+        &self.access
     }
 
     /// Builds (or opens) a search index at `location` in the background;
@@ -198,12 +213,7 @@ impl Snapshot {
 async fn trim_trailing_slash(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.len() > 1 && path.ends_with('/') {
-        let trimmed = path.trim_end_matches('/');
-        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
-        let to = match request.uri().query() {
-            Some(query) => format!("{trimmed}?{query}"),
-            None => trimmed.to_owned(),
-        };
+        let to = access::local_location(path.trim_end_matches('/'), request.uri().query());
         return Redirect::permanent(&to).into_response();
     }
     next.run(request).await
@@ -232,7 +242,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), cache::ErrorShape::Json),
             cache::cached,
-        ));
+        ))
+        // Depends on who asks, so never cached.
+        .route("/share", get(api::share));
     let mut site = Router::new();
     for route in Route::PAGES {
         site = site.route(route.pattern(), pages::handler(route));
@@ -249,6 +261,12 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(site)
         // A liveness check, and the baseline of the benchmarks: plain axum.
         .route("/healthz", get(|| async { "ok" }))
+        .layer(axum::middleware::from_fn(trim_trailing_slash))
+        // Before everything that reads the archive, the cache included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::guard,
+        ))
         .with_state(state)
         .layer(header(
             header::CONTENT_SECURITY_POLICY,
@@ -262,7 +280,6 @@ pub fn app(state: Arc<AppState>) -> Router {
                 AppError::Panic(crate::panic_message(&*cause)).into_response()
             },
         ))
-        .layer(axum::middleware::from_fn(trim_trailing_slash))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

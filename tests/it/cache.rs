@@ -76,6 +76,7 @@ async fn gzip_is_compressed_once_and_decompresses_to_the_page() {
     let request = || async {
         use tower::ServiceExt;
         let request = axum::http::Request::get("/d/001_tolerant-parsers")
+            .header("host", "localhost")
             .header("accept-encoding", "gzip, br;q=0.5")
             .body(axum::body::Body::empty())
             .unwrap();

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, helpers shared here.
 
+mod access;
 mod bad_input;
 mod binary;
 mod browse;
@@ -69,6 +70,22 @@ pub fn shared_dir(sub: &str) -> Option<PathBuf> {
     }
 }
 
+/// This machine's address on the network (its first IPv4 address that is
+/// not loopback), for the tests of what crosses it; they skip without one,
+/// and fail instead when `THREADVIEW_REQUIRE_NETWORK=1` (as in CI).
+pub fn network_address() -> Option<std::net::IpAddr> {
+    let found = threadview::web::access::machine_addresses()
+        .into_iter()
+        .find(|ip| ip.is_ipv4() && !ip.is_loopback() && !ip.is_unspecified());
+    if found.is_none() {
+        if std::env::var("THREADVIEW_REQUIRE_NETWORK").as_deref() == Ok("1") {
+            panic!("this machine has no address but loopback, and THREADVIEW_REQUIRE_NETWORK=1");
+        }
+        eprintln!("skipped: this machine has no address but loopback");
+    }
+    found
+}
+
 /// The whole app over the documents of `dir`.
 pub fn app_over(dir: &Path) -> Router {
     let loaded = load_dir(dir).expect("the folder loads");
@@ -108,8 +125,16 @@ pub async fn get(app: &Router, uri: &str) -> Reply {
     get_with(app, uri, &[]).await
 }
 
+/// The same with `headers`; a request names the host `localhost` unless
+/// `headers` give one (a browser always sends one).
 pub async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Reply {
     let mut request = Request::get(uri);
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+    {
+        request = request.header("host", "localhost");
+    }
     for (name, value) in headers {
         request = request.header(*name, *value);
     }

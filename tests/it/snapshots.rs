@@ -9,7 +9,7 @@ use threadview::export::{self, Options};
 use threadview::load::load_dir;
 
 use super::export::html_files;
-use super::{app_over, get, samples_dir};
+use super::{app_over, get, get_with, samples_dir};
 
 /// Our samples and one thread in Reddit's JSON, in a fresh folder.
 fn archive() -> (tempfile::TempDir, PathBuf) {
@@ -65,6 +65,19 @@ const PAGES: &[(&str, &str)] = &[
     ("bad_search_in_thread", "/d/003_night-trains?q=%22open"),
 ];
 
+/// Snapshots without the assets' versions (hashes of their content), so
+/// that a change to the script or the style is not a change to every
+/// page; the versions are tested where they are made.
+fn versionless() -> insta::internals::SettingsBindDropGuard {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"\?v=[0-9a-f]{10}", "?v=[version]");
+    settings.add_filter(
+        r"\b(app|style|favicon)\.[0-9a-f]{10}\.(js|css|svg)\b",
+        "$1.[version].$2",
+    );
+    settings.bind_to_scope()
+}
+
 async fn page(app: &Router, uri: &str) -> String {
     let reply = get(app, uri).await;
     format!("{} {uri}\n{}", reply.status.as_u16(), reply.body)
@@ -72,6 +85,7 @@ async fn page(app: &Router, uri: &str) -> String {
 
 #[tokio::test]
 async fn every_kind_of_page() {
+    let _versionless = versionless();
     let (_dir, archive) = archive();
     let app = app_over(&archive);
     for (name, uri) in PAGES {
@@ -84,6 +98,7 @@ async fn every_kind_of_page() {
 
 #[test]
 fn an_export() {
+    let _versionless = versionless();
     let (dir, archive) = archive();
     let out = dir.path().join("site");
     let options = Options {
@@ -101,5 +116,54 @@ fn an_export() {
     for (file, html) in &pages {
         let name = file.replace(['/', '.'], "_");
         insta::assert_snapshot!(format!("export_{name}"), html);
+    }
+}
+
+/// The pages that stand before the archive: a host it does not answer to,
+/// a request from the network without its key (missing, wrong, from an
+/// earlier start), and the page that takes a shared link's key.
+#[tokio::test]
+async fn the_pages_that_refuse_or_admit() {
+    use std::sync::Arc;
+    use threadview::web::access::{Access, KeyChoice};
+    use threadview::web::{AppState, app};
+    let _versionless = versionless();
+
+    let local = app_over(&samples_dir());
+    let reply = get_with(&local, "/", &[("host", "evil.example.com:3000")]).await;
+    insta::assert_snapshot!(
+        "page_refused_host",
+        format!("{} evil.example.com\n{}", reply.status.as_u16(), reply.body)
+    );
+
+    // No peer address: another machine, to the check.
+    let loaded = load_dir(&samples_dir()).unwrap();
+    let access = Access::new(
+        "127.0.0.1:3000".parse().unwrap(),
+        Vec::new(),
+        KeyChoice::Given("snapshot-key".into()),
+    );
+    let shared = app(Arc::new(AppState::new(loaded.archive).with_access(access)));
+    type Headers<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(&str, &str, Headers); 4] = [
+        ("page_refused_no_key", "/", &[]),
+        ("page_refused_wrong_key", "/?key=guess", &[]),
+        (
+            "page_refused_stale_key",
+            "/",
+            &[("cookie", "threadview-key-3000=earlier")],
+        ),
+        (
+            "page_admit",
+            "/d/003_night-trains?sort=new&key=snapshot-key",
+            &[("accept", "text/html")],
+        ),
+    ];
+    for (name, uri, headers) in cases {
+        let reply = get_with(&shared, uri, headers).await;
+        insta::assert_snapshot!(
+            name,
+            format!("{} {uri}\n{}", reply.status.as_u16(), reply.body)
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The HTML pages: each module owns its askama struct and the `build()`
 //! that makes it from the domain and a [`super::Ctx`].
 
+pub mod admit;
 pub mod author;
 pub mod authors;
 pub mod comment;
@@ -8,6 +9,7 @@ pub mod diagnostics;
 pub mod discussion;
 pub mod error;
 pub mod index;
+pub mod refused;
 pub mod search;
 pub mod static_search;
 

@@ -196,6 +196,13 @@ async fn the_keyboard_moves_between_comments_and_threads() {
         return;
     };
     s.goto(PARSERS).await;
+    // The shortcuts are live once the script shows their hint; under load
+    // a key pressed before would be lost.
+    s.eval(
+        "return new Promise(done => { const ready = () => { const h = document.getElementById('shortcuts-hint'); \
+         h && !h.hidden ? done() : setTimeout(ready, 20); }; ready(); });",
+    )
+    .await;
     let focused = || async {
         s.eval("const li = document.activeElement.closest('li.comment'); return li ? li.querySelector('.author').textContent : null;")
             .await

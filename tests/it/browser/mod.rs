@@ -8,6 +8,7 @@
 mod a11y;
 mod export;
 mod flows;
+mod network;
 mod paging;
 
 use std::path::{Path, PathBuf};
@@ -118,6 +119,20 @@ impl Session {
 
     /// The same serving what `app` makes (made once the browser is there).
     pub async fn start_with(app: impl FnOnce() -> axum::Router) -> Option<Session> {
+        Self::start_serving("127.0.0.1".parse().unwrap(), app).await
+    }
+
+    /// The same listening on all addresses, with `base` on the machine's
+    /// address on the network (`None` also when it has none).
+    pub async fn start_on_network(app: impl FnOnce() -> axum::Router) -> Option<Session> {
+        crate::network_address()?;
+        Self::start_serving("0.0.0.0".parse().unwrap(), app).await
+    }
+
+    async fn start_serving(
+        on: std::net::IpAddr,
+        app: impl FnOnce() -> axum::Router,
+    ) -> Option<Session> {
         let Some(chromium) = chromium() else {
             return unavailable("chromium was not found");
         };
@@ -126,9 +141,13 @@ impl Session {
         };
         let turn = crate::HEAVY.lock().await;
 
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = app();
+        let listener = TcpListener::bind((on, 0)).await.unwrap();
+        let mut address = listener.local_addr().unwrap();
+        if on.is_unspecified() {
+            address.set_ip(crate::network_address()?);
+        }
+        let base = format!("http://{address}");
+        let app = app().into_make_service_with_connect_info::<std::net::SocketAddr>();
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
@@ -158,6 +177,9 @@ impl Session {
             "--hide-scrollbars",
             "--window-size=1280,900",
             "--lang=en-US",
+            // A name of another site that points at this machine, as DNS
+            // rebinding makes one.
+            "--host-resolver-rules=MAP rebound.test 127.0.0.1",
         ];
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
