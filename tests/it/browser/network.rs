@@ -41,13 +41,20 @@ async fn copy_view(s: &Session, network: bool) -> String {
         .await;
     }
     s.css("button.copy-view").await.click().await.unwrap();
-    let copied = s
-        .css("button.copy-view")
+    copied(s, "button.copy-view").await
+}
+
+/// What the button `selector` says it copied, once the copy is done.
+async fn copied(s: &Session, selector: &str) -> String {
+    let script = format!(
+        "return new Promise(done => {{ const b = document.querySelector({selector:?}); \
+         const wait = () => b.hasAttribute('data-copied') ? done(b.getAttribute('data-copied')) : setTimeout(wait, 20); wait(); }});"
+    );
+    s.eval(&script)
         .await
-        .attr("data-copied")
-        .await
-        .unwrap();
-    copied.expect("the button says what it copied")
+        .as_str()
+        .expect("the button says what it copied")
+        .to_owned()
 }
 
 #[tokio::test]
