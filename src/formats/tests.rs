@@ -82,6 +82,7 @@ fn entry(id: &str, parent: Parent) -> Entry {
         author: "a".into(),
         posted_at: None,
         body: id.into(),
+        marks: Default::default(),
         file: 0,
         line: 0,
     }
@@ -99,7 +100,7 @@ fn built(entries: Vec<Entry>, stubs: Vec<Stub>) -> (Discussion, Vec<Diagnostic>)
         entries,
         stubs,
     }
-    .build("t".to_owned(), &mut report);
+    .build("t".to_owned(), &Default::default(), &mut report);
     (d, report.finish())
 }
 
