@@ -12,9 +12,13 @@ use crate::search::Query;
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
-    /// File order: the order the source displayed them in (usually "best").
+    /// File order: the order the source displayed them in (Reddit's own
+    /// ranking, for a thread's JSON and bdfr).
     #[default]
     Original,
+    /// Highest score first (ties oldest first); comments without a score
+    /// come last.
+    Top,
     /// Newest first; comments with an unknown time come last.
     New,
     /// Oldest first; comments with an unknown time come last.
@@ -24,8 +28,9 @@ pub enum SortOrder {
 }
 
 impl SortOrder {
-    pub const ALL: [SortOrder; 4] = [
+    pub const ALL: [SortOrder; 5] = [
         SortOrder::Original,
+        SortOrder::Top,
         SortOrder::New,
         SortOrder::Old,
         SortOrder::Author,
@@ -35,6 +40,7 @@ impl SortOrder {
     pub fn as_str(self) -> &'static str {
         match self {
             SortOrder::Original => "original",
+            SortOrder::Top => "top",
             SortOrder::New => "new",
             SortOrder::Old => "old",
             SortOrder::Author => "author",
@@ -54,6 +60,13 @@ impl SortOrder {
         };
         let primary = match self {
             SortOrder::Original => Ordering::Equal,
+            SortOrder::Top => match (ca.marks.score(), cb.marks.score()) {
+                (Some(sa), Some(sb)) => sb.cmp(&sa),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            }
+            .then_with(|| by_time(false)),
             SortOrder::New => by_time(true),
             SortOrder::Old => by_time(false),
             SortOrder::Author => ca
@@ -66,13 +79,56 @@ impl SortOrder {
     }
 }
 
+/// The order a discussion opens in (its address without `?sort=`): the
+/// order its moderators suggested, where it is one of ours; else the
+/// source's, when that is Reddit's ranking (a thread's JSON, bdfr); else,
+/// where comments have scores (a dump: file order is time order), `top`;
+/// else the file's.
+pub fn default_sort(d: &Discussion) -> SortOrder {
+    let post = d.post();
+    let suggested = match post.and_then(|p| p.suggested_sort.as_deref()) {
+        Some("new") => Some(SortOrder::New),
+        Some("old") => Some(SortOrder::Old),
+        Some("top") if d.has_scores() => Some(SortOrder::Top),
+        _ => None,
+    };
+    let ranked = post.is_none_or(|p| p.ranked);
+    suggested.unwrap_or(if !ranked && d.has_scores() {
+        SortOrder::Top
+    } else {
+        SortOrder::Original
+    })
+}
+
+/// The orders a discussion's menu offers: `original` only where the
+/// file's order is not merely time order (a dump's), `top` only where
+/// comments have scores.
+pub fn sort_options(d: &Discussion) -> Vec<SortOrder> {
+    let original = d.post().is_none_or(|p| p.ranked);
+    let top = d.has_scores();
+    SortOrder::ALL
+        .into_iter()
+        .filter(|&s| match s {
+            SortOrder::Original => original,
+            SortOrder::Top => top,
+            _ => true,
+        })
+        .collect()
+}
+
 /// The comments under (and including) `starts`, in display order: each
 /// comment before its replies, siblings (and `starts` themselves) sorted by
-/// `sort`. Iterative, so any depth is safe.
+/// `sort`, pinned (stickied) comments first among their siblings, as
+/// Reddit shows them. Iterative, so any depth is safe.
 pub fn display_order(discussion: &Discussion, starts: &[usize], sort: SortOrder) -> Vec<usize> {
+    let comments = discussion.comments();
     let sorted = |indices: &mut dyn Iterator<Item = usize>| {
         let mut v: Vec<usize> = indices.collect();
         sort_siblings(discussion, &mut v, sort);
+        if v.iter().any(|&i| comments[i].marks.stickied()) {
+            // Stable: each part keeps the order just made.
+            v.sort_by_key(|&i| !comments[i].marks.stickied());
+        }
         v
     };
     let mut order = Vec::new();
@@ -126,11 +182,16 @@ pub struct Filter<'a> {
 }
 
 impl Filter<'_> {
-    /// A discussion's default view: its thread, or with `timeline` its
-    /// timeline, unfiltered.
-    pub fn default_view(timeline: bool) -> Filter<'static> {
+    /// A discussion's default view: its thread (in its default order), or
+    /// with `timeline` its timeline, unfiltered.
+    pub fn default_view(d: &Discussion, timeline: bool) -> Filter<'static> {
         Filter {
             timeline,
+            sort: if timeline {
+                SortOrder::Original
+            } else {
+                default_sort(d)
+            },
             ..Filter::default()
         }
     }

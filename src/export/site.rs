@@ -220,7 +220,7 @@ impl Site {
             let timeline = layout == ThreadLayout::Timeline;
             let count = self
                 .derived
-                .order(d, &Filter::default_view(timeline))
+                .order(d, &Filter::default_view(d, timeline))
                 .pages
                 .count();
             for page in 1..=count.max(1) {
@@ -304,7 +304,7 @@ impl FileLayout for Site {
                 discussion,
                 comment,
                 query,
-            } if query.sort == SortOrder::default() && query.depth.is_none() => {
+            } if query.sort.is_none() && query.depth.is_none() => {
                 let at = self.archive.position(discussion)?;
                 let d = &self.archive.discussions()[at];
                 let index = d.find(comment)?;

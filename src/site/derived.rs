@@ -156,7 +156,7 @@ impl Derived {
 
     /// A discussion's default thread view: where "in the thread" links go.
     pub fn thread(&self, d: &Discussion) -> Arc<PagedOrder> {
-        self.order(d, &Filter::default_view(false))
+        self.order(d, &Filter::default_view(d, false))
     }
 
     /// The comments a discussion view shows (flat lists whole, trees to the

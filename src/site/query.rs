@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::PageError;
 use crate::search::{Query as Search, ResultOrder};
-use crate::thread::{Filter, SortOrder};
+use crate::model::Discussion;
+use crate::thread::{self, Filter, SortOrder};
 
 /// The query string of one kind of view.
 pub trait ViewQuery: DeserializeOwned + Serialize + Default {
@@ -69,8 +70,9 @@ impl ViewQuery for NoQuery {
 pub struct ThreadQuery {
     #[serde(default, skip_serializing_if = "is_default")]
     pub view: ThreadLayout,
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub sort: SortOrder,
+    /// None: the discussion's own default ([`thread::default_sort`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortOrder>,
     /// Only this author's comments, as a flat list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
@@ -94,19 +96,28 @@ impl ThreadQuery {
         search_query(self.q.as_deref())
     }
 
-    /// The comments the view selects, with `search` (this query's own).
-    pub fn filter<'a>(&'a self, search: Option<&'a Search>) -> Filter<'a> {
+    /// The comments the view selects in `d`, with `search` (this query's
+    /// own).
+    pub fn filter<'a>(&'a self, d: &Discussion, search: Option<&'a Search>) -> Filter<'a> {
+        let timeline = self.view == ThreadLayout::Timeline;
         Filter {
-            sort: self.sort,
+            sort: self.sort.unwrap_or_else(|| {
+                if timeline {
+                    SortOrder::Original
+                } else {
+                    thread::default_sort(d)
+                }
+            }),
             author: self.author.as_deref(),
             query: search,
-            timeline: self.view == ThreadLayout::Timeline,
+            timeline,
         }
     }
 
-    /// The sort the view applies (a timeline's "original" is oldest first).
-    pub fn effective_sort(&self) -> SortOrder {
-        self.filter(None).applied_sort()
+    /// The sort the view applies in `d` (a timeline's "original" is oldest
+    /// first).
+    pub fn effective_sort(&self, d: &Discussion) -> SortOrder {
+        self.filter(d, None).applied_sort()
     }
 
     /// What the "find in this discussion" form carries besides its text:
@@ -133,8 +144,9 @@ impl ThreadQuery {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommentQuery {
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub sort: SortOrder,
+    /// None: the discussion's own default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortOrder>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<usize>,
     #[serde(default, skip_serializing_if = "is_default")]
@@ -143,6 +155,13 @@ pub struct CommentQuery {
 
 impl ViewQuery for CommentQuery {
     const FIELDS: &'static [&'static str] = &["sort", "depth", "page"];
+}
+
+impl CommentQuery {
+    /// The order of the replies in `d`.
+    pub fn sort_in(&self, d: &Discussion) -> SortOrder {
+        self.sort.unwrap_or_else(|| thread::default_sort(d))
+    }
 }
 
 /// A `?q=` value: absent or blank is no search; a bad one is a 400.
@@ -285,8 +304,12 @@ mod tests {
 
     #[test]
     fn defaults_are_left_out_of_links() {
-        let q: ThreadQuery = serde_urlencoded::from_str("sort=original&page=1").unwrap();
+        let q: ThreadQuery = serde_urlencoded::from_str("view=thread&page=1").unwrap();
         assert_eq!(serde_urlencoded::to_string(&q).unwrap(), "");
+        // A sort is kept as given: which is the default depends on the
+        // discussion.
+        let q: ThreadQuery = serde_urlencoded::from_str("sort=original&page=1").unwrap();
+        assert_eq!(serde_urlencoded::to_string(&q).unwrap(), "sort=original");
         assert!(serde_urlencoded::from_str::<ThreadQuery>("page=0").is_err());
     }
 }

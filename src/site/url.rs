@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn urls_escape_ids_and_names_and_leave_defaults_out() {
         let query = ThreadQuery {
-            sort: SortOrder::New,
+            sort: Some(SortOrder::New),
             author: Some("[deleted]".to_owned()),
             ..ThreadQuery::default()
         };

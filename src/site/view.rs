@@ -1,6 +1,9 @@
 //! View models: what the templates show, derived from the domain. Times are
 //! formatted, URLs built and Markdown rendered here and nowhere else.
 
+mod reddit;
+pub use reddit::{MarksView, PostView};
+
 use std::ops::Range;
 
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
@@ -225,6 +228,7 @@ impl Labelled for SortOrder {
     fn label(self) -> &'static str {
         match self {
             SortOrder::Original => "original",
+            SortOrder::Top => "top",
             SortOrder::New => "newest",
             SortOrder::Old => "oldest",
             SortOrder::Author => "author",
@@ -326,6 +330,8 @@ pub struct CommentView {
     pub permalink: String,
     /// It matches the view's search (its matches are marked in the body).
     pub matched: bool,
+    /// Score, edited, badges, flair, removal: what a Reddit source says.
+    pub marks: MarksView,
 }
 
 impl CommentView {
@@ -342,6 +348,7 @@ impl CommentView {
             body_html: markdown::to_html_marked(&c.body, matched),
             permalink: links.permalink(&d.id, c.id.as_str()),
             matched: matched.is_some(),
+            marks: MarksView::of(d, index),
         }
     }
 }
@@ -723,12 +730,17 @@ pub struct Article {
     pub body_html: Option<String>,
     pub comment_count: usize,
     pub href: String,
+    /// What a Reddit post says of itself.
+    pub post: Option<PostView>,
 }
 
 impl Article {
     /// The article's heading and byline; its body is left out.
-    pub fn new(d: &Discussion, links: &Links) -> Self {
+    pub fn new(d: &Discussion, archive: &crate::model::Archive, links: &Links) -> Self {
         Article {
+            post: d
+                .post()
+                .map(|post| PostView::of(d, post, links, |id| archive.get(id).is_some())),
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
@@ -739,10 +751,29 @@ impl Article {
         }
     }
 
-    /// The same with its body rendered.
+    /// The same with its body rendered (empty where the body is only the
+    /// post's link, which the page shows as such).
     pub fn with_body(mut self, d: &Discussion) -> Self {
-        self.body_html = Some(markdown::to_html(&d.body));
+        let only_the_link = d
+            .post()
+            .and_then(|p| p.url.as_deref())
+            .is_some_and(|url| url == d.body.trim());
+        self.body_html = Some(if only_the_link {
+            String::new()
+        } else {
+            markdown::to_html(&d.body)
+        });
         self
+    }
+
+    /// Whether the discussion's times count from the post (it has a time).
+    pub fn timed_from_post(&self) -> bool {
+        self.post.as_ref().is_some_and(|p| p.posted.is_some())
+    }
+
+    /// Why the post's body starts folded (NSFW, spoiler), if it does.
+    pub fn fold(&self) -> Option<&'static str> {
+        self.post.as_ref()?.fold
     }
 }
 

@@ -15,7 +15,7 @@ use super::AppState;
 use super::access::SharedKey;
 use super::error::{ApiError, AppError};
 use super::query::{ApiParams, Segments, encode};
-use crate::model::{Author, Discussion};
+use crate::model::{Author, Discussion, Edited, PostMeta, Removal};
 use crate::paging::Pages;
 use crate::search;
 use crate::site::pages::author::{find_author, ordered_comments};
@@ -113,6 +113,8 @@ struct DiscussionHeadJson<'a> {
     title: &'a str,
     source: Option<&'a str>,
     submitter: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    post: Option<PostJson<'a>>,
 }
 
 impl<'a> DiscussionHeadJson<'a> {
@@ -122,6 +124,57 @@ impl<'a> DiscussionHeadJson<'a> {
             title: &d.title,
             source: d.source.as_deref(),
             submitter: d.submitter.as_deref(),
+            post: d.post().map(PostJson::new),
+        }
+    }
+}
+
+/// What a Reddit post says of itself; a field is absent when unknown or
+/// false.
+#[derive(Serialize)]
+struct PostJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subreddit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    posted_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upvote_ratio: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    num_comments: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flair: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_false")]
+    nsfw: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    spoiler: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    locked: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permalink: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
+impl<'a> PostJson<'a> {
+    fn new(post: &'a PostMeta) -> Self {
+        PostJson {
+            subreddit: post.subreddit.as_deref(),
+            posted_at: post.posted_at,
+            score: post.score,
+            upvote_ratio: post.upvote_permille.map(|p| f64::from(p) / 1000.0),
+            num_comments: post.num_comments,
+            flair: post.flair.as_deref(),
+            nsfw: post.nsfw,
+            spoiler: post.spoiler,
+            locked: post.locked,
+            permalink: post.reddit_url("www.reddit.com"),
+            url: post.url.as_deref(),
         }
     }
 }
@@ -163,6 +216,23 @@ pub struct CommentJson<'a> {
     /// did not say how many); absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
     unarchived_replies: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<i32>,
+    /// An RFC 3339 time, or `true` when the source gave none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edited: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distinguished: Option<&'static str>,
+    #[serde(skip_serializing_if = "is_false")]
+    stickied: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flair: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_false")]
+    controversial: bool,
+    /// `"moderators"`, `"author"`, `"author later"` or the source's own
+    /// reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed: Option<&'a str>,
 }
 
 impl<'a> CommentJson<'a> {
@@ -177,6 +247,21 @@ impl<'a> CommentJson<'a> {
             depth: c.depth(),
             body: &c.body,
             unarchived_replies: d.unarchived(Some(index)),
+            score: c.marks.score(),
+            edited: c.marks.edited().map(|e| match e {
+                Edited::At(at) => serde_json::json!(at),
+                Edited::Unknown => serde_json::Value::Bool(true),
+            }),
+            distinguished: c.marks.distinguished().map(|d| d.as_str()),
+            stickied: c.marks.stickied(),
+            flair: d.flair(index),
+            controversial: c.marks.controversial(),
+            removed: d.removal(index).map(|r| match r {
+                Removal::Moderators => "moderators",
+                Removal::Author => "author",
+                Removal::AuthorLater => "author later",
+                Removal::Reason(reason) => reason,
+            }),
         }
     }
 }
@@ -215,7 +300,7 @@ pub async fn discussion(
     let d = find_discussion(&archive, &id)?;
     let search = query.search()?;
     require_author(d, query.author.as_deref())?;
-    let order = thread::select(d, &query.filter(search.as_ref())).order;
+    let order = thread::select(d, &query.filter(d, search.as_ref())).order;
     // The whole thread unless a limit is given.
     let paged = Paged::new(order.len(), limit, order.len().max(1), query.page)?;
     let body = DiscussionJson {

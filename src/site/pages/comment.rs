@@ -54,7 +54,7 @@ impl CommentPage {
             chain.drain(1..1 + context_gap);
         }
         let c = &d.comments()[index];
-        let paged = derived.replies(d, index, q.sort);
+        let paged = derived.replies(d, index, q.sort_in(d));
         let (order, pages) = (&paged.order, &paged.pages);
         let page = q.page.get();
         let range = page_range(pages, page)?;
@@ -89,7 +89,7 @@ impl CommentPage {
                 links,
             )
             .paged(&pager),
-            article: Article::new(d, links),
+            article: Article::new(d, ctx.archive, links),
             context: chain
                 .into_iter()
                 .map(|i| CommentView::new(d, i, None, links))

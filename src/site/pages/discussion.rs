@@ -17,7 +17,7 @@ use crate::site::url::{Links, Url};
 use crate::site::view::{
     Article, Choice, Labelled, ListItem, Meta, Pager, TreePages, TreeView, choices, preview,
 };
-use crate::thread::{Filter, Layout, SortOrder};
+use crate::thread::{self, Filter, Layout, SortOrder};
 
 /// Participants listed by name; the rest are counted.
 const MAX_PARTICIPANTS: usize = 30;
@@ -80,6 +80,8 @@ pub struct DiscussionPage {
     searching: bool,
     /// An export's thread pages are what its search indexes.
     indexed: bool,
+    /// Its comments have scores (the page says they are as archived).
+    scores: bool,
 }
 
 /// Who took part, for the view `q` (the first 30 by name, and how many
@@ -123,7 +125,7 @@ fn participants(
 /// The activity chart: each bar opens the timeline page that holds its
 /// first comment.
 fn activity_chart(d: &Discussion, derived: &Derived, links: &Links) -> Option<Chart> {
-    let paged = derived.order(d, &Filter::default_view(true));
+    let paged = derived.order(d, &Filter::default_view(d, true));
     let (timeline, pages) = (&paged.order, &paged.pages);
     // Unknown times sort last in the timeline: the known ones come first.
     let times: Vec<_> = timeline
@@ -195,23 +197,32 @@ impl View<'_> {
                 ..ThreadQuery::default()
             })
         });
-        let sort_options: &[SortOrder] = if timeline {
-            &[SortOrder::Old, SortOrder::New]
+        let d = self.d;
+        let sort_options = if timeline {
+            vec![SortOrder::Old, SortOrder::New]
         } else {
-            &SortOrder::ALL
+            thread::sort_options(d)
         };
-        let sorts = choices(links, sort_options, q.effective_sort(), |sort| {
-            // A timeline is oldest first unless told otherwise.
-            let sort = match sort {
-                SortOrder::Old if timeline => SortOrder::Original,
-                other => other,
-            };
+        // The discussion's own order has the address without `?sort=`.
+        let default = ThreadQuery {
+            view: q.view,
+            ..ThreadQuery::default()
+        }
+        .effective_sort(d);
+        let mut sorts = choices(links, &sort_options, q.effective_sort(d), |sort| {
             self.url(ThreadQuery {
-                sort,
+                sort: (sort != default).then_some(sort),
                 page: Default::default(),
                 ..q.clone()
             })
         });
+        if d.post().is_some_and(|p| p.ranked) {
+            for (choice, sort) in sorts.iter_mut().zip(&sort_options) {
+                if *sort == SortOrder::Original {
+                    choice.label = "Reddit's order".to_owned();
+                }
+            }
+        }
         let depths = if self.paged.layout == Layout::Flat {
             Vec::new()
         } else {
@@ -266,7 +277,7 @@ impl DiscussionPage {
             .search()
             .map_err(|e| e.searching_at(links.href(&Url::discussion(&d.id))))?;
         require_author(d, q.author.as_deref())?;
-        let paged = derived.order(d, &q.filter(search.as_ref()));
+        let paged = derived.order(d, &q.filter(d, search.as_ref()));
         let view = View {
             ctx,
             d,
@@ -294,7 +305,7 @@ impl DiscussionPage {
         } else {
             (Vec::new(), 0)
         };
-        let article = Article::new(d, links);
+        let article = Article::new(d, ctx.archive, links);
         let [views, sorts, depths] = view.menus();
         Ok(DiscussionPage {
             meta: meta(d, q, links).paged(&pager),
@@ -316,6 +327,7 @@ impl DiscussionPage {
             comments: view.comments(range),
             searching: view.search.is_some(),
             indexed: links.is_export() && !view.timeline(),
+            scores: d.has_scores(),
         })
     }
 }
