@@ -14,6 +14,18 @@ use crate::search::Query;
 
 const LINK_SCHEMES: [&str; 3] = ["http://", "https://", "mailto:"];
 
+/// Where a link goes instead of where it was written, if anywhere: a
+/// local copy of what it names (`here`), or a path made whole.
+pub struct Rewrite {
+    pub href: String,
+    /// The archive's own copy: marked as such, the original address in its
+    /// title.
+    pub here: bool,
+}
+
+/// Maps a link's destination to another, or leaves it (`None`).
+pub type Rewriter<'a> = &'a dyn Fn(&str) -> Option<Rewrite>;
+
 /// Renders a comment or article body.
 pub fn to_html(markdown: &str) -> String {
     to_html_marked(markdown, None)
@@ -22,14 +34,22 @@ pub fn to_html(markdown: &str) -> String {
 /// Renders a body with the matches of `query` in its text marked
 /// (`<mark>`).
 pub fn to_html_marked(markdown: &str, query: Option<&Query>) -> String {
+    to_html_with(markdown, query, &|_| None)
+}
+
+/// The same, each link's destination first offered to `rewrite`.
+pub fn to_html_with(markdown: &str, query: Option<&Query>, rewrite: Rewriter<'_>) -> String {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
     let mut events = Vec::new();
-    // For each open link or image: whether its `<a>` was written.
-    let mut open_links: Vec<bool> = Vec::new();
+    // For each open link or image: whether its `<a>` was written, and
+    // whether it leads to the archive's own copy.
+    let mut open_links: Vec<(bool, bool)> = Vec::new();
     let mut in_code_block = false;
     for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => linkify_text(raw, query, &mut events),
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                linkify_text(raw, query, rewrite, &mut events)
+            }
             Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
             Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
             Event::Start(Tag::Link {
@@ -48,17 +68,31 @@ pub fn to_html_marked(markdown: &str, query: Option<&Query>) -> String {
                     LinkType::Email => format!("mailto:{dest_url}"),
                     _ => dest_url.trim().to_owned(),
                 };
-                let allowed = is_allowed(&href);
-                if allowed {
-                    events.push(Event::InlineHtml(anchor(&href, &title).into()));
+                match rewrite(&href) {
+                    Some(Rewrite { href: local, here: true }) => {
+                        events.push(Event::InlineHtml(local_anchor(&local, &href).into()));
+                        open_links.push((true, true));
+                    }
+                    Some(Rewrite { href: whole, .. }) if is_allowed(&whole) => {
+                        events.push(Event::InlineHtml(anchor(&whole, &title).into()));
+                        open_links.push((true, false));
+                    }
+                    _ => {
+                        let allowed = is_allowed(&href);
+                        if allowed {
+                            events.push(Event::InlineHtml(anchor(&href, &title).into()));
+                        }
+                        open_links.push((allowed, false));
+                    }
                 }
-                open_links.push(allowed);
             }
-            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
-                if open_links.pop() == Some(true) {
-                    events.push(Event::InlineHtml("</a>".into()));
-                }
-            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => match open_links.pop() {
+                Some((true, true)) => events.push(Event::InlineHtml(
+                    "</a><span class=\"here\"> (archived here)</span>".into(),
+                )),
+                Some((true, false)) => events.push(Event::InlineHtml("</a>".into())),
+                _ => {}
+            },
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code_block = true;
                 events.push(Event::Start(Tag::CodeBlock(kind)));
@@ -68,7 +102,7 @@ pub fn to_html_marked(markdown: &str, query: Option<&Query>) -> String {
                 events.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(text) if !in_code_block && open_links.is_empty() => {
-                linkify_text(text, query, &mut events);
+                linkify_text(text, query, rewrite, &mut events);
             }
             Event::Start(Tag::Heading {
                 level,
@@ -153,9 +187,24 @@ fn anchor(href: &str, title: &str) -> String {
     out
 }
 
+/// A link to the archive's own copy of `original`.
+fn local_anchor(href: &str, original: &str) -> String {
+    let mut out = String::from("<a class=\"here\" href=\"");
+    let _ = escape_href(&mut out, href);
+    out.push_str("\" title=\"archived here; the original: ");
+    let _ = escape_html(&mut out, original);
+    out.push_str("\">");
+    out
+}
+
 /// Splits plain text so that bare web addresses become links and the
 /// matches of `query` are marked.
-fn linkify_text<'a>(text: CowStr<'a>, query: Option<&Query>, events: &mut Vec<Event<'a>>) {
+fn linkify_text<'a>(
+    text: CowStr<'a>,
+    query: Option<&Query>,
+    rewrite: Rewriter<'_>,
+    events: &mut Vec<Event<'a>>,
+) {
     let mut finder = linkify::LinkFinder::new();
     finder.kinds(&[linkify::LinkKind::Url]);
     let mut links = finder.links(&text).peekable();
@@ -169,9 +218,21 @@ fn linkify_text<'a>(text: CowStr<'a>, query: Option<&Query>, events: &mut Vec<Ev
             continue;
         }
         mark(&text[last..link.start()], query, events);
-        events.push(Event::InlineHtml(anchor(link.as_str(), "").into()));
+        let local = rewrite(link.as_str()).filter(|r| r.here);
+        let open = match &local {
+            Some(local) => local_anchor(&local.href, link.as_str()),
+            None => anchor(link.as_str(), ""),
+        };
+        events.push(Event::InlineHtml(open.into()));
         events.push(Event::Text(link.as_str().to_owned().into()));
-        events.push(Event::InlineHtml("</a>".into()));
+        events.push(Event::InlineHtml(
+            if local.is_some() {
+                "</a><span class=\"here\"> (archived here)</span>"
+            } else {
+                "</a>"
+            }
+            .into(),
+        ));
         last = link.end();
     }
     mark(&text[last..], query, events);

@@ -685,6 +685,9 @@ pub struct Archive {
     /// Shared with the previous version of the archive when unchanged.
     discussions: Vec<Arc<Discussion>>,
     by_id: HashMap<String, usize>,
+    /// Derived: Reddit's post ids (`p3x9k`), for addresses and links in
+    /// Reddit's shape.
+    by_post_id: HashMap<String, usize>,
     /// Derived: every author, sorted by name.
     authors: Vec<Author>,
     author_by_name: HashMap<String, usize>,
@@ -747,6 +750,11 @@ impl Archive {
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
+        let by_post_id = discussions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((d.post()?.id.clone()?.to_ascii_lowercase(), i)))
+            .collect();
         let authors = Self::index_authors(&discussions);
         let author_by_name = authors
             .iter()
@@ -756,6 +764,7 @@ impl Archive {
         Archive {
             discussions,
             by_id,
+            by_post_id,
             authors,
             author_by_name,
             diagnostics,
@@ -818,6 +827,12 @@ impl Archive {
     /// The index of discussion `id` in [`Archive::discussions`].
     pub fn position(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// The discussion of Reddit's post `post_id` (any case).
+    pub fn by_post_id(&self, post_id: &str) -> Option<&Discussion> {
+        let i = *self.by_post_id.get(&post_id.to_ascii_lowercase())?;
+        Some(&*self.discussions[i])
     }
 
     pub fn get(&self, id: &str) -> Option<&Discussion> {

@@ -74,6 +74,7 @@ impl Post {
             selftext.into_owned()
         };
         let meta = PostMeta {
+            id: fields.id.filter(|id| !id.is_empty()).map(str::to_owned),
             subreddit,
             posted_at: fields.created_utc,
             score: fields.score,

@@ -264,6 +264,8 @@ impl Labels {
 /// What a Reddit post says of itself besides its title, author and text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PostMeta {
+    /// Reddit's id of the post (`p3x9k`).
+    pub id: Option<String>,
     /// `AskReddit`, without `r/`.
     pub subreddit: Option<String>,
     pub posted_at: Option<DateTime<Utc>>,

@@ -13,6 +13,7 @@ pub mod derived;
 pub mod error;
 pub mod pages;
 pub mod query;
+pub mod reddit;
 pub mod url;
 pub mod view;
 

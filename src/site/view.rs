@@ -13,7 +13,7 @@ use super::derived::PagedOrder;
 use super::url::{Links, Url};
 use crate::cut::MAX_VISIBLE_DEPTH;
 use crate::markdown;
-use crate::model::Discussion;
+use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
 use crate::search::Query;
 use crate::thread::SortOrder;
@@ -288,6 +288,18 @@ pub fn header_time(time: DateTime<Utc>) -> String {
     format!("{}:{:02}", crate::model::header_text(time), time.second())
 }
 
+/// A body as HTML: matches of `query` marked, links to Reddit threads the
+/// archive holds pointing to their local copy.
+pub fn body_html(body: &str, query: Option<&Query>, archive: &Archive, links: &Links) -> String {
+    let local = crate::site::reddit::LocalLinks { archive, links };
+    markdown::to_html_with(body, query, &|href| {
+        local.rewrite(href).map(|r| markdown::Rewrite {
+            href: r.href,
+            here: r.here,
+        })
+    })
+}
+
 /// A comment's time as a page shows it.
 pub struct TimeView {
     /// RFC 3339 UTC, for `<time datetime>`; `None` when unknown.
@@ -336,7 +348,13 @@ pub struct CommentView {
 
 impl CommentView {
     /// `query` marks matches in the body, when the comment matches it.
-    pub fn new(d: &Discussion, index: usize, query: Option<&Query>, links: &Links) -> Self {
+    pub fn new(
+        d: &Discussion,
+        index: usize,
+        query: Option<&Query>,
+        archive: &Archive,
+        links: &Links,
+    ) -> Self {
         let c = &d.comments()[index];
         let first_at = d.time_span().map(|(first, _)| first);
         let matched = query.filter(|q| q.matches_comment(c));
@@ -345,7 +363,7 @@ impl CommentView {
             author: c.author.to_string(),
             is_op: d.is_op(&c.author),
             time: TimeView::of(d, index, first_at),
-            body_html: markdown::to_html_marked(&c.body, matched),
+            body_html: body_html(&c.body, matched, archive, links),
             permalink: links.permalink(&d.id, c.id.as_str()),
             matched: matched.is_some(),
             marks: MarksView::of(d, index),
@@ -421,6 +439,8 @@ pub struct TreeView {
 /// `pages`, and the page address of each.
 pub struct TreePages<'a, F: Fn(usize) -> Url> {
     pub links: &'a Links<'a>,
+    /// For links in bodies to threads it holds.
+    pub archive: &'a Archive,
     pub d: &'a Discussion,
     pub order: &'a [usize],
     pub pages: &'a Pages,
@@ -507,7 +527,7 @@ impl<F: Fn(usize) -> Url> TreePages<'_, F> {
         let mut items: Vec<TreeItem> = slice
             .iter()
             .map(|&i| {
-                let c = CommentView::new(d, i, query, self.links);
+                let c = CommentView::new(d, i, query, self.archive, self.links);
                 let level = self.depth(i);
                 let reply_count = d.descendant_count(i);
                 TreeItem {
@@ -654,6 +674,7 @@ impl ListItem {
         index: usize,
         query: Option<&Query>,
         thread: &PagedOrder,
+        archive: &Archive,
         links: &Links,
     ) -> Self {
         let c = &d.comments()[index];
@@ -665,7 +686,7 @@ impl ListItem {
                 excerpt: excerpt(&markdown::to_plain_text(lead(&parent.body, 1000)), 90),
             }
         });
-        let c = CommentView::new(d, index, query, links);
+        let c = CommentView::new(d, index, query, archive, links);
         let in_thread =
             Some(in_thread(d, thread, index, links)).filter(|href| *href != c.permalink);
         ListItem {
@@ -736,11 +757,11 @@ pub struct Article {
 
 impl Article {
     /// The article's heading and byline; its body is left out.
-    pub fn new(d: &Discussion, archive: &crate::model::Archive, links: &Links) -> Self {
+    pub fn new(d: &Discussion, archive: &Archive, links: &Links) -> Self {
         Article {
-            post: d
-                .post()
-                .map(|post| PostView::of(d, post, links, |id| archive.get(id).is_some())),
+            post: d.post().map(|post| {
+                PostView::of(d, post, &crate::site::reddit::LocalLinks { archive, links })
+            }),
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
@@ -753,7 +774,7 @@ impl Article {
 
     /// The same with its body rendered (empty where the body is only the
     /// post's link, which the page shows as such).
-    pub fn with_body(mut self, d: &Discussion) -> Self {
+    pub fn with_body(mut self, d: &Discussion, archive: &Archive, links: &Links) -> Self {
         let only_the_link = d
             .post()
             .and_then(|p| p.url.as_deref())
@@ -761,7 +782,7 @@ impl Article {
         self.body_html = Some(if only_the_link {
             String::new()
         } else {
-            markdown::to_html(&d.body)
+            body_html(&d.body, None, archive, links)
         });
         self
     }

@@ -212,7 +212,9 @@ impl Snapshot {
 /// the trailing slash, keeping the query.
 async fn trim_trailing_slash(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path.len() > 1 && path.ends_with('/') {
+    // Reddit's addresses end in a slash: they redirect in one step.
+    let reddit = path.contains("/comments/");
+    if path.len() > 1 && path.ends_with('/') && !reddit {
         let to = access::local_location(path.trim_end_matches('/'), request.uri().query());
         return Redirect::permanent(&to).into_response();
     }
@@ -259,6 +261,9 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(site)
+        // Reddit's addresses, to the local copy.
+        .route("/r/{sub}/comments/{*rest}", get(pages::reddit))
+        .route("/comments/{*rest}", get(pages::reddit))
         // A liveness check, and the baseline of the benchmarks: plain axum.
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::middleware::from_fn(trim_trailing_slash))

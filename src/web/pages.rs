@@ -98,6 +98,28 @@ async fn diagnostics(State(state): St, Params(_): Params<NoQuery>) -> Answer {
     serve(&state, Url::Diagnostics)
 }
 
+/// `/r/{sub}/comments/{post}[/{slug}[/{comment}]]` (and without
+/// `/r/{sub}`): an address in Reddit's shape, redirected (308) to the local
+/// thread or comment; a post the archive lacks is a 404 that says so.
+pub async fn reddit(State(state): St, uri: axum::extract::OriginalUri) -> Answer {
+    let archive = state.archive();
+    let target = site::reddit::target(uri.path()).ok_or_else(|| {
+        AppError::NotFound("This is not the address of a Reddit thread or comment.".to_owned())
+    })?;
+    let url = site::reddit::local(&archive, &target).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "The Reddit post {} is not in this archive.",
+            target.post
+        ))
+    })?;
+    let links = site::Links::Server;
+    let href = match (&url, target.comment) {
+        (Url::Comment { discussion, .. }, Some(comment)) => links.permalink(discussion, comment),
+        _ => links.href(&url),
+    };
+    Ok(axum::response::Redirect::permanent(&href).into_response())
+}
+
 pub async fn not_found() -> AppError {
     AppError::NotFound("There is no page at this address.".to_owned())
 }

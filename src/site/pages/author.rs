@@ -152,7 +152,7 @@ impl AuthorPage {
                 let thread = threads
                     .entry(at.discussion())
                     .or_insert_with(|| derived.thread(d));
-                ListItem::new(d, at.comment(), None, thread, links)
+                ListItem::new(d, at.comment(), None, thread, archive, links)
                     .in_discussion(d, links)
                     .on_author_page()
             })

@@ -68,6 +68,7 @@ impl CommentPage {
         };
         let mut tree = TreePages {
             links,
+            archive: ctx.archive,
             d,
             order,
             pages,
@@ -92,7 +93,7 @@ impl CommentPage {
             article: Article::new(d, ctx.archive, links),
             context: chain
                 .into_iter()
-                .map(|i| CommentView::new(d, i, None, links))
+                .map(|i| CommentView::new(d, i, None, ctx.archive, links))
                 .collect(),
             context_gap,
             tree,

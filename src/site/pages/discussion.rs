@@ -170,12 +170,13 @@ impl View<'_> {
             return Comments::Flat(
                 order[range]
                     .iter()
-                    .map(|&i| ListItem::new(d, i, search, &thread, links))
+                    .map(|&i| ListItem::new(d, i, search, &thread, self.ctx.archive, links))
                     .collect(),
             );
         }
         let tree = TreePages {
             links,
+            archive: self.ctx.archive,
             d,
             order,
             pages,
@@ -309,7 +310,11 @@ impl DiscussionPage {
         let [views, sorts, depths] = view.menus();
         Ok(DiscussionPage {
             meta: meta(d, q, links).paged(&pager),
-            article: if first { article.with_body(d) } else { article },
+            article: if first {
+                article.with_body(d, ctx.archive, links)
+            } else {
+                article
+            },
             chart: if first {
                 derived.chart(d, || activity_chart(d, derived, links))
             } else {

@@ -4,7 +4,8 @@
 //! badge.
 
 use crate::model::{Discussion, Distinguished, Edited, PostMeta, Removal};
-use crate::site::url::{Links, Url};
+use crate::site::reddit::LocalLinks;
+use crate::site::url::Url;
 
 use super::{header_time, iso, thousands};
 
@@ -100,10 +101,12 @@ impl MarksView {
     }
 }
 
-/// A link out of the archive: where, and the host it goes to.
+/// The post's link: where, the host it goes to, and whether it is the
+/// archive's own copy of a Reddit thread.
 pub struct LinkOut {
     pub href: String,
     pub host: String,
+    pub here: bool,
 }
 
 /// A poll: each option with its votes, and the total.
@@ -137,7 +140,7 @@ pub struct PostView {
 }
 
 impl PostView {
-    pub fn of(d: &Discussion, post: &PostMeta, links: &Links, archive_has: impl Fn(&str) -> bool) -> Self {
+    pub fn of(d: &Discussion, post: &PostMeta, local: &LocalLinks<'_>) -> Self {
         let archived = d.comments().len();
         let comments = post.num_comments.map(|claimed| {
             let claimed = usize::try_from(claimed).unwrap_or(usize::MAX);
@@ -172,10 +175,9 @@ impl PostView {
                 .crosspost_title
                 .clone()
                 .unwrap_or_else(|| format!("post {parent}"));
-            let href = if archive_has(parent) {
-                links.href(&Url::discussion(parent))
-            } else {
-                format!("https://www.reddit.com/comments/{parent}/")
+            let href = match local.archive.by_post_id(parent) {
+                Some(d) => local.links.href(&Url::discussion(&d.id)),
+                None => format!("https://www.reddit.com/comments/{parent}/"),
             };
             (href, title)
         });
@@ -197,9 +199,13 @@ impl PostView {
             } else {
                 None
             },
-            link: post.url.as_ref().map(|url| LinkOut {
-                href: url.clone(),
-                host: host(url),
+            link: post.url.as_ref().map(|url| {
+                let here = local.rewrite(url).filter(|r| r.here);
+                LinkOut {
+                    host: host(url),
+                    here: here.is_some(),
+                    href: here.map_or_else(|| url.clone(), |r| r.href),
+                }
             }),
             crosspost,
             poll: post.poll.as_ref().map(|poll| PollView {
