@@ -69,7 +69,10 @@ pub fn to_html_with(markdown: &str, query: Option<&Query>, rewrite: Rewriter<'_>
                     _ => dest_url.trim().to_owned(),
                 };
                 match rewrite(&href) {
-                    Some(Rewrite { href: local, here: true }) => {
+                    Some(Rewrite {
+                        href: local,
+                        here: true,
+                    }) => {
                         events.push(Event::InlineHtml(local_anchor(&local, &href).into()));
                         open_links.push((true, true));
                     }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Marks, 
-    Clock, Comment, CommentId, Diagnostic, Discussion, Names, TimeText, is_header_text,
+use crate::model::{
+    Clock, Comment, CommentId, Diagnostic, Discussion, Marks, Names, TimeText, is_header_text,
 };
 
 /// What the parser recovered from one file.

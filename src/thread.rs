@@ -229,7 +229,7 @@ pub fn select(d: &Discussion, filter: &Filter) -> Selection {
     let comments = d.comments();
     let wanted = |i: usize| {
         filter.author.is_none_or(|a| &*comments[i].author == a)
-            && filter.query.is_none_or(|q| q.matches_comment(&comments[i]))
+            && filter.query.is_none_or(|q| q.matches_comment(d, i))
     };
     if filter.timeline || filter.author.is_some() {
         let mut order: Vec<usize> = (0..comments.len()).filter(|&i| wanted(i)).collect();

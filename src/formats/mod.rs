@@ -156,12 +156,8 @@ impl MarkData {
         let mut marks = Marks::default()
             .with_score_hidden(self.score_hidden.unwrap_or(false))
             .with_edited(
-                self.edited.or_else(|| {
-                    self.meta
-                        .as_ref()?
-                        .is_edited?
-                        .then_some(Edited::Unknown)
-                }),
+                self.edited
+                    .or_else(|| self.meta.as_ref()?.is_edited?.then_some(Edited::Unknown)),
             )
             .with_distinguished(
                 self.distinguished
@@ -271,7 +267,12 @@ impl PollData {
         let options: Vec<(String, Option<u64>)> = self
             .options
             .into_iter()
-            .map(|o| (unescape(o.text.as_deref().unwrap_or("")).into_owned(), o.vote_count))
+            .map(|o| {
+                (
+                    unescape(o.text.as_deref().unwrap_or("")).into_owned(),
+                    o.vote_count,
+                )
+            })
             .collect();
         (!options.is_empty()).then_some(Poll {
             options,

@@ -5,8 +5,10 @@
 //!
 //! The language: plain words (all must occur), `"exact phrases"`,
 //! `-word` or `-"phrase"` to exclude, `author:NAME` (exact; quoted when the
-//! name has spaces or symbols), `after:2023-08-01` and `before:…` (UTC
-//! days: after includes the day, before does not).
+//! name has spaces or symbols) and `-author:NAME` to leave one out,
+//! `after:2023-08-01` and `before:…` (UTC days: after includes the day,
+//! before does not), `score:>N` / `score:<N` (also `>=`, `<=`, or `=N`),
+//! `flair:"…"` (the author's flair, any case).
 
 pub mod analysis;
 pub mod index;
@@ -16,7 +18,7 @@ use std::ops::Range;
 use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::FxHashSet;
 
-use crate::model::{Archive, Comment, Discussion};
+use crate::model::{Archive, Discussion};
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -26,14 +28,15 @@ pub const MAX_TERMS: usize = 12;
 /// The language in one paragraph, for error pages and the help.
 pub const SYNTAX: &str = "Words must all occur (any case, accents optional: cafe finds café). \
 \"exact phrase\" finds the words together; -word or -\"phrase\" leaves out what has them; \
-author:NAME keeps one author's comments (author:\"Jane Doe\" for names with spaces); \
-after:2023-08-01 and before:2023-09-01 keep comments from those days on, or before them (UTC).";
+author:NAME keeps one author's comments (author:\"Jane Doe\" for names with spaces), -author:NAME leaves them out; \
+after:2023-08-01 and before:2023-09-01 keep comments from those days on, or before them (UTC); \
+score:>10 or score:<0 keeps comments by their score; flair:\"Verified Expert\" by their author's flair.";
 
 /// Why a query was refused: each message says how to write it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
     #[error(
-        "the search is empty: give a word, a \"phrase\", author:NAME, after:DATE or before:DATE"
+        "the search is empty: give a word, a \"phrase\", author:NAME, after:DATE, before:DATE, score:>N or flair:TEXT"
     )]
     Empty,
     #[error("a search of only left-out words (-word) finds nothing: add a word or a filter")]
@@ -48,6 +51,10 @@ pub enum QueryError {
     EmptyAuthor,
     #[error("{key}:{value} is not a date: write {key}:2023-08-01 (year-month-day, UTC)")]
     BadDate { key: &'static str, value: String },
+    #[error("score:{0} is not a score: write score:>10, score:<0, score:>=5 or score:=1")]
+    BadScore(String),
+    #[error("flair: needs a text: flair:Expert, or flair:\"Verified Expert\" with quotes")]
+    EmptyFlair,
 }
 
 /// A word or a phrase of the query.
@@ -94,6 +101,14 @@ pub struct Query {
     pub exclude: Vec<Part>,
     /// Comments by any of these authors only.
     pub authors: Vec<String>,
+    /// Comments by none of these authors.
+    pub not_authors: Vec<String>,
+    /// Comments scored at least, and at most, this (inclusive); a comment
+    /// without a score passes neither.
+    pub min_score: Option<i64>,
+    pub max_score: Option<i64>,
+    /// Comments whose author's flair is one of these (lower case).
+    pub flairs: Vec<String>,
     /// Comments from this moment on only.
     pub after: Option<DateTime<Utc>>,
     /// Comments before this moment only.
@@ -146,6 +161,24 @@ fn split(text: &str) -> Result<Vec<(bool, String, bool)>, QueryError> {
     }
 }
 
+/// `>N`, `>=N`, `<N`, `<=N` or `=N` (or `N`): inclusive bounds.
+fn score_bounds(value: &str) -> Result<(Option<i64>, Option<i64>), QueryError> {
+    let bad = || QueryError::BadScore(value.to_owned());
+    let number = |n: &str| n.trim().parse::<i64>().map_err(|_| bad());
+    if let Some(n) = value.strip_prefix(">=") {
+        Ok((Some(number(n)?), None))
+    } else if let Some(n) = value.strip_prefix("<=") {
+        Ok((None, Some(number(n)?)))
+    } else if let Some(n) = value.strip_prefix('>') {
+        Ok((Some(number(n)?.checked_add(1).ok_or_else(bad)?), None))
+    } else if let Some(n) = value.strip_prefix('<') {
+        Ok((None, Some(number(n)?.checked_sub(1).ok_or_else(bad)?)))
+    } else {
+        let n = number(value.strip_prefix('=').unwrap_or(value))?;
+        Ok((Some(n), Some(n)))
+    }
+}
+
 fn date(key: &'static str, value: &str) -> Result<DateTime<Utc>, QueryError> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .ok()
@@ -172,6 +205,10 @@ impl Query {
             include: Vec::new(),
             exclude: Vec::new(),
             authors: Vec::new(),
+            not_authors: Vec::new(),
+            min_score: None,
+            max_score: None,
+            flairs: Vec::new(),
             after: None,
             before: None,
             marks: FxHashSet::default(),
@@ -180,14 +217,29 @@ impl Query {
         for (negated, part, quoted) in parts {
             let key = part
                 .split_once(':')
-                .filter(|_| !negated)
-                .map(|(key, value)| (key.to_ascii_lowercase(), value));
+                .map(|(key, value)| (key.to_ascii_lowercase(), value))
+                .filter(|(key, _)| !negated || key == "author");
             match key.as_ref().map(|(k, v)| (k.as_str(), *v)) {
                 Some(("author", name)) => {
                     if name.trim().is_empty() {
                         return Err(QueryError::EmptyAuthor);
                     }
-                    query.authors.push(name.to_owned());
+                    if negated {
+                        query.not_authors.push(name.to_owned());
+                    } else {
+                        query.authors.push(name.to_owned());
+                    }
+                }
+                Some(("score", value)) => {
+                    let (min, max) = score_bounds(value.trim())?;
+                    query.min_score = min.or(query.min_score);
+                    query.max_score = max.or(query.max_score);
+                }
+                Some(("flair", value)) => {
+                    if value.trim().is_empty() {
+                        return Err(QueryError::EmptyFlair);
+                    }
+                    query.flairs.push(value.trim().to_lowercase());
                 }
                 Some(("after", value)) => query.after = Some(date("after", value.trim())?),
                 Some(("before", value)) => query.before = Some(date("before", value.trim())?),
@@ -232,9 +284,16 @@ impl Query {
         &self.text
     }
 
-    /// Whether it filters by author or time (which only comments have).
+    /// Whether it filters by author, time, score or flair (which only
+    /// comments have).
     pub fn has_filters(&self) -> bool {
-        !self.authors.is_empty() || self.after.is_some() || self.before.is_some()
+        !self.authors.is_empty()
+            || !self.not_authors.is_empty()
+            || self.after.is_some()
+            || self.before.is_some()
+            || self.min_score.is_some()
+            || self.max_score.is_some()
+            || !self.flairs.is_empty()
     }
 
     /// Whether the words and phrases match `text`: every included one
@@ -253,10 +312,22 @@ impl Query {
             && self.matches(&format!("{}\n{}", d.title, d.body))
     }
 
-    /// Whether a comment matches: its author and time pass the filters,
-    /// its body the words.
-    pub fn matches_comment(&self, c: &Comment) -> bool {
+    /// Whether comment `index` of `d` matches: its author, time, score and
+    /// flair pass the filters, its body the words.
+    pub fn matches_comment(&self, d: &Discussion, index: usize) -> bool {
+        let c = &d.comments()[index];
+        let score = c.marks.score().map(i64::from);
         (self.authors.is_empty() || self.authors.iter().any(|a| **a == *c.author))
+            && !self.not_authors.iter().any(|a| **a == *c.author)
+            && self
+                .min_score
+                .is_none_or(|min| score.is_some_and(|s| s >= min))
+            && self
+                .max_score
+                .is_none_or(|max| score.is_some_and(|s| s <= max))
+            && (self.flairs.is_empty()
+                || d.flair(index)
+                    .is_some_and(|f| self.flairs.contains(&f.trim().to_lowercase())))
             && self
                 .after
                 .is_none_or(|t| c.posted_at.is_some_and(|at| at >= t))
@@ -339,7 +410,7 @@ pub struct Results {
 /// The comments of `d` that match, in file order.
 pub fn matching_comments(d: &Discussion, query: &Query) -> Vec<usize> {
     (0..d.comments().len())
-        .filter(|&i| query.matches_comment(&d.comments()[i]))
+        .filter(|&i| query.matches_comment(d, i))
         .collect()
 }
 

@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::error::PageError;
-use crate::search::{Query as Search, ResultOrder};
 use crate::model::Discussion;
+use crate::search::{Query as Search, ResultOrder};
 use crate::thread::{self, Filter, SortOrder};
 
 /// The query string of one kind of view.
@@ -261,6 +261,10 @@ pub enum IndexSort {
     Activity,
     /// Most comments first.
     Comments,
+    /// Highest post score first (Reddit's posts); the rest after.
+    Top,
+    /// Newest post (or first comment) first.
+    New,
     /// Alphabetical.
     Title,
 }

@@ -18,7 +18,9 @@ pub struct Target<'a> {
 /// `https://redd.it/{post}`; any query or fragment is ignored.
 pub fn target(href: &str) -> Option<Target<'_>> {
     let (host, path) = match href.split_once("://") {
-        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
             let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
             (Some(&rest[..end]), &rest[end..])
         }
@@ -35,8 +37,14 @@ pub fn target(href: &str) -> Option<Target<'_>> {
         });
     }
     let on_reddit = host.as_deref().is_none_or(|h| {
-        ["reddit.com", "www.reddit.com", "old.reddit.com", "new.reddit.com", "np.reddit.com"]
-            .contains(&h)
+        [
+            "reddit.com",
+            "www.reddit.com",
+            "old.reddit.com",
+            "new.reddit.com",
+            "np.reddit.com",
+        ]
+        .contains(&h)
     });
     if !on_reddit || !path.starts_with('/') {
         return None;

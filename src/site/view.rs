@@ -2,7 +2,7 @@
 //! formatted, URLs built and Markdown rendered here and nowhere else.
 
 mod reddit;
-pub use reddit::{MarksView, PostView};
+pub use reddit::{MarksView, PostView, points};
 
 use std::ops::Range;
 
@@ -357,7 +357,7 @@ impl CommentView {
     ) -> Self {
         let c = &d.comments()[index];
         let first_at = d.time_span().map(|(first, _)| first);
-        let matched = query.filter(|q| q.matches_comment(c));
+        let matched = query.filter(|q| q.matches_comment(d, index));
         CommentView {
             id: c.id.to_string(),
             author: c.author.to_string(),
@@ -724,12 +724,20 @@ pub struct DiscussionSummary {
     /// `(first, last)` comment time, formatted, and the last as RFC 3339.
     pub span: Option<(String, String, String)>,
     pub length: Option<String>,
+    /// A Reddit post's score (`4,941 points`), link flair and NSFW mark.
+    pub score: Option<String>,
+    pub flair: Option<String>,
+    pub nsfw: bool,
 }
 
 impl DiscussionSummary {
     pub fn new(d: &Discussion, links: &Links) -> Self {
         let span = d.time_span();
+        let post = d.post();
         DiscussionSummary {
+            score: post.and_then(|p| p.score).map(reddit::points),
+            flair: post.and_then(|p| p.flair.clone()),
+            nsfw: post.is_some_and(|p| p.nsfw),
             href: links.href(&Url::discussion(&d.id)),
             title: d.title.clone(),
             source: d.source.clone(),

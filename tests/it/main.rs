@@ -12,6 +12,7 @@ mod formats;
 mod hostile;
 mod paging;
 mod paths;
+mod reddit;
 mod reload;
 mod roundtrip;
 mod routes;

@@ -334,7 +334,9 @@ async fn unknown_things_get_404_and_bad_values_400_never_500() {
         assert_eq!(reply.status, 400, "{uri}");
         assert!(reply.body.contains("<h1>400 Bad Request</h1>"), "{uri}");
         assert!(
-            reply.body.contains("`original`, `top`, `new`, `old`, `author`"),
+            reply
+                .body
+                .contains("`original`, `top`, `new`, `old`, `author`"),
             "{uri}"
         );
     }

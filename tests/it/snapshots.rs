@@ -1,5 +1,5 @@
-//! Snapshots (insta) of every kind of page, on our samples and a small
-//! Reddit thread, and of a whole export of them: a change to any page is a
+//! Snapshots (insta) of every kind of page, on our samples and two small
+//! Reddit threads (one with every mark), and of a whole export of them: a change to any page is a
 //! diff to review (`cargo insta review`), never a surprise.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use threadview::load::load_dir;
 use super::export::html_files;
 use super::{app_over, get, get_with, samples_dir};
 
-/// Our samples and one thread in Reddit's JSON, in a fresh folder.
+/// Our samples and two threads in Reddit's formats, in a fresh folder.
 fn archive() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
@@ -24,6 +24,12 @@ fn archive() -> (tempfile::TempDir, PathBuf) {
     std::fs::copy(
         fixture.join("canal-boats.json"),
         archive.join("canal-boats.json"),
+    )
+    .unwrap();
+    let marks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reddit");
+    std::fs::copy(
+        marks.join("summer-timetable.json"),
+        archive.join("summer-timetable.json"),
     )
     .unwrap();
     (dir, archive)
@@ -52,7 +58,10 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("thread_search", "/d/003_night-trains?q=late"),
     ("odd_input", "/d/004_odd-input"),
-    ("reddit_thread", "/d/cb77xy"),
+    ("reddit_thread", "/d/canal-boats"),
+    ("reddit_marks", "/d/summer-timetable"),
+    ("reddit_marks_top", "/d/summer-timetable?sort=top"),
+    ("reddit_address", "/r/canals/comments/cb77xy/restoring/"),
     ("authors", "/authors"),
     ("authors_by_name", "/authors?sort=name"),
     ("author", "/authors/rail_and_rye"),

@@ -110,6 +110,46 @@ fn compile(f: Fields, query: &Query) -> (Box<dyn tantivy::query::Query>, Vec<Phr
             .collect();
         clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
     }
+    if query.has_filters() {
+        clauses.push((
+            Occur::Must,
+            filter(Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, "comment"),
+                IndexRecordOption::Basic,
+            ))),
+        ));
+    }
+    for name in &query.not_authors {
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.author, name),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if !query.flairs.is_empty() {
+        let any: Vec<(Occur, Box<dyn tantivy::query::Query>)> = query
+            .flairs
+            .iter()
+            .map(|flair| {
+                let q: Box<dyn tantivy::query::Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f.flair, flair),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
+    }
+    if query.min_score.is_some() || query.max_score.is_some() {
+        let bound = |n: Option<i64>| match n {
+            None => Bound::Unbounded,
+            Some(n) => Bound::Included(Term::from_field_i64(f.score, n)),
+        };
+        let range = RangeQuery::new(bound(query.min_score), bound(query.max_score));
+        clauses.push((Occur::Must, filter(Box::new(range))));
+    }
     if query.after.is_some() || query.before.is_some() {
         let bound = |t: Option<chrono::DateTime<chrono::Utc>>, inclusive: bool| match t {
             None => Bound::Unbounded,

@@ -20,7 +20,7 @@ use crate::search::analysis::{ANALYZER, analyzer};
 
 /// Changes whenever the schema or the analysis does: an index made by
 /// another version is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 const MANIFEST: &str = "threadview-manifest.json";
 /// The writer's memory, all threads together.
 const WRITER_BYTES: usize = 96 << 20;
@@ -38,6 +38,13 @@ pub struct Fields {
     /// Seconds since 1970, when known.
     pub time: Field,
     pub text: Field,
+    /// The score, when the source has one (and did not hide it).
+    pub score: Field,
+    /// The author's flair, lower case, exact.
+    pub flair: Field,
+    /// `article` or `comment`: filters (author, time, score, flair) keep
+    /// comments only.
+    pub kind: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -54,6 +61,9 @@ fn schema() -> (Schema, Fields) {
         author: builder.add_text_field("author", STRING),
         time: builder.add_i64_field("time", INDEXED | FAST),
         text: builder.add_text_field("text", text),
+        score: builder.add_i64_field("score", INDEXED),
+        flair: builder.add_text_field("flair", STRING),
+        kind: builder.add_text_field("kind", STRING),
     };
     (builder.build(), fields)
 }
@@ -315,6 +325,7 @@ fn write_discussion(
     article.add_text(f.discussion, &d.id);
     article.add_u64(f.comment, 0);
     article.add_u64(f.comment_id, 0);
+    article.add_text(f.kind, "article");
     article.add_text(f.text, format!("{}\n\n{}", d.title, d.body));
     writer.add_document(article)?;
     for (i, c) in d.comments().iter().enumerate() {
@@ -322,11 +333,18 @@ fn write_discussion(
         doc.add_text(f.discussion, &d.id);
         doc.add_u64(f.comment, i as u64 + 1);
         doc.add_u64(f.comment_id, id_hash(c.id.as_str()));
+        doc.add_text(f.kind, "comment");
         doc.add_text(f.author, &c.author);
         if let Some(at) = c.posted_at {
             doc.add_i64(f.time, at.timestamp());
         }
         doc.add_text(f.text, &c.body);
+        if let Some(score) = c.marks.score() {
+            doc.add_i64(f.score, i64::from(score));
+        }
+        if let Some(flair) = d.flair(i) {
+            doc.add_text(f.flair, flair.trim().to_lowercase());
+        }
         writer.add_document(doc)?;
     }
     Ok(())

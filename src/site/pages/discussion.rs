@@ -351,7 +351,7 @@ fn heading(d: &Discussion, q: &ThreadQuery, search: Option<&Query>, order: &[usi
             count(
                 order
                     .iter()
-                    .filter(|&&i| search.matches_comment(&d.comments()[i]))
+                    .filter(|&&i| search.matches_comment(d, i))
                     .count()
             )
         ),

@@ -15,15 +15,36 @@ use crate::site::view::{Choice, DiscussionSummary, Labelled, Meta, Pager, choice
 pub const PER_PAGE: usize = 100;
 
 impl Labelled for IndexSort {
-    const ALL: &'static [Self] = &[IndexSort::Activity, IndexSort::Comments, IndexSort::Title];
+    const ALL: &'static [Self] = &[
+        IndexSort::Activity,
+        IndexSort::New,
+        IndexSort::Top,
+        IndexSort::Comments,
+        IndexSort::Title,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             IndexSort::Activity => "latest activity",
+            IndexSort::New => "newest",
+            IndexSort::Top => "top",
             IndexSort::Comments => "most comments",
             IndexSort::Title => "title",
         }
     }
+}
+
+/// The orders the index offers: `top` where some post has a score.
+fn index_sorts(archive: &Archive) -> Vec<IndexSort> {
+    let scores = archive
+        .discussions()
+        .iter()
+        .any(|d| d.post().is_some_and(|p| p.score.is_some()));
+    IndexSort::ALL
+        .iter()
+        .copied()
+        .filter(|&s| s != IndexSort::Top || scores)
+        .collect()
 }
 
 /// The archive's discussions in the order `sort` asks for.
@@ -34,9 +55,20 @@ pub fn sorted(archive: &Archive, sort: IndexSort) -> Vec<&Discussion> {
             discussions.sort_by_key(|d| std::cmp::Reverse(d.time_span().map(|(_, last)| last)))
         }
         IndexSort::Comments => discussions.sort_by_key(|d| std::cmp::Reverse(d.comments().len())),
+        IndexSort::Top => {
+            discussions.sort_by_key(|d| std::cmp::Reverse(d.post().and_then(|p| p.score)))
+        }
+        IndexSort::New => discussions.sort_by_key(|d| std::cmp::Reverse(started(d))),
         IndexSort::Title => discussions.sort_by_cached_key(|d| d.title.to_lowercase()),
     }
     discussions
+}
+
+/// When a discussion started: its post's time, else its first comment's.
+pub fn started(d: &Discussion) -> Option<chrono::DateTime<chrono::Utc>> {
+    d.post()
+        .and_then(|p| p.posted_at)
+        .or_else(|| d.time_span().map(|(first, _)| first))
 }
 
 /// Fields: `meta`, `summary`, `discussions` (DiscussionSummary list),
@@ -76,7 +108,7 @@ impl IndexPage {
             )
             .paged(&pager),
             summary,
-            sorts: choices(links, IndexSort::ALL, q.sort, |sort| {
+            sorts: choices(links, &index_sorts(archive), q.sort, |sort| {
                 Url::Index(IndexQuery {
                     sort,
                     ..IndexQuery::default()

@@ -79,7 +79,9 @@ impl MarksView {
         let placeholder = matches!(c.body.trim(), "[removed]" | "[deleted]" | "");
         let (removal, body_gone) = match d.removal(index) {
             None => (None, false),
-            Some(Removal::Moderators) => (Some("removed by the moderators".to_owned()), placeholder),
+            Some(Removal::Moderators) => {
+                (Some("removed by the moderators".to_owned()), placeholder)
+            }
             Some(Removal::Author) => (Some("deleted by its author".to_owned()), placeholder),
             Some(Removal::AuthorLater) => (
                 Some("deleted later by its author; archived before".to_owned()),
@@ -154,7 +156,11 @@ impl PostView {
                     thousands(claimed)
                 )
             } else {
-                format!("{} {word}, {} archived", thousands(claimed), thousands(archived))
+                format!(
+                    "{} {word}, {} archived",
+                    thousands(claimed),
+                    thousands(archived)
+                )
             }
         });
         let mut badges = Vec::new();
