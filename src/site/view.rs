@@ -800,8 +800,10 @@ impl Article {
         self.post.as_ref().is_some_and(|p| p.posted.is_some())
     }
 
-    /// Why the post's body starts folded (NSFW, spoiler), if it does.
+    /// Why the post's body starts folded (NSFW, spoiler), if it does and
+    /// has a body.
     pub fn fold(&self) -> Option<&'static str> {
+        self.body_html.as_ref().filter(|b| !b.is_empty())?;
         self.post.as_ref()?.fold
     }
 }

@@ -140,6 +140,53 @@ async fn axe_finds_no_violations_on_reddit_formats() {
     s.close().await;
 }
 
+/// Scores, badges, flair, removal notes, the post's facts, its poll and
+/// its folded body: in light and dark, with a screenshot of each.
+#[tokio::test]
+async fn axe_finds_no_violations_on_reddits_marks() {
+    let Some(axe) = axe() else { return };
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reddit");
+    let Some(s) = Session::start_over(&fixtures).await else {
+        return;
+    };
+    let pages: Vec<(String, String)> = [
+        "/d/summer-timetable",
+        "/d/summer-timetable?sort=top",
+        "/d/harbour-news",
+        "/d/fy300",
+        "/",
+    ]
+    .iter()
+    .map(|path| (path.to_string(), path.to_string()))
+    .collect();
+    let found = violations_in_both_schemes(&s, &axe, &pages).await;
+    for dark in [false, true] {
+        s.color_scheme(dark).await;
+        s.goto("/d/summer-timetable?sort=top").await;
+        s.screenshot(if dark {
+            "reddit-marks-dark"
+        } else {
+            "reddit-marks"
+        })
+        .await;
+    }
+    s.color_scheme(false).await;
+    // The folded post opens without JavaScript.
+    s.javascript(false).await;
+    s.goto("/d/summer-timetable").await;
+    let body = s.css("article details.folded .body").await;
+    assert!(!body.is_displayed().await.unwrap());
+    s.css("article details.folded > summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert!(body.is_displayed().await.unwrap());
+    s.javascript(true).await;
+    assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    s.close().await;
+}
+
 #[tokio::test]
 async fn screenshots_at_phone_and_desktop_widths_without_overflow() {
     let Some(s) = Session::start().await else {
