@@ -326,6 +326,59 @@ mod properties {
 
     use super::*;
 
+    #[derive(Debug, Clone)]
+    struct Written {
+        score: Option<i32>,
+        hidden: bool,
+        stickied: bool,
+        controversial: bool,
+        distinguished: Option<String>,
+        flair: Option<String>,
+        edited: serde_json::Value,
+        body: String,
+    }
+
+    fn marks() -> impl Strategy<Value = Written> {
+        (
+            proptest::option::of(any::<i32>()),
+            any::<(bool, bool, bool)>(),
+            proptest::option::of(prop_oneof![
+                Just("moderator".to_owned()),
+                Just("admin".to_owned()),
+                Just("special".to_owned())
+            ]),
+            proptest::option::of(prop_oneof![
+                Just(":snoo: Expert".to_owned()),
+                Just("  ".to_owned()),
+                "[a-zA-Z ]{1,12}"
+            ]),
+            prop_oneof![
+                Just(serde_json::Value::Bool(false)),
+                Just(serde_json::Value::Bool(true)),
+                (1_600_000_000i64..1_900_000_000).prop_map(serde_json::Value::from)
+            ],
+            prop_oneof![
+                Just("[removed]".to_owned()),
+                Just("[deleted]".to_owned()),
+                "[a-z ]{1,20}"
+            ],
+        )
+            .prop_map(
+                |(score, (hidden, stickied, controversial), distinguished, flair, edited, body)| {
+                    Written {
+                        score,
+                        hidden,
+                        stickied,
+                        controversial,
+                        distinguished,
+                        flair,
+                        edited,
+                        body,
+                    }
+                },
+            )
+    }
+
     /// Entries with ids from a small alphabet (so repeats happen) and
     /// parents pointing anywhere: before, after, at themselves or nowhere.
     fn entries() -> impl Strategy<Value = Vec<(u8, Option<u8>)>> {
@@ -362,6 +415,74 @@ mod properties {
                         prop_assert_eq!(c.depth(), 0);
                         prop_assert!(d.roots().contains(&i));
                     }
+                }
+            }
+        }
+
+        /// A comment's marks written in Reddit's JSON, and as a dump
+        /// line, read back the same.
+        #[test]
+        fn marks_survive_a_round_trip(spec in proptest::collection::vec(marks(), 1..20)) {
+            let lines: Vec<serde_json::Value> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let mut c = serde_json::json!({
+                        "id": format!("m{i}"),
+                        "author": "a",
+                        "body": m.body,
+                        "created_utc": 1_700_000_000 + i,
+                        "parent_id": "t3_p",
+                        "link_id": "t3_p",
+                        "score_hidden": m.hidden,
+                        "stickied": m.stickied,
+                        "controversiality": u8::from(m.controversial),
+                        "distinguished": m.distinguished,
+                        "author_flair_text": m.flair,
+                        "edited": m.edited,
+                    });
+                    if let Some(score) = m.score {
+                        c["score"] = score.into();
+                    }
+                    c
+                })
+                .collect();
+            let thread = serde_json::json!([
+                {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {"id": "p", "title": "T"}}]}},
+                {"kind": "Listing", "data": {"children": lines.iter().map(|c| serde_json::json!({"kind": "t1", "data": c})).collect::<Vec<_>>()}},
+            ]);
+            let from_json = json::parse("t.json", thread.to_string().as_bytes()).discussion.unwrap();
+            let dump: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            let mut dumps = dump::Dumps::default();
+            dumps.read("RC.jsonl", dump.as_bytes());
+            let (from_dump, _) = dumps.finish();
+            for d in [&from_json, &from_dump[0]] {
+                for (i, m) in spec.iter().enumerate() {
+                    let at = d.find(&format!("m{i}")).unwrap();
+                    let marks = d.comments()[at].marks;
+                    prop_assert_eq!(marks.score(), m.score.filter(|_| !m.hidden));
+                    prop_assert_eq!(marks.score_hidden(), m.hidden);
+                    prop_assert_eq!(marks.stickied(), m.stickied);
+                    prop_assert_eq!(marks.controversial(), m.controversial);
+                    prop_assert_eq!(
+                        marks.distinguished().map(|d| d.as_str()),
+                        m.distinguished.as_deref().filter(|d| *d != "special")
+                    );
+                    prop_assert_eq!(d.flair(at), m.flair.as_deref().map(str::trim).filter(|f| !f.is_empty()));
+                    let edited = match &m.edited {
+                        serde_json::Value::Number(n) => Some(crate::model::Edited::At(
+                            chrono::DateTime::from_timestamp(n.as_i64().unwrap(), 0).unwrap(),
+                        )),
+                        serde_json::Value::Bool(true) => Some(crate::model::Edited::Unknown),
+                        _ => None,
+                    };
+                    prop_assert_eq!(marks.edited(), edited);
+                    let removal = match m.body.as_str() {
+                        "[removed]" => Some(crate::model::Removal::Moderators),
+                        "[deleted]" => Some(crate::model::Removal::Author),
+                        _ => None,
+                    };
+                    prop_assert_eq!(d.removal(at), removal);
                 }
             }
         }
