@@ -13,12 +13,8 @@ use std::collections::hash_map::Entry as Slot;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Deserialize;
 
-use super::{
-    ArcticMeta, EditedField, Entry, MarkData, Parent, PollData, Post, PostFields, Report, Thread,
-    Timestamp, unescape,
-};
+use super::{Entry, MarkData, Parent, Post, RedditData, Report, Thread, Timestamp, unescape};
 use crate::model::{CommentId, Diagnostic, Discussion, Labels};
 
 /// Lines are read and parsed in chunks of about this many bytes.
@@ -38,46 +34,6 @@ pub struct Dumps {
     authors: FxHashSet<Arc<str>>,
     /// Flairs and reasons, each kept once.
     labels: Labels,
-}
-
-/// One line's fields: those of a submission and of a comment (the others
-/// are skipped unread).
-#[derive(Deserialize)]
-struct Line {
-    id: Option<String>,
-    author: Option<String>,
-    body: Option<String>,
-    created_utc: Option<Timestamp>,
-    link_id: Option<String>,
-    parent_id: Option<String>,
-    title: Option<String>,
-    selftext: Option<String>,
-    url: Option<String>,
-    domain: Option<String>,
-    subreddit: Option<String>,
-    permalink: Option<String>,
-    // A comment's marks.
-    score: Option<i64>,
-    score_hidden: Option<bool>,
-    #[serde(default)]
-    edited: EditedField,
-    distinguished: Option<String>,
-    stickied: Option<bool>,
-    author_flair_text: Option<String>,
-    controversiality: Option<i64>,
-    #[serde(rename = "_meta")]
-    meta: Option<ArcticMeta>,
-    // A post's.
-    upvote_ratio: Option<f64>,
-    num_comments: Option<u64>,
-    link_flair_text: Option<String>,
-    over_18: Option<bool>,
-    spoiler: Option<bool>,
-    locked: Option<bool>,
-    archived: Option<bool>,
-    suggested_sort: Option<String>,
-    crosspost_parent: Option<String>,
-    poll_data: Option<PollData>,
 }
 
 /// What a line holds.
@@ -164,7 +120,7 @@ fn parse_line(bytes: &[u8]) -> Record {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Record::Bad("not a JSON object".to_owned());
     }
-    let line: Line = match serde_json::from_slice(bytes) {
+    let line: RedditData = match serde_json::from_slice(bytes) {
         Ok(line) => line,
         Err(e) => {
             // serde_json counts lines within the line: say the column only.
@@ -188,38 +144,10 @@ fn parse_line(bytes: &[u8]) -> Record {
         let Some(id) = line.id.as_deref().filter(|id| !id.is_empty()) else {
             return Record::Bad("a submission without an id".to_owned());
         };
-        let post = Post::from_reddit(PostFields {
-            id: Some(id),
-            title: line.title.as_deref(),
-            author: line.author.as_deref(),
-            selftext: line.selftext.as_deref(),
-            url: line.url.as_deref(),
-            domain: line.domain.as_deref(),
-            subreddit: line.subreddit.as_deref(),
-            permalink: line.permalink.as_deref(),
-            created_utc: line.created_utc.map(|t| t.0),
-            score: line.score,
-            upvote_ratio: line.upvote_ratio,
-            num_comments: line.num_comments,
-            flair: line.link_flair_text.as_deref(),
-            over_18: line.over_18,
-            spoiler: line.spoiler,
-            locked: line.locked,
-            archived: line.archived,
-            stickied: line.stickied,
-            distinguished: line.distinguished.as_deref(),
-            edited: line.edited.0,
-            suggested_sort: line.suggested_sort.as_deref(),
-            crosspost_parent: line.crosspost_parent.as_deref(),
-            crosspost_title: None,
-            poll: line.poll_data.and_then(PollData::poll),
-            // A dump's comments come in time order.
-            ranked: false,
-        });
-        Record::Post {
-            id: CommentId::from_source(id),
-            post,
-        }
+        let id = CommentId::from_source(id);
+        // A dump's comments come in time order.
+        let post = line.post(false);
+        Record::Post { id, post }
     } else {
         Record::Bad(
             "neither a submission (it has no title) nor a comment (no body or link_id)".to_owned(),
@@ -227,7 +155,7 @@ fn parse_line(bytes: &[u8]) -> Record {
     }
 }
 
-fn comment(line: Line) -> Record {
+fn comment(mut line: RedditData) -> Record {
     let missing: Vec<&str> = [
         ("id", line.id.is_none()),
         ("author", line.author.is_none()),
@@ -238,21 +166,14 @@ fn comment(line: Line) -> Record {
     .into_iter()
     .filter_map(|(name, absent)| absent.then_some(name))
     .collect();
-    let Line {
+    let marks = line.take_marks();
+    let RedditData {
         id: Some(id),
         author: Some(author),
         body: Some(body),
         created_utc: posted_at,
         link_id: Some(link_id),
         parent_id: Some(parent_id),
-        score,
-        score_hidden,
-        edited,
-        distinguished,
-        stickied,
-        author_flair_text,
-        controversiality,
-        meta,
         ..
     } = line
     else {
@@ -274,16 +195,7 @@ fn comment(line: Line) -> Record {
         author,
         posted_at,
         body,
-        marks: Box::new(MarkData {
-            score,
-            score_hidden,
-            edited: edited.0,
-            distinguished,
-            stickied,
-            flair: author_flair_text,
-            controversiality,
-            meta,
-        }),
+        marks: Box::new(marks),
     }
 }
 

@@ -12,11 +12,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 
 use super::{
-    ArcticMeta, EditedField, Entry, MarkData, Parent, PollData, Post, PostFields, Report, Stub,
-    Thread, Timestamp, unescape,
+    EditedField, Entry, MarkData, Parent, Post, PostFields, RedditData, Report, Stub, Thread,
+    Timestamp, unescape,
 };
 use crate::model::{CommentId, Labels};
 use crate::parse::{Parsed, discussion_id};
@@ -93,62 +92,12 @@ struct ListingData {
 struct Thing {
     kind: String,
     #[serde(default)]
-    data: ThingData,
-}
-
-/// The fields of a post, a comment or a `more` stub (one struct: a thing's
-/// kind says which apply).
-#[derive(Default, Deserialize)]
-struct ThingData {
-    id: Option<String>,
-    author: Option<String>,
-    body: Option<String>,
-    created_utc: Option<Timestamp>,
-    parent_id: Option<String>,
-    #[serde(default)]
-    replies: Replies,
-    count: Option<u64>,
-    children: Option<Vec<IgnoredAny>>,
-    title: Option<String>,
-    selftext: Option<String>,
-    url: Option<String>,
-    domain: Option<String>,
-    subreddit: Option<String>,
-    permalink: Option<String>,
-    // A comment's marks.
-    score: Option<i64>,
-    score_hidden: Option<bool>,
-    #[serde(default)]
-    edited: EditedField,
-    distinguished: Option<String>,
-    stickied: Option<bool>,
-    author_flair_text: Option<String>,
-    controversiality: Option<i64>,
-    #[serde(rename = "_meta")]
-    meta: Option<ArcticMeta>,
-    // A post's.
-    upvote_ratio: Option<f64>,
-    num_comments: Option<u64>,
-    link_flair_text: Option<String>,
-    over_18: Option<bool>,
-    spoiler: Option<bool>,
-    locked: Option<bool>,
-    archived: Option<bool>,
-    suggested_sort: Option<String>,
-    crosspost_parent: Option<String>,
-    crosspost_parent_list: Option<Vec<CrosspostParent>>,
-    poll_data: Option<PollData>,
-}
-
-/// The post a crosspost repeats, as Reddit embeds it.
-#[derive(Deserialize)]
-struct CrosspostParent {
-    title: Option<String>,
+    data: RedditData,
 }
 
 /// A comment's `replies`: a Listing, or `""` when there are none.
 #[derive(Default)]
-struct Replies(Option<Listing>);
+pub(super) struct Replies(Option<Listing>);
 
 impl<'de> Deserialize<'de> for Replies {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -178,58 +127,6 @@ impl<'de> Deserialize<'de> for Replies {
             }
         }
         deserializer.deserialize_any(Visitor)
-    }
-}
-
-impl ThingData {
-    fn post(mut self) -> Post {
-        let poll = self.poll_data.take().and_then(PollData::poll);
-        let crosspost_title = self
-            .crosspost_parent_list
-            .as_ref()
-            .and_then(|list| list.first()?.title.as_deref());
-        Post::from_reddit(PostFields {
-            id: self.id.as_deref(),
-            title: self.title.as_deref(),
-            author: self.author.as_deref(),
-            selftext: self.selftext.as_deref(),
-            url: self.url.as_deref(),
-            domain: self.domain.as_deref(),
-            subreddit: self.subreddit.as_deref(),
-            permalink: self.permalink.as_deref(),
-            created_utc: self.created_utc.map(|t| t.0),
-            score: self.score,
-            upvote_ratio: self.upvote_ratio,
-            num_comments: self.num_comments,
-            flair: self.link_flair_text.as_deref(),
-            over_18: self.over_18,
-            spoiler: self.spoiler,
-            locked: self.locked,
-            archived: self.archived,
-            stickied: self.stickied,
-            distinguished: self.distinguished.as_deref(),
-            edited: self.edited.0,
-            suggested_sort: self.suggested_sort.as_deref(),
-            crosspost_parent: self.crosspost_parent.as_deref(),
-            crosspost_title,
-            poll,
-            // A thread's JSON lists the comments in Reddit's ranking.
-            ranked: true,
-        })
-    }
-
-    /// A comment's marks (its other fields stay).
-    fn take_marks(&mut self) -> MarkData {
-        MarkData {
-            score: self.score,
-            score_hidden: self.score_hidden,
-            edited: self.edited.0,
-            distinguished: self.distinguished.take(),
-            stickied: self.stickied,
-            flair: self.author_flair_text.take(),
-            controversiality: self.controversiality,
-            meta: self.meta.take(),
-        }
     }
 }
 
@@ -342,7 +239,7 @@ fn reddit_thread(
         authors: HashMap::new(),
         labels: Labels::default(),
         thread: Thread {
-            post: post.data.post(),
+            post: post.data.post(true),
             ..Thread::default()
         },
     };

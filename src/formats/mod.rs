@@ -136,6 +136,111 @@ fn reddit_path(permalink: &str) -> Option<String> {
     path.starts_with('/').then(|| path.to_owned())
 }
 
+/// The fields of a Reddit post, comment or `more` stub, as Reddit's API
+/// gives them (a thread's JSON) and as a dump's lines hold them (one
+/// struct: what is there says which it is).
+#[derive(Default, Deserialize)]
+struct RedditData {
+    id: Option<String>,
+    author: Option<String>,
+    body: Option<String>,
+    created_utc: Option<Timestamp>,
+    parent_id: Option<String>,
+    link_id: Option<String>,
+    #[serde(default)]
+    replies: json::Replies,
+    count: Option<u64>,
+    children: Option<Vec<serde::de::IgnoredAny>>,
+    title: Option<String>,
+    selftext: Option<String>,
+    url: Option<String>,
+    domain: Option<String>,
+    subreddit: Option<String>,
+    permalink: Option<String>,
+    // A comment's marks.
+    score: Option<i64>,
+    score_hidden: Option<bool>,
+    #[serde(default)]
+    edited: EditedField,
+    distinguished: Option<String>,
+    stickied: Option<bool>,
+    author_flair_text: Option<String>,
+    controversiality: Option<i64>,
+    #[serde(rename = "_meta")]
+    meta: Option<ArcticMeta>,
+    // A post's.
+    upvote_ratio: Option<f64>,
+    num_comments: Option<u64>,
+    link_flair_text: Option<String>,
+    over_18: Option<bool>,
+    spoiler: Option<bool>,
+    locked: Option<bool>,
+    archived: Option<bool>,
+    suggested_sort: Option<String>,
+    crosspost_parent: Option<String>,
+    crosspost_parent_list: Option<Vec<CrosspostParent>>,
+    poll_data: Option<PollData>,
+}
+
+/// The post a crosspost repeats, as Reddit embeds it.
+#[derive(Deserialize)]
+struct CrosspostParent {
+    title: Option<String>,
+}
+
+impl RedditData {
+    /// The post these fields describe; `ranked`: its comments come in
+    /// Reddit's ranking (a thread's JSON), not in time order (a dump).
+    fn post(mut self, ranked: bool) -> Post {
+        let poll = self.poll_data.take().and_then(PollData::poll);
+        let crosspost_title = self
+            .crosspost_parent_list
+            .as_ref()
+            .and_then(|list| list.first()?.title.as_deref());
+        Post::from_reddit(PostFields {
+            id: self.id.as_deref(),
+            title: self.title.as_deref(),
+            author: self.author.as_deref(),
+            selftext: self.selftext.as_deref(),
+            url: self.url.as_deref(),
+            domain: self.domain.as_deref(),
+            subreddit: self.subreddit.as_deref(),
+            permalink: self.permalink.as_deref(),
+            created_utc: self.created_utc.map(|t| t.0),
+            score: self.score,
+            upvote_ratio: self.upvote_ratio,
+            num_comments: self.num_comments,
+            flair: self.link_flair_text.as_deref(),
+            over_18: self.over_18,
+            spoiler: self.spoiler,
+            locked: self.locked,
+            archived: self.archived,
+            stickied: self.stickied,
+            distinguished: self.distinguished.as_deref(),
+            edited: self.edited.0,
+            suggested_sort: self.suggested_sort.as_deref(),
+            crosspost_parent: self.crosspost_parent.as_deref(),
+            crosspost_title,
+            poll,
+            ranked,
+        })
+    }
+
+    /// A comment's marks (its other fields stay).
+    fn take_marks(&mut self) -> MarkData {
+        MarkData {
+            score: self.score,
+            score_hidden: self.score_hidden,
+            edited: self.edited.0,
+            distinguished: self.distinguished.take(),
+            stickied: self.stickied,
+            flair: self.author_flair_text.take(),
+            controversiality: self.controversiality,
+            meta: self.meta.take(),
+        }
+    }
+}
+
 /// What a comment says besides its text, as any of the formats spells it.
 #[derive(Debug, Default)]
 pub struct MarkData {
