@@ -262,6 +262,35 @@ mod tests {
     use super::*;
     use crate::parse::parse;
 
+    /// A Reddit thread's JSON whose post suggests `suggested` (JSON), with
+    /// two scored comments.
+    fn suggesting(suggested: &str) -> Discussion {
+        let json = format!(
+            r#"[{{"kind":"Listing","data":{{"children":[{{"kind":"t3","data":{{"id":"p","title":"T","suggested_sort":{suggested}}}}}]}}}},
+            {{"kind":"Listing","data":{{"children":[
+              {{"kind":"t1","data":{{"id":"a","author":"x","body":"a","created_utc":2,"parent_id":"t3_p","score":1}}}},
+              {{"kind":"t1","data":{{"id":"b","author":"y","body":"b","created_utc":1,"parent_id":"t3_p","score":9}}}}]}}}}]"#
+        );
+        crate::formats::json::parse("t.json", json.as_bytes())
+            .discussion
+            .unwrap()
+    }
+
+    #[test]
+    fn a_thread_opens_in_the_order_its_moderators_suggest_when_it_is_ours() {
+        assert_eq!(default_sort(&suggesting("null")), SortOrder::Original);
+        assert_eq!(default_sort(&suggesting(r#""confidence""#)), SortOrder::Original);
+        assert_eq!(default_sort(&suggesting(r#""new""#)), SortOrder::New);
+        assert_eq!(default_sort(&suggesting(r#""old""#)), SortOrder::Old);
+        assert_eq!(default_sort(&suggesting(r#""top""#)), SortOrder::Top);
+        assert_eq!(default_sort(&suggesting(r#""qa""#)), SortOrder::Original);
+        // Our text format: the file's order, and no `top` to offer.
+        let text = parse("t.txt", DOC).discussion.unwrap();
+        assert_eq!(default_sort(&text), SortOrder::Original);
+        assert!(!sort_options(&text).contains(&SortOrder::Top));
+        assert!(sort_options(&suggesting("null")).contains(&SortOrder::Top));
+    }
+
     const DOC: &str = r"T
 
 b on May 1, 2020 at 02:00 UTC »
