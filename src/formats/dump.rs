@@ -14,7 +14,7 @@ use std::collections::hash_map::Entry as Slot;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Entry, MarkData, Parent, Post, RedditData, Report, Thread, Timestamp, unescape};
+use super::{Entry, Parent, Post, RedditData, Report, Thread, Timestamp, Unlabelled, unescape};
 use crate::model::{CommentId, Diagnostic, Discussion, Labels};
 
 /// Lines are read and parsed in chunks of about this many bytes.
@@ -51,7 +51,7 @@ enum Record {
         /// Missing, and reported: the comment is kept with an unknown time.
         posted_at: Option<Timestamp>,
         body: String,
-        marks: Box<MarkData>,
+        marks: Unlabelled,
     },
     Bad(String),
 }
@@ -188,6 +188,7 @@ fn comment(mut line: RedditData) -> Record {
         std::borrow::Cow::Borrowed(_) => body,
         std::borrow::Cow::Owned(unescaped) => unescaped,
     };
+    let marks = marks.unlabelled(&body);
     Record::Comment {
         post: CommentId::from_source(post),
         id: CommentId::from_source(&id),
@@ -195,7 +196,7 @@ fn comment(mut line: RedditData) -> Record {
         author,
         posted_at,
         body,
-        marks: Box::new(marks),
+        marks,
     }
 }
 
@@ -281,7 +282,7 @@ impl Dumps {
                         shared
                     }
                 };
-                let marks = marks.marks(&body, &mut self.labels);
+                let marks = marks.labelled(&mut self.labels);
                 self.threads.entry(post).or_default().push(Entry {
                     id,
                     parent,

@@ -257,13 +257,32 @@ pub struct MarkData {
 impl MarkData {
     /// The marks of a comment whose text is `body`, its texts labelled in
     /// `labels`.
-    pub fn marks(&self, body: &str, labels: &mut Labels) -> Marks {
+    pub fn marks(self, body: &str, labels: &mut Labels) -> Marks {
+        self.unlabelled(body).labelled(labels)
+    }
+
+    /// The marks but for their texts, which are kept aside to be labelled
+    /// later (a dump reads lines in parallel and labels them in order).
+    pub fn unlabelled(self, body: &str) -> Unlabelled {
+        let meta = self.meta.as_ref();
+        let kind = meta.and_then(|m| m.removal_type.as_deref());
+        let (removal, reason) = match (body.trim(), kind) {
+            (_, Some("deleted")) => (Some(RemovalKind::Author), None),
+            (_, Some("moderator" | "removed")) => (Some(RemovalKind::Moderators), None),
+            (_, Some(other)) if !other.is_empty() => (None, Some(other.to_owned())),
+            ("[removed]", _) => (Some(RemovalKind::Moderators), None),
+            ("[deleted]", _) => (Some(RemovalKind::Author), None),
+            _ if meta.and_then(|m| m.was_deleted_later) == Some(true) => {
+                (Some(RemovalKind::AuthorLater), None)
+            }
+            _ => (None, None),
+        };
+        let edited = self
+            .edited
+            .or_else(|| meta?.is_edited?.then_some(Edited::Unknown));
         let mut marks = Marks::default()
             .with_score_hidden(self.score_hidden.unwrap_or(false))
-            .with_edited(
-                self.edited
-                    .or_else(|| self.meta.as_ref()?.is_edited?.then_some(Edited::Unknown)),
-            )
+            .with_edited(edited)
             .with_distinguished(
                 self.distinguished
                     .as_deref()
@@ -271,28 +290,37 @@ impl MarkData {
             )
             .with_stickied(self.stickied.unwrap_or(false))
             .with_controversial(self.controversiality == Some(1))
-            .with_flair_label(text_of(self.flair.as_deref()).map(|f| labels.id(&f)))
-            .with_removal(self.removal(body, labels));
+            .with_removal(removal);
         if let Some(score) = self.score {
             marks = marks.with_score(score);
         }
-        marks
-    }
-
-    fn removal(&self, body: &str, labels: &mut Labels) -> Option<RemovalKind> {
-        let meta = self.meta.as_ref();
-        let kind = meta.and_then(|m| m.removal_type.as_deref());
-        match (body.trim(), kind) {
-            (_, Some("deleted")) => Some(RemovalKind::Author),
-            (_, Some("moderator" | "removed")) => Some(RemovalKind::Moderators),
-            (_, Some(other)) if !other.is_empty() => Some(RemovalKind::Reason(labels.id(other))),
-            ("[removed]", _) => Some(RemovalKind::Moderators),
-            ("[deleted]", _) => Some(RemovalKind::Author),
-            _ if meta.and_then(|m| m.was_deleted_later) == Some(true) => {
-                Some(RemovalKind::AuthorLater)
-            }
-            _ => None,
+        Unlabelled {
+            marks,
+            flair: text_of(self.flair.as_deref()),
+            reason,
         }
+    }
+}
+
+/// A comment's marks whose texts are not labelled yet.
+#[derive(Debug, Default)]
+pub struct Unlabelled {
+    marks: Marks,
+    flair: Option<String>,
+    /// A removal's reason of the source's own.
+    reason: Option<String>,
+}
+
+impl Unlabelled {
+    pub fn labelled(self, labels: &mut Labels) -> Marks {
+        let mut marks = self.marks;
+        if let Some(flair) = self.flair {
+            marks = marks.with_flair_label(Some(labels.id(&flair)));
+        }
+        if let Some(reason) = self.reason {
+            marks = marks.with_removal(Some(RemovalKind::Reason(labels.id(&reason))));
+        }
+        marks
     }
 }
 
