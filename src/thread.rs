@@ -279,7 +279,10 @@ mod tests {
     #[test]
     fn a_thread_opens_in_the_order_its_moderators_suggest_when_it_is_ours() {
         assert_eq!(default_sort(&suggesting("null")), SortOrder::Original);
-        assert_eq!(default_sort(&suggesting(r#""confidence""#)), SortOrder::Original);
+        assert_eq!(
+            default_sort(&suggesting(r#""confidence""#)),
+            SortOrder::Original
+        );
         assert_eq!(default_sort(&suggesting(r#""new""#)), SortOrder::New);
         assert_eq!(default_sort(&suggesting(r#""old""#)), SortOrder::Old);
         assert_eq!(default_sort(&suggesting(r#""top""#)), SortOrder::Top);

@@ -21,7 +21,8 @@ use crate::search;
 use crate::site::pages::author::{find_author, ordered_comments};
 use crate::site::pages::{find_discussion, page_range, require_author};
 use crate::site::query::{
-    AuthorQuery, AuthorsQuery, PageNumber, SearchQuery, ThreadQuery, ViewQuery, pairs, search_query,
+    AuthorQuery, AuthorsQuery, IndexSort, PageNumber, SearchQuery, ThreadQuery, ViewQuery, pairs,
+    search_query,
 };
 use crate::thread;
 
@@ -42,6 +43,20 @@ pub struct PageQuery {
 
 impl ViewQuery for PageQuery {
     const FIELDS: &'static [&'static str] = &["page"];
+}
+
+/// `/api/discussions`: by id, or in one of the index's orders.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscussionsQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort: Option<IndexSort>,
+    #[serde(default)]
+    page: PageNumber,
+}
+
+impl ViewQuery for DiscussionsQuery {
+    const FIELDS: &'static [&'static str] = &["sort", "page"];
 }
 
 /// One page of a list, and the links to its neighbours.
@@ -269,10 +284,13 @@ impl<'a> CommentJson<'a> {
 pub async fn discussions(
     State(state): State<Arc<AppState>>,
     uri: OriginalUri,
-    ApiParams { query, limit }: ApiParams<PageQuery>,
+    ApiParams { query, limit }: ApiParams<DiscussionsQuery>,
 ) -> Result<Response, ApiError> {
     let archive = state.archive();
-    let all = archive.discussions();
+    let all: Vec<&Discussion> = match query.sort {
+        Some(sort) => crate::site::pages::index::sorted(&archive, sort),
+        None => archive.discussions().iter().map(|d| &**d).collect(),
+    };
     let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
     let list: Vec<_> = all[paged.range.clone()]
         .iter()

@@ -343,6 +343,23 @@ async fn the_api_gives_each_field_and_leaves_out_what_is_unknown() {
     assert_eq!(news["nsfw"], true);
     assert_eq!(news["url"], "https://example.org/ferry-news");
     assert_eq!(news["score"], 77);
+    let top = get(&app, "/api/discussions?sort=top").await.json();
+    let order: Vec<&str> = top
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["summer-timetable", "fy300", "harbour-news"]);
+    let page = get(&app, "/?sort=top").await;
+    page.assert_in_order(&[
+        "Summer timetable",
+        "512 points",
+        "Night crossings",
+        "300 points",
+        "Harbour news",
+        "77 points",
+    ]);
 
     let dump = get(&app, "/api/discussions/fy300").await.json();
     let fd = |id: &str| {
