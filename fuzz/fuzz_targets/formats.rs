@@ -7,8 +7,23 @@
 use libfuzzer_sys::fuzz_target;
 use threadview::formats::{dump::Dumps, json};
 use threadview::model::Discussion;
+use threadview::thread::{SortOrder, default_sort, thread_order};
 
 fn check(d: &Discussion) {
+    // Every mark reads back (labels in range), and every order, `top`
+    // and pinned comments first included, keeps every comment once.
+    for (i, c) in d.comments().iter().enumerate() {
+        let m = c.marks;
+        let _ = (m.score(), m.edited(), m.distinguished(), d.flair(i), d.removal(i));
+    }
+    for sort in SortOrder::ALL {
+        let mut order = thread_order(d, sort);
+        assert_eq!(order.len(), d.comments().len());
+        order.sort_unstable();
+        order.dedup();
+        assert_eq!(order.len(), d.comments().len());
+    }
+    let _ = default_sort(d);
     for (i, c) in d.comments().iter().enumerate() {
         match c.parent() {
             Some(p) => {

@@ -80,10 +80,20 @@ impl Site {
     /// `bundle_comments`: with search, the comments a search bundle holds
     /// at most.
     pub fn new(archive: Archive, bundle_comments: Option<usize>) -> Self {
+        // A page that links to other threads through Reddit's addresses
+        // changes when the threads the archive holds do.
+        let posts = crate::site::reddit::posts_held(&archive);
         let fingerprints = archive
             .discussions()
             .par_iter()
-            .map(|d| d.fingerprint())
+            .map(|d| {
+                let own = d.fingerprint();
+                if crate::site::reddit::may_link_home(d) {
+                    own ^ posts.rotate_left(17)
+                } else {
+                    own
+                }
+            })
             .collect();
         let names = archive.discussions().iter().map(|d| name(&d.id)).collect();
         let mut site = Site {

@@ -77,6 +77,39 @@ pub fn local(archive: &Archive, target: &Target<'_>) -> Option<Url> {
     })
 }
 
+/// Whether pages of `d` may link to other threads of the archive through
+/// Reddit's addresses (so that what they look like depends on which
+/// threads the archive holds): any text naming a Reddit thread, or a
+/// crosspost.
+pub fn may_link_home(d: &crate::model::Discussion) -> bool {
+    let names = |text: &str| {
+        let text = text.as_bytes();
+        memchr::memmem::find(text, b"/comments/").is_some()
+            || memchr::memmem::find(text, b"redd.it/").is_some()
+    };
+    d.post()
+        .is_some_and(|p| p.crosspost_parent.is_some() || p.url.as_deref().is_some_and(names))
+        || names(&d.body)
+        || d.comments().iter().any(|c| names(&c.body))
+}
+
+/// A hash of the Reddit posts `archive` holds: what the local links of
+/// [`may_link_home`]'s discussions depend on.
+pub fn posts_held(archive: &Archive) -> u64 {
+    let mut ids: Vec<&str> = archive
+        .discussions()
+        .iter()
+        .filter_map(|d| d.post()?.id.as_deref())
+        .collect();
+    ids.sort_unstable();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for id in ids {
+        h.update(id.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
+}
+
 /// Rewrites links in bodies: a Reddit address whose thread is archived
 /// becomes the local copy; a Reddit path alone (`/r/…`, `/u/…`) becomes
 /// its address on Reddit.

@@ -590,3 +590,37 @@ async fn real_reddit_threads_show_scores_and_sort_by_them() {
     assert_eq!(reply.status, 308);
     assert_eq!(reply.headers["location"], "/d/002_6wmniq");
 }
+
+#[tokio::test]
+async fn an_export_made_again_links_home_to_a_thread_added_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::copy(
+        fixtures().join("summer-timetable.json"),
+        docs.join("summer-timetable.json"),
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    let thread = |out: &Path| {
+        html_files(out)
+            .into_iter()
+            .find(|(name, html)| name.contains("summer-timetable") && html.contains("c-c0a1"))
+            .unwrap()
+            .1
+    };
+    export_to(&docs, &out).unwrap();
+    assert!(thread(&out).contains("href=\"https://old.reddit.com/r/ferries/comments/fy200/"));
+    std::fs::copy(
+        fixtures().join("harbour-news.json"),
+        docs.join("harbour-news.json"),
+    )
+    .unwrap();
+    export_to(&docs, &out).unwrap();
+    let again = thread(&out);
+    assert!(
+        again.contains("class=\"here\" href=\"harbour-news.html\"")
+            || again.contains("class=\"here\" href=\"../d/harbour-news.html\""),
+        "the unchanged thread's page is made again: it now links home"
+    );
+}
