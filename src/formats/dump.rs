@@ -41,7 +41,7 @@ enum Record {
     Blank,
     Post {
         id: CommentId,
-        post: Post,
+        post: Box<Post>,
     },
     Comment {
         post: CommentId,
@@ -146,7 +146,7 @@ fn parse_line(bytes: &[u8]) -> Record {
         };
         let id = CommentId::from_source(id);
         // A dump's comments come in time order.
-        let post = line.post(false);
+        let post = Box::new(line.post(false));
         Record::Post { id, post }
     } else {
         Record::Bad(
@@ -255,7 +255,7 @@ impl Dumps {
                     format!("submission {id} appears again: the first is kept"),
                 ),
                 Slot::Vacant(slot) => {
-                    slot.insert(post);
+                    slot.insert(*post);
                 }
             },
             Record::Comment {

@@ -570,7 +570,7 @@ async fn real_reddit_threads_show_scores_and_sort_by_them() {
         for list in siblings.values() {
             assert!(
                 list.windows(2)
-                    .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 >= w[1].1)),
+                    .all(|w| (!w[0].0, -w[0].1) <= (!w[1].0, -w[1].1)),
                 "{id}: {list:?}"
             );
         }
