@@ -75,7 +75,7 @@ async fn traversal_and_odd_paths_are_refused() {
     assert_eq!(api.status, 400);
     let error = api.json()["error"].as_str().unwrap().to_owned();
     assert!(error.contains("unknown field `utm_source`"), "{error}");
-    assert!(error.contains("`limit`, `page`"), "{error}");
+    assert!(error.contains("`limit`, `sort`, `page`"), "{error}");
 }
 
 #[tokio::test]
