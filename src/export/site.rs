@@ -15,7 +15,7 @@ use crate::site::pages::author::{comment_pages, ordered_comments};
 use crate::site::pages::index;
 use crate::site::query::{AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery};
 use crate::site::{self, Ctx, FileLayout, Links, PageError, Search, Url};
-use crate::thread::{Filter, SortOrder};
+use crate::thread::Filter;
 
 /// One page of the export.
 pub struct Page {
@@ -242,7 +242,7 @@ impl Site {
             let comment = d.comments()[index].id.as_str();
             let count = self
                 .derived
-                .replies(d, index, SortOrder::default())
+                .replies(d, index, crate::thread::default_sort(d))
                 .pages
                 .count();
             for page in 1..=count.max(1) {
@@ -331,7 +331,7 @@ impl FileLayout for Site {
                     return Some(paged(&format!("d/{}", self.names[at]), page));
                 }
                 let top = continued_from(d, index);
-                let replies = self.derived.replies(d, top, SortOrder::default());
+                let replies = self.derived.replies(d, top, crate::thread::default_sort(d));
                 let page = replies.pages.page_of(replies.position_of(index)?);
                 self.file(&Url::comment(&d.id, d.comments()[top].id.as_str()).page(page))
             }

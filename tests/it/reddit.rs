@@ -624,3 +624,40 @@ async fn an_export_made_again_links_home_to_a_thread_added_since() {
         "the unchanged thread's page is made again: it now links home"
     );
 }
+
+/// A dump thread opens in `top`: an export's continuation pages and
+/// permalinks must place each comment where that order puts it.
+#[test]
+fn an_exported_dump_thread_links_every_comment_in_its_own_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let mut lines = vec![
+        r#"{"id":"deep","title":"Deep","author":"a","created_utc":1700000000,"subreddit":"deep"}"#
+            .to_owned(),
+    ];
+    // A chain twelve deep, then under its tenth comment 150 replies whose
+    // scores run against their file order.
+    let mut parent = "t3_deep".to_owned();
+    for depth in 0..12 {
+        lines.push(format!(
+            r#"{{"id":"k{depth}","author":"a","body":"level {depth}","created_utc":{},"link_id":"t3_deep","parent_id":"{parent}","score":{}}}"#,
+            1_700_000_100 + depth,
+            depth
+        ));
+        parent = format!("t1_k{depth}");
+    }
+    for i in 0..150 {
+        lines.push(format!(
+            r#"{{"id":"r{i}","author":"b{i}","body":"reply {i}","created_utc":{},"link_id":"t3_deep","parent_id":"t1_k10","score":{i}}}"#,
+            1_700_001_000 + i
+        ));
+    }
+    std::fs::write(docs.join("r_deep.jsonl"), lines.join("\n")).unwrap();
+    let out = dir.path().join("site");
+    export_to(&docs, &out).unwrap();
+    let anchors = check_links(&out);
+    for i in 0..150 {
+        assert!(anchors.contains(&format!("r{i}")), "r{i}");
+    }
+}
