@@ -2,7 +2,9 @@
 //! comments. Nothing here knows about HTTP, HTML or files.
 
 mod reddit;
-pub use reddit::{Distinguished, Edited, Labels, Marks, Poll, PostMeta, Removal, RemovalKind};
+pub use reddit::{
+    Community, Distinguished, Edited, Labels, Marks, Poll, PostMeta, Removal, RemovalKind,
+};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -397,6 +399,8 @@ pub struct Discussion {
     labels: Vec<Arc<str>>,
     /// What a Reddit post says of itself.
     post: Option<Box<PostMeta>>,
+    /// Where it belongs: its subreddit, or its source.
+    community: Option<Community>,
 }
 
 impl Discussion {
@@ -463,7 +467,26 @@ impl Discussion {
             unarchived: Vec::new(),
             labels: Vec::new(),
             post: None,
+            community: None,
         }
+    }
+
+    /// Where it belongs.
+    pub fn with_community(mut self, community: Option<Community>) -> Self {
+        self.community = community;
+        self
+    }
+
+    /// Where it belongs: its subreddit, or its source.
+    pub fn community(&self) -> Option<&Community> {
+        self.community.as_ref()
+    }
+
+    /// When it started: its post's time, else its first comment's.
+    pub fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.post()
+            .and_then(|p| p.posted_at)
+            .or_else(|| self.span.map(|(first, _)| first))
     }
 
     /// Keeps what a Reddit post says of itself; its time starts the
@@ -612,6 +635,9 @@ impl Discussion {
         if let Some(post) = &self.post {
             text(&mut h, &format!("{post:?}"));
         }
+        if let Some(community) = &self.community {
+            text(&mut h, &format!("{community:?}"));
+        }
         for (parent, count) in &self.unarchived {
             h.update(&parent.to_le_bytes());
             h.update(&count.to_le_bytes());
@@ -688,6 +714,8 @@ pub struct Archive {
     /// Derived: Reddit's post ids (`p3x9k`), for addresses and links in
     /// Reddit's shape.
     by_post_id: HashMap<String, usize>,
+    /// Derived: every community, most comments first.
+    communities: Vec<CommunityStats>,
     /// Derived: every author, sorted by name.
     authors: Vec<Author>,
     author_by_name: HashMap<String, usize>,
@@ -712,6 +740,16 @@ impl CommentRef {
     pub fn comment(self) -> usize {
         self.comment as usize
     }
+}
+
+/// A community's discussions (by index in the archive) and activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommunityStats {
+    pub community: Community,
+    pub discussions: Vec<usize>,
+    pub comment_count: usize,
+    pub first_at: Option<DateTime<Utc>>,
+    pub last_at: Option<DateTime<Utc>>,
 }
 
 /// Everyone who commented anywhere in the archive, with their comments.
@@ -755,6 +793,7 @@ impl Archive {
             .enumerate()
             .filter_map(|(i, d)| Some((d.post()?.id.clone()?.to_ascii_lowercase(), i)))
             .collect();
+        let communities = Self::index_communities(&discussions);
         let authors = Self::index_authors(&discussions);
         let author_by_name = authors
             .iter()
@@ -765,10 +804,56 @@ impl Archive {
             discussions,
             by_id,
             by_post_id,
+            communities,
             authors,
             author_by_name,
             diagnostics,
         }
+    }
+
+    fn index_communities(discussions: &[Arc<Discussion>]) -> Vec<CommunityStats> {
+        let mut by: HashMap<&Community, CommunityStats> = HashMap::new();
+        for (i, d) in discussions.iter().enumerate() {
+            let Some(community) = d.community() else {
+                continue;
+            };
+            let stats = by.entry(community).or_insert_with(|| CommunityStats {
+                community: community.clone(),
+                discussions: Vec::new(),
+                comment_count: 0,
+                first_at: None,
+                last_at: None,
+            });
+            stats.discussions.push(i);
+            stats.comment_count += d.comments().len();
+            if let Some((first, last)) = d.time_span() {
+                stats.first_at = Some(stats.first_at.map_or(first, |t| t.min(first)));
+                stats.last_at = Some(stats.last_at.map_or(last, |t| t.max(last)));
+            }
+        }
+        let mut all: Vec<CommunityStats> = by.into_values().collect();
+        all.sort_by(|a, b| {
+            b.comment_count
+                .cmp(&a.comment_count)
+                .then_with(|| a.community.cmp(&b.community))
+        });
+        all
+    }
+
+    /// Every community, most comments first.
+    pub fn communities(&self) -> &[CommunityStats] {
+        &self.communities
+    }
+
+    /// The community `community`, if the archive has it (a subreddit's
+    /// name in any case).
+    pub fn community(&self, community: &Community) -> Option<&CommunityStats> {
+        self.communities
+            .iter()
+            .find(|c| match (&c.community, community) {
+                (Community::Subreddit(a), Community::Subreddit(b)) => a.eq_ignore_ascii_case(b),
+                (a, b) => a == b,
+            })
     }
 
     fn index_authors(discussions: &[Arc<Discussion>]) -> Vec<Author> {

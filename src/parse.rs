@@ -9,7 +9,8 @@ use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{
-    Clock, Comment, CommentId, Diagnostic, Discussion, Marks, Names, TimeText, is_header_text,
+    Clock, Comment, CommentId, Community, Diagnostic, Discussion, Marks, Names, TimeText,
+    is_header_text,
 };
 
 /// What the parser recovered from one file.
@@ -250,12 +251,13 @@ pub fn parse_in(name: &str, text: &str, shared: &Names) -> Parsed {
             Discussion::new(
                 discussion_id(name),
                 head.title,
-                head.source,
+                head.source.clone(),
                 head.submitter,
                 body,
                 threader.comments,
             )
-            .with_time_texts(threader.time_texts),
+            .with_time_texts(threader.time_texts)
+            .with_community(head.source.as_deref().and_then(Community::of_source)),
         ),
         diagnostics,
     }

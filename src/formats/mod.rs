@@ -21,8 +21,8 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::model::{
-    Clock, Comment, CommentId, Diagnostic, Discussion, Distinguished, Edited, Labels, Marks, Poll,
-    PostMeta, RemovalKind,
+    Clock, Comment, CommentId, Community, Diagnostic, Discussion, Distinguished, Edited, Labels,
+    Marks, Poll, PostMeta, RemovalKind,
 };
 
 /// At most this many problems are named one by one per file; the rest are
@@ -722,6 +722,12 @@ impl Thread {
         )
         .with_unarchived(stubs)
         .with_labels(texts);
+        let community = post
+            .meta
+            .as_ref()
+            .and_then(|m| m.subreddit.clone())
+            .map(Community::Subreddit);
+        let discussion = discussion.with_community(community);
         match post.meta {
             Some(meta) => discussion.with_post(meta),
             None => discussion,

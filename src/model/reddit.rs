@@ -314,3 +314,51 @@ impl PostMeta {
         Some(format!("https://{host}{path}"))
     }
 }
+
+/// Where a discussion belongs: a subreddit, or (our text format) the
+/// source its byline names. Set by each reader, never read back out of a
+/// display string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Community {
+    /// `AskReddit`, without `r/`.
+    Subreddit(String),
+    /// A text document's source as written (`livemint.com`).
+    Source(String),
+}
+
+impl Community {
+    /// A text document's source: `self.AskReddit` is Reddit's mark of a
+    /// self post in r/AskReddit, anything else a source of its own.
+    pub fn of_source(source: &str) -> Option<Community> {
+        let source = source.trim();
+        match source.strip_prefix("self.") {
+            Some(sub) if !sub.is_empty() => Some(Community::Subreddit(sub.to_owned())),
+            _ if source.is_empty() => None,
+            _ => Some(Community::Source(source.to_owned())),
+        }
+    }
+
+    /// Its name as people write it: `r/AskReddit`, `livemint.com`.
+    pub fn name(&self) -> String {
+        match self {
+            Community::Subreddit(sub) => format!("r/{sub}"),
+            Community::Source(source) => source.clone(),
+        }
+    }
+
+    /// The part after `r/` (or the source).
+    pub fn key(&self) -> &str {
+        match self {
+            Community::Subreddit(name) | Community::Source(name) => name,
+        }
+    }
+
+    /// The community a name as people write it names (`r/AskReddit` or
+    /// `AskReddit` for a subreddit in `subreddit`).
+    pub fn parse(name: &str) -> Community {
+        match name.strip_prefix("r/") {
+            Some(sub) => Community::Subreddit(sub.to_owned()),
+            None => Community::Source(name.to_owned()),
+        }
+    }
+}
