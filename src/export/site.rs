@@ -8,6 +8,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::pagefind;
 use crate::cut::{continued_from, continues};
+use crate::model::Community;
 use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
 use crate::site::derived::Derived;
@@ -205,6 +206,19 @@ impl Site {
                 Stage::Lists,
             ));
         }
+        for stats in archive.communities() {
+            let count = Pages::uniform(
+                stats.discussions.len(),
+                crate::site::pages::community::PER_PAGE,
+            )
+            .count();
+            for page in 1..=count {
+                pages.push(list(
+                    Url::community(&stats.community).page(page),
+                    Stage::Lists,
+                ));
+            }
+        }
         let discussions = Pages::uniform(archive.discussions().len(), index::PER_PAGE);
         for page in (1..=discussions.count()).rev() {
             let stage = if page == 1 {
@@ -342,6 +356,14 @@ impl FileLayout for Site {
             } if query.sort == Default::default() => {
                 self.archive.author(author)?;
                 Some(paged(&format!("a/{}", name(author)), query.page.get()))
+            }
+            Url::Community { community, query } if query.sort == Default::default() => {
+                self.archive.community(community)?;
+                let stem = match community {
+                    Community::Subreddit(sub) => format!("c/r.{}", name(sub)),
+                    Community::Source(source) => format!("c/s.{}", name(source)),
+                };
+                Some(paged(&stem, query.page.get()))
             }
             Url::Diagnostics => Some("diagnostics.html".to_owned()),
             Url::Search(q) if self.has_search() && *q == Default::default() => {

@@ -18,7 +18,7 @@ use std::ops::Range;
 use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::FxHashSet;
 
-use crate::model::{Archive, Discussion};
+use crate::model::{Archive, Community, Discussion};
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -30,7 +30,8 @@ pub const SYNTAX: &str = "Words must all occur (any case, accents optional: cafe
 \"exact phrase\" finds the words together; -word or -\"phrase\" leaves out what has them; \
 author:NAME keeps one author's comments (author:\"Jane Doe\" for names with spaces), -author:NAME leaves them out; \
 after:2023-08-01 and before:2023-09-01 keep comments from those days on, or before them (UTC); \
-score:>10 or score:<0 keeps comments by their score; flair:\"Verified Expert\" by their author's flair.";
+score:>10 or score:<0 keeps comments by their score; flair:\"Verified Expert\" by their author's flair; \
+subreddit:AskReddit or source:example.org keeps one community's discussions.";
 
 /// Why a query was refused: each message says how to write it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,6 +56,8 @@ pub enum QueryError {
     BadScore(String),
     #[error("flair: needs a text: flair:Expert, or flair:\"Verified Expert\" with quotes")]
     EmptyFlair,
+    #[error("subreddit: and source: need a name: subreddit:AskReddit, source:example.org")]
+    EmptyCommunity,
 }
 
 /// A word or a phrase of the query.
@@ -109,6 +112,8 @@ pub struct Query {
     pub max_score: Option<i64>,
     /// Comments whose author's flair is one of these (lower case).
     pub flairs: Vec<String>,
+    /// Discussions (and their comments) of any of these communities.
+    pub communities: Vec<Community>,
     /// Comments from this moment on only.
     pub after: Option<DateTime<Utc>>,
     /// Comments before this moment only.
@@ -209,6 +214,7 @@ impl Query {
             min_score: None,
             max_score: None,
             flairs: Vec::new(),
+            communities: Vec::new(),
             after: None,
             before: None,
             marks: FxHashSet::default(),
@@ -235,6 +241,17 @@ impl Query {
                     query.min_score = min.or(query.min_score);
                     query.max_score = max.or(query.max_score);
                 }
+                Some((key @ ("subreddit" | "source"), value)) => {
+                    let value = value.trim();
+                    if value.is_empty() {
+                        return Err(QueryError::EmptyCommunity);
+                    }
+                    query.communities.push(if key == "subreddit" {
+                        Community::Subreddit(value.trim_start_matches("r/").to_owned())
+                    } else {
+                        Community::Source(value.to_owned())
+                    });
+                }
                 Some(("flair", value)) => {
                     if value.trim().is_empty() {
                         return Err(QueryError::EmptyFlair);
@@ -248,7 +265,7 @@ impl Query {
                 _ => query.include.push(Part::new(&part)),
             }
         }
-        if query.include.is_empty() && !query.has_filters() {
+        if query.include.is_empty() && !query.has_filters() && query.communities.is_empty() {
             return Err(if query.exclude.is_empty() {
                 QueryError::Empty
             } else {
@@ -304,11 +321,23 @@ impl Query {
             && !self.exclude.iter().any(|p| folded.contains(&p.folded))
     }
 
+    /// Whether `d` is in one of the communities asked for (any, when
+    /// none is).
+    pub fn keeps_discussion(&self, d: &Discussion) -> bool {
+        self.communities.is_empty()
+            || d.community().is_some_and(|c| {
+                self.communities
+                    .iter()
+                    .any(|wanted| same_community(wanted, c))
+            })
+    }
+
     /// Whether an article (its title and body) matches: only a query
     /// without author or time filters can.
     pub fn matches_article(&self, d: &Discussion) -> bool {
         !self.has_filters()
             && !self.include.is_empty()
+            && self.keeps_discussion(d)
             && self.matches(&format!("{}\n{}", d.title, d.body))
     }
 
@@ -317,7 +346,8 @@ impl Query {
     pub fn matches_comment(&self, d: &Discussion, index: usize) -> bool {
         let c = &d.comments()[index];
         let score = c.marks.score().map(i64::from);
-        (self.authors.is_empty() || self.authors.iter().any(|a| **a == *c.author))
+        self.keeps_discussion(d)
+            && (self.authors.is_empty() || self.authors.iter().any(|a| **a == *c.author))
             && !self.not_authors.iter().any(|a| **a == *c.author)
             && self
                 .min_score
@@ -371,6 +401,22 @@ impl Query {
             }
         }
         merged
+    }
+}
+
+/// Whether two communities are the same (a subreddit's name in any case).
+fn same_community(a: &Community, b: &Community) -> bool {
+    match (a, b) {
+        (Community::Subreddit(a), Community::Subreddit(b)) => a.eq_ignore_ascii_case(b),
+        (a, b) => a == b,
+    }
+}
+
+/// The index's term of a community: `r/askreddit`, `s:example.org`.
+pub fn community_term(c: &Community) -> String {
+    match c {
+        Community::Subreddit(sub) => format!("r/{}", sub.to_lowercase()),
+        Community::Source(source) => format!("s:{source}"),
     }
 }
 

@@ -94,6 +94,16 @@ fn short_count(n: usize) -> String {
 /// A histogram of `times` (sorted); each bar links to `href(i)`, `i` the
 /// index in `times` of the bar's first point. `None` when there is no time.
 pub fn histogram(times: &[DateTime<Utc>], href: impl Fn(usize) -> String) -> Option<Chart> {
+    histogram_of("Comments", times, href)
+}
+
+/// The same, of `what` (`Discussions started`, say), as the caption names
+/// them.
+pub fn histogram_of(
+    what: &str,
+    times: &[DateTime<Utc>],
+    href: impl Fn(usize) -> String,
+) -> Option<Chart> {
     let (first, last) = (*times.first()?, *times.last()?);
     let (lo, hi) = (minutes(first), minutes(last));
     let &(step, unit) = WIDTHS
@@ -160,7 +170,7 @@ pub fn histogram(times: &[DateTime<Utc>], href: impl Fn(usize) -> String) -> Opt
         max_label: short_count(max),
         max,
         caption: format!(
-            "Comments per {unit}, {} to {} UTC",
+            "{what} per {unit}, {} to {} UTC",
             first.format("%Y-%m-%d %H:%M"),
             last.format("%Y-%m-%d %H:%M")
         ),

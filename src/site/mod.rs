@@ -107,6 +107,13 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
                 static_search::StaticSearchPage::build(ctx, bundles).render()?
             }
         },
+        Url::Community {
+            community: c,
+            query,
+        } => {
+            let stats = community::find(ctx, c)?;
+            community::CommunityPage::build(ctx, stats, query)?.render()?
+        }
         Url::Diagnostics => diagnostics::DiagnosticsPage::build(ctx).render()?,
         Url::Api => {
             return Err(PageError::NotFound(

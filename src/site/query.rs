@@ -278,6 +278,20 @@ pub struct IndexQuery {
     pub page: PageNumber,
 }
 
+/// `/r/{sub}` and `/s/{source}`: a community's discussions.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sort: IndexSort,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for CommunityQuery {
+    const FIELDS: &'static [&'static str] = &["sort", "page"];
+}
+
 impl ViewQuery for IndexQuery {
     const FIELDS: &'static [&'static str] = &["sort", "page"];
 }

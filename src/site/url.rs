@@ -15,8 +15,10 @@ use serde::Serialize;
 
 use super::assets::Asset;
 use super::query::{
-    AuthorQuery, AuthorsQuery, CommentQuery, IndexQuery, PageNumber, SearchQuery, ThreadQuery,
+    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber, SearchQuery,
+    ThreadQuery,
 };
+use crate::model::Community;
 
 /// A view of the site.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +39,12 @@ pub enum Url {
         query: AuthorQuery,
     },
     Search(SearchQuery),
+    /// A community's discussions: `/r/{sub}` for a subreddit, `/s/{source}`
+    /// for a text document's source.
+    Community {
+        community: Community,
+        query: CommunityQuery,
+    },
     /// The problems found while reading the files.
     Diagnostics,
     /// The JSON API's list of discussions.
@@ -54,19 +62,23 @@ pub enum Route {
     Authors,
     Author,
     Search,
+    Subreddit,
+    Source,
     Diagnostics,
     Api,
 }
 
 impl Route {
     /// The routes that are HTML pages.
-    pub const PAGES: [Route; 7] = [
+    pub const PAGES: [Route; 9] = [
         Route::Index,
         Route::Discussion,
         Route::Comment,
         Route::Authors,
         Route::Author,
         Route::Search,
+        Route::Subreddit,
+        Route::Source,
         Route::Diagnostics,
     ];
 
@@ -80,6 +92,8 @@ impl Route {
             Route::Authors => "/authors",
             Route::Author => "/authors/{name}",
             Route::Search => "/search",
+            Route::Subreddit => "/r/{name}",
+            Route::Source => "/s/{name}",
             Route::Diagnostics => "/diagnostics",
             Route::Api => "/api/discussions",
         }
@@ -254,6 +268,14 @@ impl Url {
         }
     }
 
+    /// A community's page.
+    pub fn community(community: &Community) -> Self {
+        Url::Community {
+            community: community.clone(),
+            query: CommunityQuery::default(),
+        }
+    }
+
     /// Which route serves the view.
     pub fn route(&self) -> Route {
         match self {
@@ -263,6 +285,10 @@ impl Url {
             Url::Authors(_) => Route::Authors,
             Url::Author { .. } => Route::Author,
             Url::Search(_) => Route::Search,
+            Url::Community { community, .. } => match community {
+                Community::Subreddit(_) => Route::Subreddit,
+                Community::Source(_) => Route::Source,
+            },
             Url::Diagnostics => Route::Diagnostics,
             Url::Api => Route::Api,
         }
@@ -283,6 +309,9 @@ impl Url {
             Url::Authors(q) => with_query(route.fill(&[]), q),
             Url::Author { name, query } => with_query(route.fill(&[name]), query),
             Url::Search(q) => with_query(route.fill(&[]), q),
+            Url::Community { community, query } => {
+                with_query(route.fill(&[community.key()]), query)
+            }
             Url::Diagnostics | Url::Api => route.fill(&[]),
         }
     }
@@ -297,6 +326,7 @@ impl Url {
             Url::Authors(q) => q.page = number,
             Url::Author { query, .. } => query.page = number,
             Url::Search(q) => q.page = number,
+            Url::Community { query, .. } => query.page = number,
             Url::Diagnostics | Url::Api => {}
         }
         self

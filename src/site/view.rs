@@ -724,6 +724,8 @@ pub struct DiscussionSummary {
     /// `(first, last)` comment time, formatted, and the last as RFC 3339.
     pub span: Option<(String, String, String)>,
     pub length: Option<String>,
+    /// Its community's name and page (where the site has it).
+    pub community: Option<(String, Option<String>)>,
     /// A Reddit post's score (`4,941 points`), link flair and NSFW mark.
     pub score: Option<String>,
     pub flair: Option<String>,
@@ -731,10 +733,24 @@ pub struct DiscussionSummary {
 }
 
 impl DiscussionSummary {
+    /// The source, where it says more than the community does (a link
+    /// post's domain; not `r/X` again, nor a text source that is the
+    /// community itself).
+    pub fn source_shown(&self) -> Option<&str> {
+        let source = self.source.as_deref()?;
+        match &self.community {
+            Some((name, _)) if name == source || source.starts_with("self.") => None,
+            _ => Some(source),
+        }
+    }
+
     pub fn new(d: &Discussion, links: &Links) -> Self {
         let span = d.time_span();
         let post = d.post();
         DiscussionSummary {
+            community: d
+                .community()
+                .map(|c| (c.name(), links.exported_href(&Url::community(c)))),
             score: post.and_then(|p| p.score).map(reddit::points),
             flair: post.and_then(|p| p.flair.clone()),
             nsfw: post.is_some_and(|p| p.nsfw),

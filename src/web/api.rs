@@ -15,7 +15,7 @@ use super::AppState;
 use super::access::SharedKey;
 use super::error::{ApiError, AppError};
 use super::query::{ApiParams, Segments, encode};
-use crate::model::{Author, Discussion, Edited, PostMeta, Removal};
+use crate::model::{Author, Community, Discussion, Edited, PostMeta, Removal};
 use crate::paging::Pages;
 use crate::search;
 use crate::site::pages::author::{find_author, ordered_comments};
@@ -128,6 +128,9 @@ struct DiscussionHeadJson<'a> {
     title: &'a str,
     source: Option<&'a str>,
     submitter: Option<&'a str>,
+    /// `r/AskReddit`, or a text document's source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    community: Option<String>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     post: Option<PostJson<'a>>,
 }
@@ -139,6 +142,7 @@ impl<'a> DiscussionHeadJson<'a> {
             title: &d.title,
             source: d.source.as_deref(),
             submitter: d.submitter.as_deref(),
+            community: d.community().map(Community::name),
             post: d.post().map(PostJson::new),
         }
     }
@@ -292,7 +296,12 @@ pub async fn discussions(
         None => archive.discussions().iter().map(|d| &**d).collect(),
     };
     let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
-    let list: Vec<_> = all[paged.range.clone()]
+    let list = summaries(&all[paged.range.clone()]);
+    Ok(paged.respond(&uri, &query, list))
+}
+
+fn summaries<'a>(discussions: &[&'a Discussion]) -> Vec<DiscussionSummaryJson<'a>> {
+    discussions
         .iter()
         .map(|d| {
             let span = d.time_span();
@@ -303,7 +312,64 @@ pub async fn discussions(
                 last_comment_at: span.map(|(_, last)| last),
             }
         })
+        .collect()
+}
+
+/// An entry of `GET /api/communities`.
+#[derive(Serialize)]
+struct CommunityJson {
+    name: String,
+    discussion_count: usize,
+    comment_count: usize,
+    first_comment_at: Option<DateTime<Utc>>,
+    last_comment_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/communities`: most comments first.
+pub async fn communities(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    ApiParams { query, limit }: ApiParams<PageQuery>,
+) -> Result<Response, ApiError> {
+    let archive = state.archive();
+    let all = archive.communities();
+    let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
+    let list: Vec<CommunityJson> = all[paged.range.clone()]
+        .iter()
+        .map(|c| CommunityJson {
+            name: c.community.name(),
+            discussion_count: c.discussions.len(),
+            comment_count: c.comment_count,
+            first_comment_at: c.first_at,
+            last_comment_at: c.last_at,
+        })
         .collect();
+    Ok(paged.respond(&uri, &query, list))
+}
+
+/// `GET /api/communities/{name}` (`r/AskReddit`, or a source): its
+/// discussions, as `/api/discussions` gives them.
+pub async fn community(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    ApiParams { query, limit }: ApiParams<DiscussionsQuery>,
+) -> Result<Response, ApiError> {
+    let archive = state.archive();
+    let stats = archive.community(&Community::parse(&name)).ok_or_else(|| {
+        AppError::NotFound(format!("There is no community \"{name}\" in this archive."))
+    })?;
+    let all: Vec<&Discussion> = stats
+        .discussions
+        .iter()
+        .map(|&i| &*archive.discussions()[i])
+        .collect();
+    let all = match query.sort {
+        Some(sort) => crate::site::pages::index::sort_discussions(all, sort),
+        None => all,
+    };
+    let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
+    let list = summaries(&all[paged.range.clone()]);
     Ok(paged.respond(&uri, &query, list))
 }
 

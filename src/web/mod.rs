@@ -236,6 +236,8 @@ pub fn app(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/discussions", get(api::discussions))
         .route("/discussions/{id}", get(api::discussion))
+        .route("/communities", get(api::communities))
+        .route("/communities/{*name}", get(api::community))
         .route("/authors", get(api::authors))
         .route("/authors/{name}", get(api::author))
         .route("/search", get(api::search))

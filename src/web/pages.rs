@@ -13,8 +13,10 @@ use axum::routing::{MethodRouter, get};
 use super::AppState;
 use super::error::AppError;
 use super::query::{Params, Segments};
+use crate::model::Community;
 use crate::site::query::{
-    AuthorQuery, AuthorsQuery, CommentQuery, IndexQuery, NoQuery, SearchQuery, ThreadQuery,
+    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery, SearchQuery,
+    ThreadQuery,
 };
 use crate::site::{self, Route, Url};
 
@@ -27,6 +29,8 @@ pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
         Route::Authors => get(authors),
         Route::Author => get(author),
         Route::Search => get(search),
+        Route::Subreddit => get(subreddit),
+        Route::Source => get(source),
         Route::Diagnostics => get(diagnostics),
         Route::Api => get(not_found),
     }
@@ -92,6 +96,24 @@ async fn author(
 
 async fn search(State(state): St, Params(q): Params<SearchQuery>) -> Answer {
     serve(&state, Url::Search(q))
+}
+
+async fn subreddit(
+    State(state): St,
+    Segments(name): Segments<String>,
+    Params(query): Params<CommunityQuery>,
+) -> Answer {
+    let community = Community::Subreddit(name);
+    serve(&state, Url::Community { community, query })
+}
+
+async fn source(
+    State(state): St,
+    Segments(name): Segments<String>,
+    Params(query): Params<CommunityQuery>,
+) -> Answer {
+    let community = Community::Source(name);
+    serve(&state, Url::Community { community, query })
 }
 
 async fn diagnostics(State(state): St, Params(_): Params<NoQuery>) -> Answer {

@@ -6,6 +6,7 @@ mod binary;
 mod browse;
 mod browser;
 mod cache;
+mod communities;
 mod corpus;
 mod export;
 mod formats;

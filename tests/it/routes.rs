@@ -66,6 +66,12 @@ async fn the_index_lists_every_discussion_and_sorts() {
     );
     assert!(
         page.body
+            .contains("<a class=\"community\" href=\"/r/Breadit\">r/Breadit</a>"),
+        "a self post's source is its community"
+    );
+    assert!(
+        !page
+            .body
             .contains("<span class=\"source\">self.Breadit</span>")
     );
     assert!(page.body.contains("12 comments"));
@@ -385,6 +391,7 @@ async fn the_api_lists_discussions_in_the_documented_shape() {
             "id": "001_tolerant-parsers",
             "title": "Ask: how do you write a parser that never gives up?",
             "source": "self.programming",
+            "community": "r/programming",
             "submitter": "marginalia",
             "comment_count": 12,
             "first_comment_at": "2024-03-03T09:12:00Z",
@@ -394,6 +401,7 @@ async fn the_api_lists_discussions_in_the_documented_shape() {
     let trains = list.iter().find(|d| d["id"] == "003_night-trains").unwrap();
     assert_eq!(trains["source"], Value::Null);
     assert_eq!(trains["submitter"], Value::Null);
+    assert!(trains.get("community").is_none(), "no source, no community");
 }
 
 #[tokio::test]
@@ -403,8 +411,16 @@ async fn the_api_serves_a_discussion_sorted_and_filtered() {
         .await
         .json();
     let keys: Vec<_> = d.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(keys.len(), 6);
-    for key in ["id", "title", "source", "submitter", "body", "comments"] {
+    assert_eq!(keys.len(), 7);
+    for key in [
+        "id",
+        "title",
+        "source",
+        "community",
+        "submitter",
+        "body",
+        "comments",
+    ] {
         assert!(keys.contains(&key.to_owned()), "{key}");
     }
     assert!(

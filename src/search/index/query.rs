@@ -110,7 +110,7 @@ fn compile(f: Fields, query: &Query) -> (Box<dyn tantivy::query::Query>, Vec<Phr
             .collect();
         clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
     }
-    if query.has_filters() {
+    if query.has_filters() || query.include.is_empty() {
         clauses.push((
             Occur::Must,
             filter(Box::new(TermQuery::new(
@@ -118,6 +118,20 @@ fn compile(f: Fields, query: &Query) -> (Box<dyn tantivy::query::Query>, Vec<Phr
                 IndexRecordOption::Basic,
             ))),
         ));
+    }
+    if !query.communities.is_empty() {
+        let any: Vec<(Occur, Box<dyn tantivy::query::Query>)> = query
+            .communities
+            .iter()
+            .map(|c| {
+                let q: Box<dyn tantivy::query::Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f.community, &crate::search::community_term(c)),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
     }
     for name in &query.not_authors {
         clauses.push((

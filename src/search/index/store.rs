@@ -20,7 +20,7 @@ use crate::search::analysis::{ANALYZER, analyzer};
 
 /// Changes whenever the schema or the analysis does: an index made by
 /// another version is rebuilt.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 const MANIFEST: &str = "threadview-manifest.json";
 /// The writer's memory, all threads together.
 const WRITER_BYTES: usize = 96 << 20;
@@ -45,6 +45,8 @@ pub struct Fields {
     /// `article` or `comment`: filters (author, time, score, flair) keep
     /// comments only.
     pub kind: Field,
+    /// The discussion's community ([`crate::search::community_term`]).
+    pub community: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -64,6 +66,7 @@ fn schema() -> (Schema, Fields) {
         score: builder.add_i64_field("score", INDEXED),
         flair: builder.add_text_field("flair", STRING),
         kind: builder.add_text_field("kind", STRING),
+        community: builder.add_text_field("community", STRING),
     };
     (builder.build(), fields)
 }
@@ -326,6 +329,10 @@ fn write_discussion(
     article.add_u64(f.comment, 0);
     article.add_u64(f.comment_id, 0);
     article.add_text(f.kind, "article");
+    let community = d.community().map(crate::search::community_term);
+    if let Some(community) = &community {
+        article.add_text(f.community, community);
+    }
     article.add_text(f.text, format!("{}\n\n{}", d.title, d.body));
     writer.add_document(article)?;
     for (i, c) in d.comments().iter().enumerate() {
@@ -334,6 +341,9 @@ fn write_discussion(
         doc.add_u64(f.comment, i as u64 + 1);
         doc.add_u64(f.comment_id, id_hash(c.id.as_str()));
         doc.add_text(f.kind, "comment");
+        if let Some(community) = &community {
+            doc.add_text(f.community, community);
+        }
         doc.add_text(f.author, &c.author);
         if let Some(at) = c.posted_at {
             doc.add_i64(f.time, at.timestamp());

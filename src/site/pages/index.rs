@@ -9,7 +9,14 @@ use crate::site::Ctx;
 use crate::site::error::PageError;
 use crate::site::query::{IndexQuery, IndexSort};
 use crate::site::url::Url;
-use crate::site::view::{Choice, DiscussionSummary, Labelled, Meta, Pager, choices, count_of};
+use crate::site::view::{
+    Choice, DiscussionSummary, Labelled, Meta, Pager, choices, count_of, thousands,
+};
+
+/// A day, `2019-03-14`.
+fn day(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
 
 /// Discussions on one page of the index.
 pub const PER_PAGE: usize = 100;
@@ -34,10 +41,10 @@ impl Labelled for IndexSort {
     }
 }
 
-/// The orders the index offers: `top` where some post has a score.
-fn index_sorts(archive: &Archive) -> Vec<IndexSort> {
-    let scores = archive
-        .discussions()
+/// The orders a list of `discussions` offers: `top` where some post has
+/// a score.
+pub fn sorts_for(discussions: &[&Discussion]) -> Vec<IndexSort> {
+    let scores = discussions
         .iter()
         .any(|d| d.post().is_some_and(|p| p.score.is_some()));
     IndexSort::ALL
@@ -49,7 +56,11 @@ fn index_sorts(archive: &Archive) -> Vec<IndexSort> {
 
 /// The archive's discussions in the order `sort` asks for.
 pub fn sorted(archive: &Archive, sort: IndexSort) -> Vec<&Discussion> {
-    let mut discussions: Vec<&Discussion> = archive.discussions().iter().map(|d| &**d).collect();
+    sort_discussions(archive.discussions().iter().map(|d| &**d).collect(), sort)
+}
+
+/// `discussions` in the order `sort` asks for.
+pub fn sort_discussions(mut discussions: Vec<&Discussion>, sort: IndexSort) -> Vec<&Discussion> {
     match sort {
         IndexSort::Activity => {
             discussions.sort_by_key(|d| std::cmp::Reverse(d.time_span().map(|(_, last)| last)))
@@ -58,21 +69,15 @@ pub fn sorted(archive: &Archive, sort: IndexSort) -> Vec<&Discussion> {
         IndexSort::Top => {
             discussions.sort_by_key(|d| std::cmp::Reverse(d.post().and_then(|p| p.score)))
         }
-        IndexSort::New => discussions.sort_by_key(|d| std::cmp::Reverse(started(d))),
+        IndexSort::New => discussions.sort_by_key(|d| std::cmp::Reverse(d.started_at())),
         IndexSort::Title => discussions.sort_by_cached_key(|d| d.title.to_lowercase()),
     }
     discussions
 }
 
-/// When a discussion started: its post's time, else its first comment's.
-pub fn started(d: &Discussion) -> Option<chrono::DateTime<chrono::Utc>> {
-    d.post()
-        .and_then(|p| p.posted_at)
-        .or_else(|| d.time_span().map(|(first, _)| first))
-}
-
 /// Fields: `meta`, `summary`, `discussions` (DiscussionSummary list),
-/// `sorts`, `pager`, `diagnostic_count`, `diagnostics_href`, `empty`.
+/// `sorts`, `pager`, `diagnostic_count`, `diagnostics_href`, `empty`,
+/// `communities` (several), `only` (the one community).
 #[derive(Template)]
 #[template(path = "index.html")]
 pub struct IndexPage {
@@ -85,6 +90,19 @@ pub struct IndexPage {
     diagnostics_href: String,
     /// The folder holds no discussion at all.
     empty: bool,
+    /// The communities, when there are several (on the first page).
+    communities: Vec<CommunityRow>,
+    /// The one community the archive holds, named.
+    only: Option<(String, Option<String>)>,
+}
+
+/// A community in the index: name, page, counts and activity.
+pub struct CommunityRow {
+    pub name: String,
+    pub href: Option<String>,
+    pub discussions: String,
+    pub comments: String,
+    pub span: Option<(String, String)>,
 }
 
 impl IndexPage {
@@ -108,7 +126,7 @@ impl IndexPage {
             )
             .paged(&pager),
             summary,
-            sorts: choices(links, &index_sorts(archive), q.sort, |sort| {
+            sorts: choices(links, &sorts_for(&discussions), q.sort, |sort| {
                 Url::Index(IndexQuery {
                     sort,
                     ..IndexQuery::default()
@@ -119,6 +137,28 @@ impl IndexPage {
                 .map(|d| DiscussionSummary::new(d, links))
                 .collect(),
             pager,
+            communities: if archive.communities().len() > 1 && q.page.get() == 1 {
+                archive
+                    .communities()
+                    .iter()
+                    .map(|c| CommunityRow {
+                        name: c.community.name(),
+                        href: links.exported_href(&Url::community(&c.community)),
+                        discussions: thousands(c.discussions.len()),
+                        comments: thousands(c.comment_count),
+                        span: c.first_at.zip(c.last_at).map(|(a, b)| (day(a), day(b))),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            only: match archive.communities() {
+                [one] => Some((
+                    one.community.name(),
+                    links.exported_href(&Url::community(&one.community)),
+                )),
+                _ => None,
+            },
             diagnostic_count: archive.diagnostics.len(),
             diagnostics_href: links.href(&Url::Diagnostics),
             empty: archive.discussions().is_empty(),

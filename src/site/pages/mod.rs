@@ -5,6 +5,7 @@ pub mod admit;
 pub mod author;
 pub mod authors;
 pub mod comment;
+pub mod community;
 pub mod diagnostics;
 pub mod discussion;
 pub mod error;

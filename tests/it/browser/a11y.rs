@@ -120,6 +120,8 @@ async fn axe_finds_no_violations_on_reddit_formats() {
         "/d/tf001?view=timeline",
         "/d/tfzzz",
         "/diagnostics",
+        "/",
+        "/r/tinyfolk",
     ]
     .iter()
     .map(|path| (path.to_string(), path.to_string()))

@@ -1,0 +1,159 @@
+//! `/r/{sub}` and `/s/{source}`: one community's discussions, sorted and
+//! paged, with its activity and its most active authors, and a search box
+//! that searches within it.
+
+use askama::Template;
+
+use super::index::{sort_discussions, sorts_for};
+use super::page_range;
+use crate::model::{Community, CommunityStats, Discussion};
+use crate::paging::Pages;
+use crate::site::Ctx;
+use crate::site::chart::{self, Chart};
+use crate::site::error::PageError;
+use crate::site::query::{CommunityQuery, IndexSort, SearchQuery};
+use crate::site::url::Url;
+use crate::site::view::{
+    Choice, DiscussionSummary, Meta, Pager, choices, count_of, thousands, utc,
+};
+
+/// Discussions on one page of a community.
+pub const PER_PAGE: usize = 100;
+/// Authors in the "most active" list.
+const TOP_AUTHORS: usize = 10;
+
+/// One of the most active authors: name, link and comment count.
+pub struct ActiveAuthor {
+    pub name: String,
+    pub href: String,
+    pub count: String,
+}
+
+/// Fields: `meta`, `name`, `summary`, `span` (first and last activity),
+/// `chart` (discussions started over time), `authors`, `search` (the
+/// form's action and the filter it starts with, where the site searches),
+/// `sorts`, `discussions`, `pager`.
+#[derive(Template)]
+#[template(path = "community.html")]
+pub struct CommunityPage {
+    meta: Meta,
+    name: String,
+    summary: String,
+    span: Option<(String, String)>,
+    chart: Option<Chart>,
+    authors: Vec<ActiveAuthor>,
+    search: Option<(String, String)>,
+    sorts: Vec<Choice>,
+    discussions: Vec<DiscussionSummary>,
+    pager: Pager,
+}
+
+/// The community `community`, or a 404.
+pub fn find<'a>(ctx: &'a Ctx, community: &Community) -> Result<&'a CommunityStats, PageError> {
+    ctx.archive.community(community).ok_or_else(|| {
+        PageError::NotFound(format!(
+            "There is no community \"{}\" in this archive.",
+            community.name()
+        ))
+    })
+}
+
+/// The search filter that keeps a community: `subreddit:X` or
+/// `source:"x.org"`.
+pub fn filter(community: &Community) -> String {
+    match community {
+        Community::Subreddit(sub) => format!("subreddit:{sub}"),
+        Community::Source(source) => format!("source:\"{source}\""),
+    }
+}
+
+impl CommunityPage {
+    pub fn build(ctx: &Ctx, stats: &CommunityStats, q: &CommunityQuery) -> Result<Self, PageError> {
+        let (archive, links) = (ctx.archive, &ctx.links);
+        let community = &stats.community;
+        let all: Vec<&Discussion> = stats
+            .discussions
+            .iter()
+            .map(|&i| &*archive.discussions()[i])
+            .collect();
+        let sorted = sort_discussions(all.clone(), q.sort);
+        let pages = Pages::uniform(sorted.len(), PER_PAGE);
+        let range = page_range(&pages, q.page.get())?;
+        let url = |query: CommunityQuery| Url::Community {
+            community: community.clone(),
+            query,
+        };
+        let pager = Pager::new(&pages, q.page.get(), "discussions", |p| {
+            links.href(&url(q.clone()).page(p))
+        });
+        let name = community.name();
+        let summary = format!(
+            "{}, {}.",
+            count_of(stats.discussions.len(), "discussion", "discussions"),
+            count_of(stats.comment_count, "comment", "comments")
+        );
+        // Discussions started over time; a bar leads to where the newest
+        // first list reaches them.
+        let newest = sort_discussions(all.clone(), IndexSort::New);
+        let mut started: Vec<_> = newest.iter().rev().filter_map(|d| d.started_at()).collect();
+        started.sort_unstable();
+        let by_new = url(CommunityQuery {
+            sort: IndexSort::New,
+            ..CommunityQuery::default()
+        });
+        let chart = links.holds(&by_new).then(|| {
+            chart::histogram_of("Discussions started", &started, |i| {
+                let position = started.len() - 1 - i;
+                links.href(&by_new.clone().page(position / PER_PAGE + 1))
+            })
+        });
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for d in &all {
+            for c in d.comments() {
+                *counts.entry(&c.author).or_default() += 1;
+            }
+        }
+        let mut active: Vec<(&str, usize)> = counts.into_iter().collect();
+        active.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let search_url = Url::Search(SearchQuery::default());
+        Ok(CommunityPage {
+            meta: Meta::new(
+                format!("{name} · threadview"),
+                format!("{name}: {summary}"),
+                links,
+            )
+            .paged(&pager),
+            summary,
+            span: stats
+                .first_at
+                .zip(stats.last_at)
+                .map(|(a, b)| (utc(a), utc(b))),
+            chart: chart.flatten(),
+            authors: active
+                .into_iter()
+                .take(TOP_AUTHORS)
+                .map(|(name, count)| ActiveAuthor {
+                    name: name.to_owned(),
+                    href: links.href(&Url::author(name)),
+                    count: thousands(count),
+                })
+                .collect(),
+            search: links
+                .exported_href(&search_url)
+                .filter(|_| !links.is_export())
+                .map(|action| (action, format!("{} ", filter(community)))),
+            sorts: choices(links, &sorts_for(&all), q.sort, |sort| {
+                url(CommunityQuery {
+                    sort,
+                    ..CommunityQuery::default()
+                })
+            }),
+            discussions: sorted[range]
+                .iter()
+                .map(|d| DiscussionSummary::new(d, links))
+                .collect(),
+            pager,
+            name,
+        })
+    }
+}
