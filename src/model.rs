@@ -716,6 +716,8 @@ pub struct Archive {
     by_post_id: HashMap<String, usize>,
     /// Derived: every community, most comments first.
     communities: Vec<CommunityStats>,
+    /// Derived when first asked: every comment in time order.
+    by_time: std::sync::OnceLock<Vec<CommentRef>>,
     /// Derived: every author, sorted by name.
     authors: Vec<Author>,
     author_by_name: HashMap<String, usize>,
@@ -805,6 +807,7 @@ impl Archive {
             by_id,
             by_post_id,
             communities,
+            by_time: std::sync::OnceLock::new(),
             authors,
             author_by_name,
             diagnostics,
@@ -838,6 +841,29 @@ impl Archive {
                 .then_with(|| a.community.cmp(&b.community))
         });
         all
+    }
+
+    /// Every comment of the archive in time order, oldest first (ties in
+    /// archive order), those with no known time last; made when first
+    /// asked for (8 bytes a comment).
+    pub fn by_time(&self) -> &[CommentRef] {
+        self.by_time.get_or_init(|| {
+            let mut all: Vec<(i64, CommentRef)> = Vec::with_capacity(self.comment_count());
+            for (di, d) in self.discussions.iter().enumerate() {
+                for (ci, c) in d.comments.iter().enumerate() {
+                    let at = c.posted_at.map_or(i64::MAX, |t| t.timestamp());
+                    all.push((
+                        at,
+                        CommentRef {
+                            discussion: di as u32,
+                            comment: ci as u32,
+                        },
+                    ));
+                }
+            }
+            all.sort_by_key(|&(at, r)| (at, r.discussion, r.comment));
+            all.into_iter().map(|(_, r)| r).collect()
+        })
     }
 
     /// Every community, most comments first.

@@ -114,6 +114,7 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
             let stats = community::find(ctx, c)?;
             community::CommunityPage::build(ctx, stats, query)?.render()?
         }
+        Url::Timeline(q) => timeline::TimelinePage::build(ctx, q)?.render()?,
         Url::Diagnostics => diagnostics::DiagnosticsPage::build(ctx).render()?,
         Url::Api => {
             return Err(PageError::NotFound(

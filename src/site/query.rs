@@ -278,6 +278,60 @@ pub struct IndexQuery {
     pub page: PageNumber,
 }
 
+/// A UTC day in an address: `2019-03-14`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(pub chrono::NaiveDate);
+
+impl Day {
+    /// Its first moment.
+    pub fn start(self) -> chrono::DateTime<chrono::Utc> {
+        self.0
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+    }
+}
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map(Day)
+            .map_err(|_| {
+                serde::de::Error::custom(format!("{text:?} is not a day: write 2019-03-14 (UTC)"))
+            })
+    }
+}
+
+/// `/timeline`: every comment of the archive in time order, or of one
+/// community, or from a day on and before another; `at` opens the page
+/// that holds that moment.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineQuery {
+    /// `r/AskReddit`, or a source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Day>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Day>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Day>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for TimelineQuery {
+    const FIELDS: &'static [&'static str] = &["community", "after", "before", "at", "page"];
+}
+
 /// `/r/{sub}` and `/s/{source}`: a community's discussions.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

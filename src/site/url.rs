@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::assets::Asset;
 use super::query::{
     AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber, SearchQuery,
-    ThreadQuery,
+    ThreadQuery, TimelineQuery,
 };
 use crate::model::Community;
 
@@ -45,6 +45,8 @@ pub enum Url {
         community: Community,
         query: CommunityQuery,
     },
+    /// Every comment of the archive in time order.
+    Timeline(TimelineQuery),
     /// The problems found while reading the files.
     Diagnostics,
     /// The JSON API's list of discussions.
@@ -64,13 +66,14 @@ pub enum Route {
     Search,
     Subreddit,
     Source,
+    Timeline,
     Diagnostics,
     Api,
 }
 
 impl Route {
     /// The routes that are HTML pages.
-    pub const PAGES: [Route; 9] = [
+    pub const PAGES: [Route; 10] = [
         Route::Index,
         Route::Discussion,
         Route::Comment,
@@ -79,6 +82,7 @@ impl Route {
         Route::Search,
         Route::Subreddit,
         Route::Source,
+        Route::Timeline,
         Route::Diagnostics,
     ];
 
@@ -94,6 +98,7 @@ impl Route {
             Route::Search => "/search",
             Route::Subreddit => "/r/{name}",
             Route::Source => "/s/{name}",
+            Route::Timeline => "/timeline",
             Route::Diagnostics => "/diagnostics",
             Route::Api => "/api/discussions",
         }
@@ -289,6 +294,7 @@ impl Url {
                 Community::Subreddit(_) => Route::Subreddit,
                 Community::Source(_) => Route::Source,
             },
+            Url::Timeline(_) => Route::Timeline,
             Url::Diagnostics => Route::Diagnostics,
             Url::Api => Route::Api,
         }
@@ -312,6 +318,7 @@ impl Url {
             Url::Community { community, query } => {
                 with_query(route.fill(&[community.key()]), query)
             }
+            Url::Timeline(q) => with_query(route.fill(&[]), q),
             Url::Diagnostics | Url::Api => route.fill(&[]),
         }
     }
@@ -327,6 +334,10 @@ impl Url {
             Url::Author { query, .. } => query.page = number,
             Url::Search(q) => q.page = number,
             Url::Community { query, .. } => query.page = number,
+            Url::Timeline(q) => {
+                q.page = number;
+                q.at = None;
+            }
             Url::Diagnostics | Url::Api => {}
         }
         self

@@ -21,8 +21,8 @@ use crate::search;
 use crate::site::pages::author::{find_author, ordered_comments};
 use crate::site::pages::{find_discussion, page_range, require_author};
 use crate::site::query::{
-    AuthorQuery, AuthorsQuery, IndexSort, PageNumber, SearchQuery, ThreadQuery, ViewQuery, pairs,
-    search_query,
+    AuthorQuery, AuthorsQuery, Day, IndexSort, PageNumber, SearchQuery, ThreadQuery, ViewQuery,
+    pairs, search_query,
 };
 use crate::thread;
 
@@ -313,6 +313,60 @@ fn summaries<'a>(discussions: &[&'a Discussion]) -> Vec<DiscussionSummaryJson<'a
             }
         })
         .collect()
+}
+
+/// `GET /api/comments`: every comment in time order, oldest first, each
+/// as a discussion's comments are given plus its `discussion`;
+/// `?community=`, `?after=`, `?before=` narrow it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentsQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    community: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<Day>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<Day>,
+    #[serde(default)]
+    page: PageNumber,
+}
+
+impl ViewQuery for CommentsQuery {
+    const FIELDS: &'static [&'static str] = &["community", "after", "before", "page"];
+}
+
+#[derive(Serialize)]
+struct TimedCommentJson<'a> {
+    #[serde(flatten)]
+    comment: CommentJson<'a>,
+    discussion: &'a str,
+}
+
+pub async fn comments(
+    State(state): State<Arc<AppState>>,
+    uri: OriginalUri,
+    ApiParams { query, limit }: ApiParams<CommentsQuery>,
+) -> Result<Response, ApiError> {
+    let archive = state.archive();
+    let community = query.community.as_deref().map(Community::parse);
+    let refs = crate::site::pages::timeline::comments(
+        &archive,
+        community.as_ref(),
+        query.after,
+        query.before,
+    )?;
+    let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
+    let list: Vec<TimedCommentJson> = refs[paged.range.clone()]
+        .iter()
+        .map(|&at| {
+            let d = &archive.discussions()[at.discussion()];
+            TimedCommentJson {
+                comment: CommentJson::new(d, at.comment()),
+                discussion: &d.id,
+            }
+        })
+        .collect();
+    Ok(paged.respond(&uri, &query, list))
 }
 
 /// An entry of `GET /api/communities`.

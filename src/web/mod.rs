@@ -236,6 +236,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/discussions", get(api::discussions))
         .route("/discussions/{id}", get(api::discussion))
+        .route("/comments", get(api::comments))
         .route("/communities", get(api::communities))
         .route("/communities/{*name}", get(api::community))
         .route("/authors", get(api::authors))

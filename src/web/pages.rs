@@ -16,7 +16,7 @@ use super::query::{Params, Segments};
 use crate::model::Community;
 use crate::site::query::{
     AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery, SearchQuery,
-    ThreadQuery,
+    ThreadQuery, TimelineQuery,
 };
 use crate::site::{self, Route, Url};
 
@@ -31,6 +31,7 @@ pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
         Route::Search => get(search),
         Route::Subreddit => get(subreddit),
         Route::Source => get(source),
+        Route::Timeline => get(timeline),
         Route::Diagnostics => get(diagnostics),
         Route::Api => get(not_found),
     }
@@ -114,6 +115,10 @@ async fn source(
 ) -> Answer {
     let community = Community::Source(name);
     serve(&state, Url::Community { community, query })
+}
+
+async fn timeline(State(state): St, Params(q): Params<TimelineQuery>) -> Answer {
+    serve(&state, Url::Timeline(q))
 }
 
 async fn diagnostics(State(state): St, Params(_): Params<NoQuery>) -> Answer {

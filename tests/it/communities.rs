@@ -200,3 +200,146 @@ async fn the_api_lists_communities_and_their_discussions() {
     let source = get(&app, "/api/communities/example.net").await.json();
     assert_eq!(source.as_array().unwrap().len(), 1);
 }
+
+/// 120 discussions of 850 comments in four communities, their times
+/// interleaved across discussions and days.
+fn generated(dir: &Path) -> usize {
+    let base = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut total = 0;
+    for i in 0..120 {
+        let mut doc = format!(
+            "Generated discussion {i}\n\nAuthored by self.sub{} and submitted by op{i}\n\nBody.\n\n",
+            i % 4
+        );
+        for j in 0..850usize {
+            let at = base + chrono::TimeDelta::minutes((i * 37 + j * 61) as i64);
+            let indent = if j % 3 == 0 { "" } else { "    " };
+            doc.push_str(&format!(
+                "{indent}author{} on {} UTC »\n\n{indent}Comment {j} of {i}.\n\n",
+                j % 50,
+                at.format("%B %-d, %Y at %H:%M")
+            ));
+            total += 1;
+        }
+        std::fs::write(dir.join(format!("g{i:03}.txt")), doc).unwrap();
+    }
+    total
+}
+
+/// Follows `rel="next"` from `start` through every page; the comments met
+/// (their discussion and id) and their times.
+async fn walk_pages(app: &axum::Router, start: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let (mut seen, mut times) = (Vec::new(), Vec::new());
+    let mut next = Some(start.to_owned());
+    let item = Selector::parse("ol.flat > li.comment").unwrap();
+    let discussion = Selector::parse("p.in-discussion a").unwrap();
+    let time = Selector::parse("p.meta time").unwrap();
+    let rel = Selector::parse("link[rel=next]").unwrap();
+    while let Some(uri) = next.take() {
+        let page = get(app, &uri).await;
+        assert_eq!(page.status, 200, "{uri}");
+        let html = Html::parse_document(&page.body);
+        for li in html.select(&item) {
+            let d = li
+                .select(&discussion)
+                .next()
+                .unwrap()
+                .value()
+                .attr("href")
+                .unwrap();
+            seen.push((d.to_owned(), li.value().id().unwrap().to_owned()));
+            times.push(
+                li.select(&time)
+                    .next()
+                    .unwrap()
+                    .value()
+                    .attr("datetime")
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        next = html
+            .select(&rel)
+            .next()
+            .map(|l| l.value().attr("href").unwrap().to_owned());
+    }
+    (seen, times)
+}
+
+#[tokio::test]
+async fn the_archives_timeline_reaches_every_comment_once_in_time_order() {
+    let _turn = crate::HEAVY.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let total = generated(dir.path());
+    assert!(total >= 100_000);
+    let app = app_over(dir.path());
+
+    let (seen, times) = walk_pages(&app, "/timeline").await;
+    assert_eq!(seen.len(), total);
+    let distinct: std::collections::HashSet<_> = seen.iter().collect();
+    assert_eq!(distinct.len(), total, "each comment once");
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order");
+
+    // A community's, the same way.
+    let (sub1, times) = walk_pages(&app, "/timeline?community=r/sub1").await;
+    assert_eq!(sub1.len(), total / 4);
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+
+    // The date form opens the page that holds the day.
+    let at = get(&app, "/timeline?at=2024-01-20").await;
+    let html = Html::parse_document(&at.body);
+    let times: Vec<String> = html
+        .select(&Selector::parse("p.meta time").unwrap())
+        .map(|t| t.value().attr("datetime").unwrap().to_owned())
+        .collect();
+    assert!(times.first().unwrap().as_str() <= "2024-01-20T00:00:00Z");
+    assert!(times.last().unwrap().as_str() >= "2024-01-20T00:00:00Z");
+
+    // The API: every comment once, in time order, through its Link headers.
+    let mut next = Some("/api/comments?limit=10000".to_owned());
+    let mut api = Vec::new();
+    while let Some(uri) = next.take() {
+        let reply = get(&app, &uri).await;
+        assert_eq!(reply.status, 200);
+        for c in reply.json().as_array().unwrap() {
+            api.push((
+                c["discussion"].as_str().unwrap().to_owned(),
+                c["id"].as_str().unwrap().to_owned(),
+                c["posted_at"].as_str().unwrap().to_owned(),
+            ));
+        }
+        next = reply.headers.get("link").and_then(|link| {
+            let link = link.to_str().unwrap();
+            link.split(',')
+                .find(|part| part.contains("rel=\"next\""))
+                .map(|part| {
+                    part.trim()
+                        .trim_start_matches('<')
+                        .split('>')
+                        .next()
+                        .unwrap()
+                        .to_owned()
+                })
+        });
+    }
+    assert_eq!(api.len(), total);
+    assert!(api.windows(2).all(|w| w[0].2 <= w[1].2));
+    let distinct: std::collections::HashSet<_> = api.iter().map(|c| (&c.0, &c.1)).collect();
+    assert_eq!(distinct.len(), total);
+    let narrowed = get(
+        &app,
+        "/api/comments?community=r/sub2&after=2024-01-10&before=2024-01-11&limit=10000",
+    )
+    .await
+    .json();
+    let narrowed = narrowed.as_array().unwrap();
+    assert!(!narrowed.is_empty());
+    assert!(narrowed.iter().all(|c| {
+        let at = c["posted_at"].as_str().unwrap();
+        let i: usize = c["discussion"].as_str().unwrap()[1..].parse().unwrap();
+        ("2024-01-10".."2024-01-11").contains(&at) && i % 4 == 2
+    }));
+}

@@ -11,7 +11,7 @@ use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::chart::{self, Chart};
 use crate::site::error::PageError;
-use crate::site::query::{CommunityQuery, IndexSort, SearchQuery};
+use crate::site::query::{CommunityQuery, IndexSort, SearchQuery, TimelineQuery};
 use crate::site::url::Url;
 use crate::site::view::{
     Choice, DiscussionSummary, Meta, Pager, choices, count_of, thousands, utc,
@@ -32,7 +32,7 @@ pub struct ActiveAuthor {
 /// Fields: `meta`, `name`, `summary`, `span` (first and last activity),
 /// `chart` (discussions started over time), `authors`, `search` (the
 /// form's action and the filter it starts with, where the site searches),
-/// `sorts`, `discussions`, `pager`.
+/// `sorts`, `discussions`, `pager`, `timeline`.
 #[derive(Template)]
 #[template(path = "community.html")]
 pub struct CommunityPage {
@@ -46,6 +46,8 @@ pub struct CommunityPage {
     sorts: Vec<Choice>,
     discussions: Vec<DiscussionSummary>,
     pager: Pager,
+    /// Its comments in time order, where the site has them.
+    timeline: Option<String>,
 }
 
 /// The community `community`, or a 404.
@@ -153,6 +155,10 @@ impl CommunityPage {
                 .map(|d| DiscussionSummary::new(d, links))
                 .collect(),
             pager,
+            timeline: links.exported_href(&Url::Timeline(TimelineQuery {
+                community: Some(name.clone()),
+                ..TimelineQuery::default()
+            })),
             name,
         })
     }

@@ -94,6 +94,8 @@ pub struct IndexPage {
     communities: Vec<CommunityRow>,
     /// The one community the archive holds, named.
     only: Option<(String, Option<String>)>,
+    /// Every comment in time order, where the site has it.
+    timeline: Option<String>,
 }
 
 /// A community in the index: name, page, counts and activity.
@@ -159,6 +161,7 @@ impl IndexPage {
                 )),
                 _ => None,
             },
+            timeline: links.exported_href(&Url::Timeline(Default::default())),
             diagnostic_count: archive.diagnostics.len(),
             diagnostics_href: links.href(&Url::Diagnostics),
             empty: archive.discussions().is_empty(),

@@ -13,6 +13,7 @@ pub mod index;
 pub mod refused;
 pub mod search;
 pub mod static_search;
+pub mod timeline;
 
 use super::error::PageError;
 use crate::model::{Archive, Discussion};
