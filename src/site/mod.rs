@@ -115,6 +115,11 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
             community::CommunityPage::build(ctx, stats, query)?.render()?
         }
         Url::Timeline(q) => timeline::TimelinePage::build(ctx, q)?.render()?,
+        Url::Period {
+            community,
+            period,
+            query,
+        } => period::PeriodPage::build(ctx, community.as_ref(), *period, query)?.render()?,
         Url::Diagnostics => diagnostics::DiagnosticsPage::build(ctx).render()?,
         Url::Api => {
             return Err(PageError::NotFound(

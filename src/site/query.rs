@@ -332,6 +332,105 @@ impl ViewQuery for TimelineQuery {
     const FIELDS: &'static [&'static str] = &["community", "after", "before", "at", "page"];
 }
 
+/// A year, a month or a day (UTC), as an address names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i32,
+    pub month: Option<u32>,
+    /// Only with a month.
+    pub day: Option<u32>,
+}
+
+impl Period {
+    /// The period named by an address's segments (`2019`, `03`, `14`), if
+    /// it is a real one.
+    pub fn parse(year: &str, month: Option<&str>, day: Option<&str>) -> Option<Period> {
+        let number = |s: &str, len: usize| {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        let period = Period {
+            year: number(year, 4)? as i32,
+            month: month
+                .map(|m| number(m, 2))
+                .map_or(Ok(None), |m| m.ok_or(()).map(Some))
+                .ok()?,
+            day: day
+                .map(|d| number(d, 2))
+                .map_or(Ok(None), |d| d.ok_or(()).map(Some))
+                .ok()?,
+        };
+        period.range()?;
+        Some(period)
+    }
+
+    /// Its first moment and the first moment after it.
+    pub fn range(self) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+        use chrono::NaiveDate;
+        let start =
+            NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))?;
+        let end = match (self.month, self.day) {
+            (Some(_), Some(_)) => start.succ_opt()?,
+            (Some(12), None) => NaiveDate::from_ymd_opt(self.year + 1, 1, 1)?,
+            (Some(m), None) => NaiveDate::from_ymd_opt(self.year, m + 1, 1)?,
+            (None, None) => NaiveDate::from_ymd_opt(self.year + 1, 1, 1)?,
+            (None, Some(_)) => return None,
+        };
+        let at = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        Some((at(start)?, at(end)?))
+    }
+
+    /// The period of the same kind that holds `at`.
+    pub fn of_kind(self, at: chrono::DateTime<chrono::Utc>) -> Period {
+        use chrono::Datelike;
+        Period {
+            year: at.year(),
+            month: self.month.map(|_| at.month()),
+            day: self.day.map(|_| at.day()),
+        }
+    }
+
+    /// `2019`, `March 2019`, `March 14th, 2019`.
+    pub fn label(self) -> String {
+        let month = |m: u32| crate::model::MONTHS[(m - 1) as usize];
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => {
+                let suffix = match (d % 10, d % 100) {
+                    (_, 11..=13) => "th",
+                    (1, _) => "st",
+                    (2, _) => "nd",
+                    (3, _) => "rd",
+                    _ => "th",
+                };
+                format!("{} {d}{suffix}, {}", month(m), self.year)
+            }
+            (Some(m), None) => format!("{} {}", month(m), self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
+    /// The address's segments: `2019`, `03`, `14`.
+    pub fn segments(self) -> Vec<String> {
+        let mut out = vec![format!("{:04}", self.year)];
+        out.extend(self.month.map(|m| format!("{m:02}")));
+        out.extend(self.day.map(|d| format!("{d:02}")));
+        out
+    }
+}
+
+/// A period's page: `?page=` alone.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for PeriodQuery {
+    const FIELDS: &'static [&'static str] = &["page"];
+}
+
 /// `/r/{sub}` and `/s/{source}`: a community's discussions.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

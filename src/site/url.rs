@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::assets::Asset;
 use super::query::{
-    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber, SearchQuery,
-    ThreadQuery, TimelineQuery,
+    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber, Period,
+    PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
 };
 use crate::model::Community;
 
@@ -47,6 +47,13 @@ pub enum Url {
     },
     /// Every comment of the archive in time order.
     Timeline(TimelineQuery),
+    /// The discussions started in a year, a month or a day, the archive's
+    /// or a community's: `/2019/03`, `/r/{sub}/2019/03`.
+    Period {
+        community: Option<Community>,
+        period: Period,
+        query: PeriodQuery,
+    },
     /// The problems found while reading the files.
     Diagnostics,
     /// The JSON API's list of discussions.
@@ -67,13 +74,22 @@ pub enum Route {
     Subreddit,
     Source,
     Timeline,
+    Year,
+    Month,
+    Day,
+    SubredditYear,
+    SubredditMonth,
+    SubredditDay,
+    SourceYear,
+    SourceMonth,
+    SourceDay,
     Diagnostics,
     Api,
 }
 
 impl Route {
     /// The routes that are HTML pages.
-    pub const PAGES: [Route; 10] = [
+    pub const PAGES: [Route; 19] = [
         Route::Index,
         Route::Discussion,
         Route::Comment,
@@ -83,6 +99,15 @@ impl Route {
         Route::Subreddit,
         Route::Source,
         Route::Timeline,
+        Route::Year,
+        Route::Month,
+        Route::Day,
+        Route::SubredditYear,
+        Route::SubredditMonth,
+        Route::SubredditDay,
+        Route::SourceYear,
+        Route::SourceMonth,
+        Route::SourceDay,
         Route::Diagnostics,
     ];
 
@@ -99,6 +124,15 @@ impl Route {
             Route::Subreddit => "/r/{name}",
             Route::Source => "/s/{name}",
             Route::Timeline => "/timeline",
+            Route::Year => "/{year}",
+            Route::Month => "/{year}/{month}",
+            Route::Day => "/{year}/{month}/{day}",
+            Route::SubredditYear => "/r/{name}/{year}",
+            Route::SubredditMonth => "/r/{name}/{year}/{month}",
+            Route::SubredditDay => "/r/{name}/{year}/{month}/{day}",
+            Route::SourceYear => "/s/{name}/{year}",
+            Route::SourceMonth => "/s/{name}/{year}/{month}",
+            Route::SourceDay => "/s/{name}/{year}/{month}/{day}",
             Route::Diagnostics => "/diagnostics",
             Route::Api => "/api/discussions",
         }
@@ -295,6 +329,23 @@ impl Url {
                 Community::Source(_) => Route::Source,
             },
             Url::Timeline(_) => Route::Timeline,
+            Url::Period {
+                community, period, ..
+            } => {
+                let depth =
+                    1 + usize::from(period.month.is_some()) + usize::from(period.day.is_some());
+                match (community, depth) {
+                    (None, 1) => Route::Year,
+                    (None, 2) => Route::Month,
+                    (None, _) => Route::Day,
+                    (Some(Community::Subreddit(_)), 1) => Route::SubredditYear,
+                    (Some(Community::Subreddit(_)), 2) => Route::SubredditMonth,
+                    (Some(Community::Subreddit(_)), _) => Route::SubredditDay,
+                    (Some(Community::Source(_)), 1) => Route::SourceYear,
+                    (Some(Community::Source(_)), 2) => Route::SourceMonth,
+                    (Some(Community::Source(_)), _) => Route::SourceDay,
+                }
+            }
             Url::Diagnostics => Route::Diagnostics,
             Url::Api => Route::Api,
         }
@@ -319,6 +370,16 @@ impl Url {
                 with_query(route.fill(&[community.key()]), query)
             }
             Url::Timeline(q) => with_query(route.fill(&[]), q),
+            Url::Period {
+                community,
+                period,
+                query,
+            } => {
+                let segments = period.segments();
+                let mut parts: Vec<&str> = community.iter().map(Community::key).collect();
+                parts.extend(segments.iter().map(String::as_str));
+                with_query(route.fill(&parts), query)
+            }
             Url::Diagnostics | Url::Api => route.fill(&[]),
         }
     }
@@ -338,6 +399,7 @@ impl Url {
                 q.page = number;
                 q.at = None;
             }
+            Url::Period { query, .. } => query.page = number,
             Url::Diagnostics | Url::Api => {}
         }
         self

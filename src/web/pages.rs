@@ -15,8 +15,8 @@ use super::error::AppError;
 use super::query::{Params, Segments};
 use crate::model::Community;
 use crate::site::query::{
-    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery, SearchQuery,
-    ThreadQuery, TimelineQuery,
+    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery, Period,
+    PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
 };
 use crate::site::{self, Route, Url};
 
@@ -32,6 +32,9 @@ pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
         Route::Subreddit => get(subreddit),
         Route::Source => get(source),
         Route::Timeline => get(timeline),
+        Route::Year | Route::Month | Route::Day => get(period),
+        Route::SubredditYear | Route::SubredditMonth | Route::SubredditDay => get(subreddit_period),
+        Route::SourceYear | Route::SourceMonth | Route::SourceDay => get(source_period),
         Route::Diagnostics => get(diagnostics),
         Route::Api => get(not_found),
     }
@@ -119,6 +122,54 @@ async fn source(
 
 async fn timeline(State(state): St, Params(q): Params<TimelineQuery>) -> Answer {
     serve(&state, Url::Timeline(q))
+}
+
+async fn period(
+    State(state): St,
+    axum::extract::Path(parts): axum::extract::Path<Vec<String>>,
+    Params(query): Params<PeriodQuery>,
+) -> Answer {
+    serve_period(&state, None, &parts, query)
+}
+
+async fn subreddit_period(
+    State(state): St,
+    axum::extract::Path(parts): axum::extract::Path<Vec<String>>,
+    Params(query): Params<PeriodQuery>,
+) -> Answer {
+    let community = Community::Subreddit(parts[0].clone());
+    serve_period(&state, Some(community), &parts[1..], query)
+}
+
+async fn source_period(
+    State(state): St,
+    axum::extract::Path(parts): axum::extract::Path<Vec<String>>,
+    Params(query): Params<PeriodQuery>,
+) -> Answer {
+    let community = Community::Source(parts[0].clone());
+    serve_period(&state, Some(community), &parts[1..], query)
+}
+
+fn serve_period(
+    state: &AppState,
+    community: Option<Community>,
+    parts: &[String],
+    query: PeriodQuery,
+) -> Answer {
+    let period = Period::parse(
+        &parts[0],
+        parts.get(1).map(String::as_str),
+        parts.get(2).map(String::as_str),
+    )
+    .ok_or_else(|| AppError::NotFound("There is no page at this address.".to_owned()))?;
+    serve(
+        state,
+        Url::Period {
+            community,
+            period,
+            query,
+        },
+    )
 }
 
 async fn diagnostics(State(state): St, Params(_): Params<NoQuery>) -> Answer {

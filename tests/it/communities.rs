@@ -343,3 +343,77 @@ async fn the_archives_timeline_reaches_every_comment_once_in_time_order() {
         ("2024-01-10".."2024-01-11").contains(&at) && i % 4 == 2
     }));
 }
+
+#[tokio::test]
+async fn years_months_and_days_list_what_started_in_them() {
+    let dir = mixed();
+    let app = app_over(dir.path());
+    let month = get(&app, "/r/ferries/2024/05").await;
+    assert_eq!(month.status, 200);
+    assert_eq!(texts(&month.body, "h1"), ["May 2024 in r/ferries"]);
+    assert_eq!(
+        texts(&month.body, "ol.discussions a.title"),
+        [
+            "Summer timetable & night crossings",
+            "Harbour news: pier 3 closes"
+        ],
+        "top first, where there are scores"
+    );
+    assert!(month.body.contains("Dates are UTC."));
+    // The calendar links the days with content.
+    assert!(
+        month
+            .body
+            .contains("<a href=\"/r/ferries/2024/05/01\">1</a>")
+    );
+    assert!(!month.body.contains("href=\"/r/ferries/2024/05/03\""));
+    assert!(
+        month
+            .body
+            .contains("<a rel=\"prev\" href=\"/r/ferries/2024/04\">")
+    );
+
+    // An empty day is a page that says so, with the nearest days that have
+    // something.
+    let empty = get(&app, "/r/ferries/2024/05/03").await;
+    assert_eq!(empty.status, 200);
+    assert!(
+        empty
+            .body
+            .contains("No discussion started in May 3rd, 2024 in r/ferries.")
+    );
+    assert!(
+        empty
+            .body
+            .contains("<a rel=\"prev\" href=\"/r/ferries/2024/05/02\">")
+    );
+    let before_all = get(&app, "/1999").await;
+    assert_eq!(before_all.status, 200);
+    assert!(before_all.body.contains("<a rel=\"next\" href=\"/2022\">"));
+
+    // A year: its months as a strip; the archive's years with counts.
+    let year = get(&app, "/2024").await;
+    assert!(year.body.contains("<figure class=\"months\">"));
+    assert!(year.body.contains("href=\"/2024/05\""));
+    assert!(
+        year.body
+            .contains("<a href=\"/2024\" aria-current=\"true\">2024</a>")
+    );
+    let index = get(&app, "/").await;
+    assert!(index.body.contains("By year:"));
+    assert!(
+        index
+            .body
+            .contains("<a href=\"/2024\">2024</a> <span class=\"count\">(6)</span>")
+    );
+
+    for missing in [
+        "/2024/13",
+        "/2024/02/30",
+        "/24",
+        "/r/nowhere/2024",
+        "/2024/5",
+    ] {
+        assert_eq!(get(&app, missing).await.status, 404, "{missing}");
+    }
+}

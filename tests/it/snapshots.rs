@@ -65,6 +65,14 @@ const PAGES: &[(&str, &str)] = &[
     ("community", "/r/ferries"),
     ("community_source", "/s/example.net"),
     ("community_missing", "/r/nowhere"),
+    ("archive_timeline", "/timeline"),
+    (
+        "timeline_community_at",
+        "/timeline?community=r/ferries&at=2024-05-01",
+    ),
+    ("period_year", "/2024"),
+    ("period_month_community", "/r/ferries/2024/05"),
+    ("period_empty_day", "/r/ferries/2024/05/03"),
     ("authors", "/authors"),
     ("authors_by_name", "/authors?sort=name"),
     ("author", "/authors/rail_and_rye"),
@@ -98,6 +106,12 @@ async fn page(app: &Router, uri: &str) -> String {
 #[tokio::test]
 async fn every_kind_of_page() {
     let _versionless = versionless();
+    let names: std::collections::HashSet<&str> = PAGES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names.len(),
+        PAGES.len(),
+        "each snapshot has a name of its own"
+    );
     let (_dir, archive) = archive();
     let app = app_over(&archive);
     for (name, uri) in PAGES {

@@ -32,7 +32,7 @@ pub struct ActiveAuthor {
 /// Fields: `meta`, `name`, `summary`, `span` (first and last activity),
 /// `chart` (discussions started over time), `authors`, `search` (the
 /// form's action and the filter it starts with, where the site searches),
-/// `sorts`, `discussions`, `pager`, `timeline`.
+/// `sorts`, `discussions`, `pager`, `timeline`, `years`.
 #[derive(Template)]
 #[template(path = "community.html")]
 pub struct CommunityPage {
@@ -48,6 +48,8 @@ pub struct CommunityPage {
     pager: Pager,
     /// Its comments in time order, where the site has them.
     timeline: Option<String>,
+    /// The years its discussions started in, with their pages.
+    years: Vec<super::period::Step>,
 }
 
 /// The community `community`, or a 404.
@@ -155,6 +157,7 @@ impl CommunityPage {
                 .map(|d| DiscussionSummary::new(d, links))
                 .collect(),
             pager,
+            years: super::period::years(&all, Some(community), links),
             timeline: links.exported_href(&Url::Timeline(TimelineQuery {
                 community: Some(name.clone()),
                 ..TimelineQuery::default()

@@ -96,6 +96,8 @@ pub struct IndexPage {
     only: Option<(String, Option<String>)>,
     /// Every comment in time order, where the site has it.
     timeline: Option<String>,
+    /// The years discussions started in, with their pages.
+    years: Vec<super::period::Step>,
 }
 
 /// A community in the index: name, page, counts and activity.
@@ -162,6 +164,7 @@ impl IndexPage {
                 _ => None,
             },
             timeline: links.exported_href(&Url::Timeline(Default::default())),
+            years: super::period::years(&discussions, None, links),
             diagnostic_count: archive.diagnostics.len(),
             diagnostics_href: links.href(&Url::Diagnostics),
             empty: archive.discussions().is_empty(),

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod discussion;
 pub mod error;
 pub mod index;
+pub mod period;
 pub mod refused;
 pub mod search;
 pub mod static_search;

@@ -122,6 +122,9 @@ async fn axe_finds_no_violations_on_reddit_formats() {
         "/diagnostics",
         "/",
         "/r/tinyfolk",
+        "/2023",
+        "/r/tinyfolk/2023/11",
+        "/timeline",
     ]
     .iter()
     .map(|path| (path.to_string(), path.to_string()))

@@ -1,0 +1,375 @@
+//! A year, a month or a day, the archive's or a community's: the
+//! discussions started in it (top first where there are scores, else
+//! newest), its most active authors, and the way to the periods around
+//! it: the years with their counts, a year's months as a strip, a month's
+//! days as a calendar, the previous and next periods with content. An
+//! empty period is a page that says so.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use chrono::{DateTime, Datelike, Utc};
+
+use super::index::sort_discussions;
+use super::page_range;
+use crate::model::{Community, Discussion};
+use crate::paging::Pages;
+use crate::site::Ctx;
+use crate::site::error::PageError;
+use crate::site::query::{IndexSort, Period, PeriodQuery, TimelineQuery};
+use crate::site::url::Url;
+use crate::site::view::{DiscussionSummary, Meta, Pager, count_of, thousands};
+
+/// Discussions on one page of a period.
+pub const PER_PAGE: usize = 100;
+const TOP_AUTHORS: usize = 10;
+
+/// A link with a label and a count (a year, a month, a day).
+pub struct Step {
+    pub label: String,
+    pub href: Option<String>,
+    pub count: usize,
+    pub current: bool,
+}
+
+/// A bar of the months strip (SVG).
+pub struct MonthBar {
+    pub x: f64,
+    pub y: f64,
+    pub height: f64,
+    pub label: &'static str,
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// Fields: `meta`, `heading`, `summary`, `years`, `months` (a year's
+/// strip), `calendar` (a month's weeks of days), `prev`, `next`,
+/// `authors`, `discussions`, `pager`, `timeline`, `empty`.
+#[derive(Template)]
+#[template(path = "period.html")]
+pub struct PeriodPage {
+    meta: Meta,
+    heading: String,
+    summary: String,
+    years: Vec<Step>,
+    months: Vec<MonthBar>,
+    calendar: Vec<Vec<Option<Step>>>,
+    prev: Option<Step>,
+    next: Option<Step>,
+    authors: Vec<(String, String, String)>,
+    discussions: Vec<DiscussionSummary>,
+    pager: Pager,
+    timeline: Option<String>,
+    empty: bool,
+}
+
+const MONTH_LETTERS: [&str; 12] = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"];
+
+impl PeriodPage {
+    pub fn build(
+        ctx: &Ctx,
+        community: Option<&Community>,
+        period: Period,
+        q: &PeriodQuery,
+    ) -> Result<Self, PageError> {
+        let (archive, links) = (ctx.archive, &ctx.links);
+        let (start, end) = period
+            .range()
+            .ok_or_else(|| PageError::NotFound("There is no such date.".to_owned()))?;
+        let pool: Vec<&Discussion> = match community {
+            Some(c) => {
+                let stats = super::community::find(ctx, c)?;
+                stats
+                    .discussions
+                    .iter()
+                    .map(|&i| &*archive.discussions()[i])
+                    .collect()
+            }
+            None => archive.discussions().iter().map(|d| &**d).collect(),
+        };
+        let community = community.map(|c| {
+            archive
+                .community(c)
+                .map_or_else(|| c.clone(), |s| s.community.clone())
+        });
+        let started: Vec<(DateTime<Utc>, &Discussion)> = pool
+            .iter()
+            .filter_map(|d| Some((d.started_at()?, *d)))
+            .collect();
+        let url = |period: Period| Url::Period {
+            community: community.clone(),
+            period,
+            query: PeriodQuery::default(),
+        };
+        let href = |period: Period| links.exported_href(&url(period));
+        // How many started in each period of the same kind, and each year.
+        let mut same_kind: BTreeMap<Period, usize> = BTreeMap::new();
+        let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+        for (at, _) in &started {
+            *same_kind.entry(period.of_kind(*at)).or_default() += 1;
+            *years.entry(at.year()).or_default() += 1;
+        }
+        let here: Vec<&Discussion> = started
+            .iter()
+            .filter(|(at, _)| *at >= start && *at < end)
+            .map(|(_, d)| *d)
+            .collect();
+        let scores = here
+            .iter()
+            .any(|d| d.post().is_some_and(|p| p.score.is_some()));
+        let sorted = sort_discussions(
+            here.clone(),
+            if scores {
+                IndexSort::Top
+            } else {
+                IndexSort::New
+            },
+        );
+        let pages = Pages::uniform(sorted.len(), PER_PAGE);
+        let range = page_range(&pages, q.page.get())?;
+        let pager = Pager::new(&pages, q.page.get(), "discussions", |p| {
+            links.href(&url(period).page(p))
+        });
+        let step = |p: Period, count: usize| Step {
+            label: p.label(),
+            href: href(p),
+            count,
+            current: p == period,
+        };
+        let prev = same_kind
+            .range(..period)
+            .next_back()
+            .map(|(&p, &count)| step(p, count));
+        let next = same_kind
+            .range(period..)
+            .find(|(p, _)| **p != period)
+            .map(|(&p, &count)| step(p, count));
+        let months = match period.month {
+            Some(_) => Vec::new(),
+            None => months_strip(period.year, &started, |m| {
+                href(Period {
+                    year: period.year,
+                    month: Some(m),
+                    day: None,
+                })
+            }),
+        };
+        let calendar = match (period.month, period.day) {
+            (Some(month), None) => calendar(period.year, month, &started, |d| {
+                href(Period {
+                    year: period.year,
+                    month: Some(month),
+                    day: Some(d),
+                })
+            }),
+            _ => Vec::new(),
+        };
+        // The most active authors: by comments made in the period.
+        let community_members: Option<Vec<bool>> = community.as_ref().map(|c| {
+            let mut member = vec![false; archive.discussions().len()];
+            if let Some(stats) = archive.community(c) {
+                for &i in &stats.discussions {
+                    member[i] = true;
+                }
+            }
+            member
+        });
+        let by_time = archive.by_time();
+        let time = |at| archive.resolve(at).1.posted_at;
+        let from = by_time.partition_point(|&at| time(at).is_some_and(|t| t < start));
+        let to = by_time.partition_point(|&at| time(at).is_some_and(|t| t < end));
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut comments = 0;
+        for &at in &by_time[from..to.max(from)] {
+            if community_members
+                .as_ref()
+                .is_some_and(|m| !m[at.discussion()])
+            {
+                continue;
+            }
+            comments += 1;
+            *counts.entry(&archive.resolve(at).1.author).or_default() += 1;
+        }
+        let mut active: Vec<(&str, usize)> = counts.into_iter().collect();
+        active.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let place = community
+            .as_ref()
+            .map(|c| format!(" in {}", c.name()))
+            .unwrap_or_default();
+        let heading = format!("{}{place}", period.label());
+        let summary = format!(
+            "{} started, {} made. Dates are UTC.",
+            count_of(here.len(), "discussion", "discussions"),
+            count_of(comments, "comment", "comments")
+        );
+        let timeline = links.exported_href(&Url::Timeline(TimelineQuery {
+            community: community.as_ref().map(Community::name),
+            after: Some(crate::site::query::Day(start.date_naive())),
+            before: Some(crate::site::query::Day(end.date_naive())),
+            ..TimelineQuery::default()
+        }));
+        Ok(PeriodPage {
+            meta: Meta::new(format!("{heading} · threadview"), &summary, links).paged(&pager),
+            heading,
+            summary,
+            years: years
+                .into_iter()
+                .map(|(y, count)| {
+                    let p = Period {
+                        year: y,
+                        month: None,
+                        day: None,
+                    };
+                    Step {
+                        current: y == period.year,
+                        ..step(p, count)
+                    }
+                })
+                .collect(),
+            months,
+            calendar,
+            prev,
+            next,
+            authors: active
+                .into_iter()
+                .take(TOP_AUTHORS)
+                .map(|(name, count)| {
+                    (
+                        name.to_owned(),
+                        links.href(&Url::author(name)),
+                        thousands(count),
+                    )
+                })
+                .collect(),
+            empty: here.is_empty(),
+            discussions: sorted[range]
+                .iter()
+                .map(|d| DiscussionSummary::new(d, links))
+                .collect(),
+            pager,
+            timeline,
+        })
+    }
+}
+
+/// A year's twelve months as bars: discussions started in each.
+fn months_strip(
+    year: i32,
+    started: &[(DateTime<Utc>, &Discussion)],
+    href: impl Fn(u32) -> Option<String>,
+) -> Vec<MonthBar> {
+    let mut counts = [0usize; 12];
+    for (at, _) in started.iter().filter(|(at, _)| at.year() == year) {
+        counts[at.month0() as usize] += 1;
+    }
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    counts
+        .iter()
+        .enumerate()
+        .map(|(i, &count)| {
+            let height = 60.0 * count as f64 / max as f64;
+            let month = i as u32 + 1;
+            MonthBar {
+                x: 10.0 + i as f64 * 40.0,
+                y: 70.0 - height,
+                height,
+                label: MONTH_LETTERS[i],
+                title: format!(
+                    "{}: {}",
+                    Period {
+                        year,
+                        month: Some(month),
+                        day: None
+                    }
+                    .label(),
+                    count_of(count, "discussion", "discussions")
+                ),
+                href: (count > 0).then(|| href(month)).flatten(),
+            }
+        })
+        .collect()
+}
+
+/// A month as weeks (Monday first) of days, each with its count.
+fn calendar(
+    year: i32,
+    month: u32,
+    started: &[(DateTime<Utc>, &Discussion)],
+    href: impl Fn(u32) -> Option<String>,
+) -> Vec<Vec<Option<Step>>> {
+    let Some(first) = chrono::NaiveDate::from_ymd_opt(year, month, 1) else {
+        return Vec::new();
+    };
+    let mut counts = [0usize; 32];
+    for (at, _) in started
+        .iter()
+        .filter(|(at, _)| at.year() == year && at.month() == month)
+    {
+        counts[at.day() as usize] += 1;
+    }
+    let mut weeks = Vec::new();
+    let mut week: Vec<Option<Step>> = (0..first.weekday().num_days_from_monday())
+        .map(|_| None)
+        .collect();
+    let mut date = first;
+    while date.month() == month {
+        let day = date.day();
+        let count = counts[day as usize];
+        week.push(Some(Step {
+            label: day.to_string(),
+            href: (count > 0).then(|| href(day)).flatten(),
+            count,
+            current: false,
+        }));
+        if week.len() == 7 {
+            weeks.push(std::mem::take(&mut week));
+        }
+        match date.succ_opt() {
+            Some(next) => date = next,
+            None => break,
+        }
+    }
+    if !week.is_empty() {
+        while week.len() < 7 {
+            week.push(None);
+        }
+        weeks.push(week);
+    }
+    weeks
+}
+
+/// The years in which `discussions` started, with their counts, linked to
+/// their pages (the archive's, or `community`'s): for the index and a
+/// community's page.
+pub fn years(
+    discussions: &[&Discussion],
+    community: Option<&Community>,
+    links: &crate::site::url::Links,
+) -> Vec<Step> {
+    let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+    for d in discussions {
+        if let Some(at) = d.started_at() {
+            *years.entry(at.year()).or_default() += 1;
+        }
+    }
+    years
+        .into_iter()
+        .map(|(year, count)| {
+            let period = Period {
+                year,
+                month: None,
+                day: None,
+            };
+            Step {
+                label: period.label(),
+                href: links.exported_href(&Url::Period {
+                    community: community.cloned(),
+                    period,
+                    query: PeriodQuery::default(),
+                }),
+                count,
+                current: false,
+            }
+        })
+        .collect()
+}
