@@ -264,6 +264,8 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(site)
+        // An unknown API address is the API's 404 (JSON), not a date page's.
+        .route("/api/{*rest}", get(api::not_found))
         // Reddit's addresses, to the local copy.
         .route("/r/{sub}/comments/{*rest}", get(pages::reddit))
         .route("/comments/{*rest}", get(pages::reddit))

@@ -61,7 +61,7 @@ pub fn comment_pages(archive: &Archive, refs: &[CommentRef]) -> Pages {
 }
 
 /// Fields: `meta`, `name`, `summary`, `sorts`, `chart`, `comments` (flat,
-/// each with its discussion), `pager`.
+/// each with its discussion), `pager`, `communities`, `months`.
 #[derive(Template)]
 #[template(path = "author.html")]
 pub struct AuthorPage {
@@ -72,6 +72,70 @@ pub struct AuthorPage {
     chart: Option<Chart>,
     comments: Vec<ListItem>,
     pager: Pager,
+    /// Where they commented: each community with their comments in it,
+    /// most first, linked where the site has its page.
+    communities: Vec<(String, Option<String>, String)>,
+    /// Their comments in each month, newest first, linked to the month's
+    /// page.
+    months: Vec<(String, Option<String>, String)>,
+}
+
+/// Where `author` commented, and when: their comments by community and by
+/// month (UTC).
+fn places_and_months(
+    archive: &Archive,
+    author: &Author,
+    links: &Links,
+) -> (
+    Vec<(String, Option<String>, String)>,
+    Vec<(String, Option<String>, String)>,
+) {
+    use chrono::Datelike;
+    let mut places: HashMap<&crate::model::Community, usize> = HashMap::new();
+    let mut months: std::collections::BTreeMap<(i32, u32), usize> = Default::default();
+    for &at in &author.comments {
+        let (d, c) = archive.resolve(at);
+        if let Some(community) = d.community() {
+            *places.entry(community).or_default() += 1;
+        }
+        if let Some(t) = c.posted_at {
+            *months.entry((t.year(), t.month())).or_default() += 1;
+        }
+    }
+    let mut places: Vec<_> = places.into_iter().collect();
+    places.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let places = places
+        .into_iter()
+        .map(|(c, n)| {
+            (
+                c.name(),
+                links.exported_href(&Url::community(c)),
+                count_of(n, "comment", "comments"),
+            )
+        })
+        .collect();
+    let months = months
+        .into_iter()
+        .rev()
+        .map(|((year, month), n)| {
+            let period = crate::site::query::Period {
+                year,
+                month: Some(month),
+                day: None,
+            };
+            let url = Url::Period {
+                community: None,
+                period,
+                query: Default::default(),
+            };
+            (
+                period.label(),
+                links.exported_href(&url),
+                count_of(n, "comment", "comments"),
+            )
+        })
+        .collect();
+    (places, months)
 }
 
 /// The activity chart: each bar opens the page (oldest first) that holds
@@ -162,6 +226,7 @@ impl AuthorPage {
             .zip(author.last_at)
             .map(|(f, l)| format!(", from {} to {}", view::utc(f), view::utc(l)))
             .unwrap_or_default();
+        let (communities, months) = places_and_months(archive, author, links);
         let summary = format!(
             "{} in {}{span}.",
             count_of(author.comments.len(), "comment", "comments"),
@@ -189,6 +254,8 @@ impl AuthorPage {
                 .flatten(),
             comments,
             pager,
+            communities,
+            months,
         })
     }
 }
