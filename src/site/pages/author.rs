@@ -74,11 +74,14 @@ pub struct AuthorPage {
     pager: Pager,
     /// Where they commented: each community with their comments in it,
     /// most first, linked where the site has its page.
-    communities: Vec<(String, Option<String>, String)>,
+    communities: Vec<Counted>,
     /// Their comments in each month, newest first, linked to the month's
     /// page.
-    months: Vec<(String, Option<String>, String)>,
+    months: Vec<Counted>,
 }
+
+/// A name, its page (where the site has it) and a count in words.
+type Counted = (String, Option<String>, String);
 
 /// Where `author` commented, and when: their comments by community and by
 /// month (UTC).
@@ -86,10 +89,7 @@ fn places_and_months(
     archive: &Archive,
     author: &Author,
     links: &Links,
-) -> (
-    Vec<(String, Option<String>, String)>,
-    Vec<(String, Option<String>, String)>,
-) {
+) -> (Vec<Counted>, Vec<Counted>) {
     use chrono::Datelike;
     let mut places: HashMap<&crate::model::Community, usize> = HashMap::new();
     let mut months: std::collections::BTreeMap<(i32, u32), usize> = Default::default();
