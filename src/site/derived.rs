@@ -140,6 +140,9 @@ pub struct Derived {
     participants: Kind<String, Vec<(String, usize)>>,
     /// The archive's authors in each order, by index.
     authors: Kind<AuthorsSort, Vec<usize>>,
+    /// The pages of the archive's whole timeline (a few bytes a page),
+    /// made when first asked for: they read every comment's text.
+    timeline: std::sync::OnceLock<crate::paging::Pages>,
 }
 
 impl Derived {
@@ -151,7 +154,16 @@ impl Derived {
             participants: Kind::new(bytes / 8),
             charts: Kind::new(bytes / 8),
             authors: Kind::new(bytes / 8),
+            timeline: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The pages of the archive's whole timeline, made once by `make`.
+    pub fn timeline_pages(
+        &self,
+        make: impl FnOnce() -> crate::paging::Pages,
+    ) -> &crate::paging::Pages {
+        self.timeline.get_or_init(make)
     }
 
     /// A discussion's default thread view: where "in the thread" links go.

@@ -77,7 +77,14 @@ impl TimelinePage {
         let (archive, derived, links) = (ctx.archive, ctx.derived, &ctx.links);
         let community = q.community.as_deref().map(Community::parse);
         let refs = comments(archive, community.as_ref(), q.after, q.before)?;
-        let pages = comment_pages(archive, &refs);
+        let whole = community.is_none() && q.after.is_none() && q.before.is_none();
+        let owned;
+        let pages = if whole {
+            derived.timeline_pages(|| comment_pages(archive, &refs))
+        } else {
+            owned = comment_pages(archive, &refs);
+            &owned
+        };
         // `at`: the page holding the first comment of that day (or the
         // last page, when the day is after them all).
         let page = match q.at {
@@ -93,9 +100,9 @@ impl TimelinePage {
             }
             None => q.page.get(),
         };
-        let range = page_range(&pages, page)?;
+        let range = page_range(pages, page)?;
         let url = |page| Url::Timeline(q.clone()).page(page);
-        let pager = Pager::new(&pages, page, "comments", |p| links.href(&url(p)));
+        let pager = Pager::new(pages, page, "comments", |p| links.href(&url(p)));
         let mut threads: HashMap<usize, Arc<PagedOrder>> = HashMap::new();
         let items = refs[range]
             .iter()
