@@ -14,6 +14,7 @@ use crate::paging::Pages;
 use crate::site::derived::Derived;
 use crate::site::pages::author::{comment_pages, ordered_comments};
 use crate::site::pages::index;
+use crate::site::query::Period;
 use crate::site::query::{AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery};
 use crate::site::{self, Ctx, FileLayout, Links, PageError, Search, Url};
 use crate::thread::Filter;
@@ -219,6 +220,46 @@ impl Site {
                 ));
             }
         }
+        // Each year and month with content, the archive's and each
+        // community's (not their days: a page each would cost files).
+        let mut scopes: Vec<(Option<&Community>, Vec<&Discussion>)> =
+            vec![(None, archive.discussions().iter().map(|d| &**d).collect())];
+        for stats in archive.communities() {
+            let list = stats
+                .discussions
+                .iter()
+                .map(|&i| &*archive.discussions()[i]);
+            scopes.push((Some(&stats.community), list.collect()));
+        }
+        for (community, discussions) in scopes {
+            let mut counts: std::collections::BTreeMap<Period, usize> = Default::default();
+            for d in discussions {
+                let Some(at) = d.started_at() else { continue };
+                let year = Period {
+                    year: chrono::Datelike::year(&at),
+                    month: None,
+                    day: None,
+                };
+                *counts.entry(year).or_default() += 1;
+                *counts
+                    .entry(Period {
+                        month: Some(chrono::Datelike::month(&at)),
+                        ..year
+                    })
+                    .or_default() += 1;
+            }
+            for (period, count) in counts {
+                let count = Pages::uniform(count, crate::site::pages::period::PER_PAGE).count();
+                for page in 1..=count {
+                    let url = Url::Period {
+                        community: community.cloned(),
+                        period,
+                        query: Default::default(),
+                    };
+                    pages.push(list(url.page(page), Stage::Lists));
+                }
+            }
+        }
         let discussions = Pages::uniform(archive.discussions().len(), index::PER_PAGE);
         for page in (1..=discussions.count()).rev() {
             let stage = if page == 1 {
@@ -364,6 +405,27 @@ impl FileLayout for Site {
                     Community::Source(source) => format!("c/s.{}", name(source)),
                 };
                 Some(paged(&stem, query.page.get()))
+            }
+            Url::Period {
+                community,
+                period,
+                query,
+            } if period.day.is_none() => {
+                let prefix = match community {
+                    None => "y/".to_owned(),
+                    Some(c) => {
+                        self.archive.community(c)?;
+                        match c {
+                            Community::Subreddit(sub) => format!("y/r.{}-", name(sub)),
+                            Community::Source(source) => format!("y/s.{}-", name(source)),
+                        }
+                    }
+                };
+                let date = match period.month {
+                    Some(month) => format!("{:04}-{month:02}", period.year),
+                    None => format!("{:04}", period.year),
+                };
+                Some(paged(&format!("{prefix}{date}"), query.page.get()))
             }
             Url::Diagnostics => Some("diagnostics.html".to_owned()),
             Url::Search(q) if self.has_search() && *q == Default::default() => {
