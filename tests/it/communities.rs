@@ -3,14 +3,8 @@
 //! filter and the API.
 
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
 
 use scraper::{Html, Selector};
-
-use threadview::load::load_dir;
-use threadview::search::index::Location;
-use threadview::web::{AppState, app};
 
 use super::{app_over, get, samples_dir};
 
@@ -141,17 +135,7 @@ async fn subreddit_and_source_keep_one_communitys_comments() {
     };
     check(app_over(dir.path())).await;
     let index = tempfile::tempdir().unwrap();
-    let archive = load_dir(dir.path()).unwrap().archive;
-    let state = Arc::new(
-        AppState::new(archive).with_search_index(Location::Folder(index.path().to_owned())),
-    );
-    assert!(
-        state
-            .search_index()
-            .unwrap()
-            .wait_ready(Duration::from_secs(30))
-    );
-    check(app(state)).await;
+    check(super::app_indexed(dir.path(), index.path())).await;
 }
 
 #[tokio::test]

@@ -88,6 +88,25 @@ pub fn network_address() -> Option<std::net::IpAddr> {
     found
 }
 
+/// The whole app over the documents of `dir`, searching with an index
+/// built in `index` (waited for).
+pub fn app_indexed(dir: &Path, index: &Path) -> Router {
+    let archive = load_dir(dir).expect("the folder loads").archive;
+    let state = Arc::new(AppState::new(archive).with_search_index(search_location(index)));
+    assert!(
+        state
+            .search_index()
+            .unwrap()
+            .wait_ready(std::time::Duration::from_secs(30)),
+        "the index is built"
+    );
+    app(state)
+}
+
+fn search_location(index: &Path) -> threadview::search::index::Location {
+    threadview::search::index::Location::Folder(index.to_owned())
+}
+
 /// The whole app over the documents of `dir`.
 pub fn app_over(dir: &Path) -> Router {
     let loaded = load_dir(dir).expect("the folder loads");

@@ -4,15 +4,9 @@
 //! JSON.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
-
-use threadview::load::load_dir;
-use threadview::search::index::Location;
-use threadview::web::{AppState, app};
 
 use super::export::{check_links, export_to, html_files};
 use super::{app_over, get, shared_dir};
@@ -510,17 +504,7 @@ async fn search_leaves_out_authors_and_keeps_scores_and_flairs() {
     // The scan, then the index.
     check(app_over(&fixtures())).await;
     let index = tempfile::tempdir().unwrap();
-    let archive = load_dir(&fixtures()).unwrap().archive;
-    let state = Arc::new(
-        AppState::new(archive).with_search_index(Location::Folder(index.path().to_owned())),
-    );
-    assert!(
-        state
-            .search_index()
-            .unwrap()
-            .wait_ready(Duration::from_secs(30))
-    );
-    check(app(state)).await;
+    check(super::app_indexed(&fixtures(), index.path())).await;
 
     let bad = get(&app_over(&fixtures()), "/api/search?q=score:lots").await;
     assert_eq!(bad.status, 400);

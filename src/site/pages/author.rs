@@ -60,6 +60,22 @@ pub fn comment_pages(archive: &Archive, refs: &[CommentRef]) -> Pages {
     cut::pages_of(refs.iter().map(|&at| &*archive.resolve(at).1.body))
 }
 
+/// Comments from across the archive as a flat list shows them, each with
+/// its discussion.
+pub fn items(ctx: &Ctx, refs: &[CommentRef]) -> Vec<ListItem> {
+    let (archive, derived, links) = (ctx.archive, ctx.derived, &ctx.links);
+    let mut threads: HashMap<usize, Arc<PagedOrder>> = HashMap::new();
+    refs.iter()
+        .map(|&at| {
+            let d = &archive.discussions()[at.discussion()];
+            let thread = threads
+                .entry(at.discussion())
+                .or_insert_with(|| derived.thread(d));
+            ListItem::new(d, at.comment(), None, thread, archive, links).in_discussion(d, links)
+        })
+        .collect()
+}
+
 /// Fields: `meta`, `name`, `summary`, `sorts`, `chart`, `comments` (flat,
 /// each with its discussion), `pager`, `communities`, `months`.
 #[derive(Template)]
@@ -196,7 +212,7 @@ fn activity_chart(
 
 impl AuthorPage {
     pub fn build(ctx: &Ctx, author: &Author, q: &AuthorQuery) -> Result<Self, PageError> {
-        let (archive, derived, links) = (ctx.archive, ctx.derived, &ctx.links);
+        let (archive, links) = (ctx.archive, &ctx.links);
         let refs = ordered_comments(archive, author, q.sort);
         let pages = comment_pages(archive, &refs);
         let range = page_range(&pages, q.page.get())?;
@@ -208,18 +224,9 @@ impl AuthorPage {
             .page(page)
         };
         let pager = Pager::new(&pages, q.page.get(), "comments", |p| links.href(&url(p)));
-        let mut threads: HashMap<usize, Arc<PagedOrder>> = HashMap::new();
-        let comments = refs[range]
-            .iter()
-            .map(|&at| {
-                let d = &archive.discussions()[at.discussion()];
-                let thread = threads
-                    .entry(at.discussion())
-                    .or_insert_with(|| derived.thread(d));
-                ListItem::new(d, at.comment(), None, thread, archive, links)
-                    .in_discussion(d, links)
-                    .on_author_page()
-            })
+        let comments = items(ctx, &refs[range])
+            .into_iter()
+            .map(ListItem::on_author_page)
             .collect();
         let span = author
             .first_at

@@ -3,16 +3,12 @@
 //! what it replies to. A date form (no script) opens the page that holds a
 //! moment.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use askama::Template;
 
 use super::author::comment_pages;
 use super::page_range;
 use crate::model::{Archive, CommentRef, Community};
 use crate::site::Ctx;
-use crate::site::derived::PagedOrder;
 use crate::site::error::PageError;
 use crate::site::query::{Day, TimelineQuery};
 use crate::site::url::Url;
@@ -103,17 +99,7 @@ impl TimelinePage {
         let range = page_range(pages, page)?;
         let url = |page| Url::Timeline(q.clone()).page(page);
         let pager = Pager::new(pages, page, "comments", |p| links.href(&url(p)));
-        let mut threads: HashMap<usize, Arc<PagedOrder>> = HashMap::new();
-        let items = refs[range]
-            .iter()
-            .map(|&at| {
-                let d = &archive.discussions()[at.discussion()];
-                let thread = threads
-                    .entry(at.discussion())
-                    .or_insert_with(|| derived.thread(d));
-                ListItem::new(d, at.comment(), None, thread, archive, links).in_discussion(d, links)
-            })
-            .collect();
+        let items = super::author::items(ctx, &refs[range]);
         let mut heading = "Every comment, in time order".to_owned();
         if let Some(community) = &community {
             heading.push_str(&format!(" in {}", community.name()));
