@@ -79,6 +79,15 @@ async fn the_index_leads_with_the_communities_and_each_has_its_page() {
         ferries.body.contains("value=\"subreddit:ferries \""),
         "the search box starts within it"
     );
+    // Its activity month by month, each bar leading to its month.
+    assert!(ferries.body.contains("<figure class=\"activity months\">"));
+    assert!(ferries.body.contains(
+        "<a href=\"/r/ferries/2024/05\"><title>May 2024: 2 discussions started, 11 comments</title>"
+    ));
+    assert!(
+        index.body.contains("<svg class=\"strip\""),
+        "a small strip for each community"
+    );
     let authors = texts(&ferries.body, "details.participants li a");
     assert!(authors.len() <= 10 && authors.contains(&"captain_ro".to_owned()));
     // A subreddit's name in any case; an unknown one is a 404.

@@ -9,9 +9,8 @@ use super::page_range;
 use crate::model::{Community, CommunityStats, Discussion};
 use crate::paging::Pages;
 use crate::site::Ctx;
-use crate::site::chart::{self, Chart};
 use crate::site::error::PageError;
-use crate::site::query::{CommunityQuery, IndexSort, SearchQuery, TimelineQuery};
+use crate::site::query::{CommunityQuery, SearchQuery, TimelineQuery};
 use crate::site::url::Url;
 use crate::site::view::{
     Choice, DiscussionSummary, Meta, Pager, choices, count_of, thousands, utc,
@@ -32,7 +31,8 @@ pub struct ActiveAuthor {
 /// Fields: `meta`, `name`, `summary`, `span` (first and last activity),
 /// `chart` (discussions started over time), `authors`, `search` (the
 /// form's action and the filter it starts with, where the site searches),
-/// `sorts`, `discussions`, `pager`, `timeline`, `years`.
+/// `sorts`, `discussions`, `pager`, `timeline`, `years`; `chart` is the
+/// community's activity month by month.
 #[derive(Template)]
 #[template(path = "community.html")]
 pub struct CommunityPage {
@@ -40,7 +40,7 @@ pub struct CommunityPage {
     name: String,
     summary: String,
     span: Option<(String, String)>,
-    chart: Option<Chart>,
+    chart: Option<super::period::Activity>,
     authors: Vec<ActiveAuthor>,
     search: Option<(String, String)>,
     sorts: Vec<Choice>,
@@ -96,21 +96,9 @@ impl CommunityPage {
             count_of(stats.discussions.len(), "discussion", "discussions"),
             count_of(stats.comment_count, "comment", "comments")
         );
-        // Discussions started over time; a bar leads to where the newest
-        // first list reaches them.
-        let newest = sort_discussions(all.clone(), IndexSort::New);
-        let mut started: Vec<_> = newest.iter().rev().filter_map(|d| d.started_at()).collect();
-        started.sort_unstable();
-        let by_new = url(CommunityQuery {
-            sort: IndexSort::New,
-            ..CommunityQuery::default()
-        });
-        let chart = links.holds(&by_new).then(|| {
-            chart::histogram_of("Discussions started", &started, |i| {
-                let position = started.len() - 1 - i;
-                links.href(&by_new.clone().page(position / PER_PAGE + 1))
-            })
-        });
+        // Discussions started and comments made each month; a bar leads
+        // to its month's page.
+        let chart = super::period::monthly_activity(&all, Some(community), links, (600.0, 120.0));
         let mut counts: std::collections::HashMap<&str, usize> = Default::default();
         for d in &all {
             for c in d.comments() {
@@ -132,7 +120,7 @@ impl CommunityPage {
                 .first_at
                 .zip(stats.last_at)
                 .map(|(a, b)| (utc(a), utc(b))),
-            chart: chart.flatten(),
+            chart,
             authors: active
                 .into_iter()
                 .take(TOP_AUTHORS)

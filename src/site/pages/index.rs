@@ -107,6 +107,8 @@ pub struct CommunityRow {
     pub discussions: String,
     pub comments: String,
     pub span: Option<(String, String)>,
+    /// Its comments month by month, small.
+    pub strip: Option<super::period::Activity>,
 }
 
 impl IndexPage {
@@ -151,6 +153,19 @@ impl IndexPage {
                         discussions: thousands(c.discussions.len()),
                         comments: thousands(c.comment_count),
                         span: c.first_at.zip(c.last_at).map(|(a, b)| (day(a), day(b))),
+                        strip: {
+                            let list: Vec<&Discussion> = c
+                                .discussions
+                                .iter()
+                                .map(|&i| &*archive.discussions()[i])
+                                .collect();
+                            super::period::monthly_activity(
+                                &list,
+                                Some(&c.community),
+                                links,
+                                (120.0, 20.0),
+                            )
+                        },
                     })
                     .collect()
             } else {

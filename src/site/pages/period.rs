@@ -373,3 +373,124 @@ pub fn years(
         })
         .collect()
 }
+
+/// A month's activity as a bar: comments made (the bar) and discussions
+/// started (the inner bar), with what it says and where it leads.
+pub struct ActivityBar {
+    pub x: f64,
+    pub width: f64,
+    pub comments_y: f64,
+    pub comments_height: f64,
+    pub started_y: f64,
+    pub started_height: f64,
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// Activity month by month: `bars` in a box `width` × `height`, `label`
+/// saying it in words.
+pub struct Activity {
+    pub width: f64,
+    pub height: f64,
+    pub bars: Vec<ActivityBar>,
+    pub label: String,
+}
+
+/// Discussions started and comments made each month (UTC) in
+/// `discussions`, from the first month with either to the last; each bar
+/// leads to its month's page (the archive's, or `community`'s) where the
+/// site has it. `None` without any time.
+pub fn monthly_activity(
+    discussions: &[&Discussion],
+    community: Option<&Community>,
+    links: &crate::site::url::Links,
+    (width, height): (f64, f64),
+) -> Option<Activity> {
+    let mut months: BTreeMap<(i32, u32), (usize, usize)> = BTreeMap::new();
+    for d in discussions {
+        if let Some(at) = d.started_at() {
+            months.entry((at.year(), at.month())).or_default().0 += 1;
+        }
+        for c in d.comments() {
+            if let Some(at) = c.posted_at {
+                months.entry((at.year(), at.month())).or_default().1 += 1;
+            }
+        }
+    }
+    let (&first, _) = months.first_key_value()?;
+    let (&last, _) = months.last_key_value()?;
+    let index = |(y, m): (i32, u32)| y as i64 * 12 + m as i64 - 1;
+    let slots = (index(last) - index(first) + 1) as usize;
+    let slot = width / slots as f64;
+    let max_comments = months.values().map(|v| v.1).max().unwrap_or(0).max(1);
+    let max_started = months.values().map(|v| v.0).max().unwrap_or(0).max(1);
+    let bars = months
+        .iter()
+        .map(|(&(year, month), &(started, comments))| {
+            let i = (index((year, month)) - index(first)) as f64;
+            let comments_height = height * comments as f64 / max_comments as f64;
+            let started_height = height * 0.5 * started as f64 / max_started as f64;
+            let period = Period {
+                year,
+                month: Some(month),
+                day: None,
+            };
+            ActivityBar {
+                x: i * slot,
+                width: (slot - if slot > 3.0 { 1.0 } else { 0.0 }).max(0.5),
+                comments_y: height - comments_height,
+                comments_height,
+                started_y: height - started_height,
+                started_height,
+                title: format!(
+                    "{}: {}, {}",
+                    period.label(),
+                    count_of(started, "discussion started", "discussions started"),
+                    count_of(comments, "comment", "comments")
+                ),
+                href: links.exported_href(&Url::Period {
+                    community: community.cloned(),
+                    period,
+                    query: PeriodQuery::default(),
+                }),
+            }
+        })
+        .collect();
+    let busiest = months
+        .iter()
+        .max_by_key(|(_, v)| v.1)
+        .map(|(&(y, m), v)| {
+            format!(
+                "; busiest {} with {}",
+                Period {
+                    year: y,
+                    month: Some(m),
+                    day: None
+                }
+                .label(),
+                count_of(v.1, "comment", "comments")
+            )
+        })
+        .unwrap_or_default();
+    let label = format!(
+        "Discussions started and comments made each month, {} to {}{busiest}",
+        Period {
+            year: first.0,
+            month: Some(first.1),
+            day: None
+        }
+        .label(),
+        Period {
+            year: last.0,
+            month: Some(last.1),
+            day: None
+        }
+        .label(),
+    );
+    Some(Activity {
+        width,
+        height,
+        bars,
+        label,
+    })
+}
