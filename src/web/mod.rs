@@ -213,7 +213,8 @@ impl Snapshot {
 async fn trim_trailing_slash(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     // Reddit's addresses end in a slash: they redirect in one step.
-    let reddit = path.contains("/comments/");
+    let reddit =
+        path.starts_with("/comments/") || (path.starts_with("/r/") && path.contains("/comments/"));
     if path.len() > 1 && path.ends_with('/') && !reddit {
         let to = access::local_location(path.trim_end_matches('/'), request.uri().query());
         return Redirect::permanent(&to).into_response();

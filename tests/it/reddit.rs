@@ -406,6 +406,10 @@ async fn reddit_shaped_addresses_open_the_local_copy() {
         assert_eq!(reply.status, 308, "{from}");
         assert_eq!(reply.headers["location"], to, "{from}");
     }
+    // Only Reddit's addresses keep their trailing slash to the redirect.
+    let author = get(&app, "/authors/comments/").await;
+    assert_eq!(author.status, 308);
+    assert_eq!(author.headers["location"], "/authors/comments");
     let missing = get(&app, "/r/ferries/comments/zz999/gone/").await;
     assert_eq!(missing.status, 404);
     assert!(
