@@ -401,6 +401,8 @@ pub struct Discussion {
     post: Option<Box<PostMeta>>,
     /// Where it belongs: its subreddit, or its source.
     community: Option<Community>,
+    /// Derived: whether any comment has a score.
+    scores: bool,
 }
 
 impl Discussion {
@@ -446,6 +448,7 @@ impl Discussion {
                 descendants[parent] += descendants[index] + 1;
             }
         }
+        let scores = comments.iter().any(|c| c.marks.score().is_some());
         let mut times = comments.iter().filter_map(|c| c.posted_at);
         let span = times
             .next()
@@ -468,6 +471,7 @@ impl Discussion {
             labels: Vec::new(),
             post: None,
             community: None,
+            scores,
         }
     }
 
@@ -541,7 +545,7 @@ impl Discussion {
 
     /// Whether any comment has a score (so `top` means something).
     pub fn has_scores(&self) -> bool {
-        self.comments.iter().any(|c| c.marks.score().is_some())
+        self.scores
     }
 
     /// Keeps the time texts of the comments whose clock is [`Clock::Text`].
@@ -874,12 +878,7 @@ impl Archive {
     /// The community `community`, if the archive has it (a subreddit's
     /// name in any case).
     pub fn community(&self, community: &Community) -> Option<&CommunityStats> {
-        self.communities
-            .iter()
-            .find(|c| match (&c.community, community) {
-                (Community::Subreddit(a), Community::Subreddit(b)) => a.eq_ignore_ascii_case(b),
-                (a, b) => a == b,
-            })
+        self.communities.iter().find(|c| c.community.is(community))
     }
 
     fn index_authors(discussions: &[Arc<Discussion>]) -> Vec<Author> {

@@ -338,6 +338,15 @@ impl Community {
         }
     }
 
+    /// Whether `other` names the same community (a subreddit's name in any
+    /// case, as Reddit reads it).
+    pub fn is(&self, other: &Community) -> bool {
+        match (self, other) {
+            (Community::Subreddit(a), Community::Subreddit(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a == b,
+        }
+    }
+
     /// Its name as people write it: `r/AskReddit`, `livemint.com`.
     pub fn name(&self) -> String {
         match self {

@@ -325,11 +325,8 @@ impl Query {
     /// none is).
     pub fn keeps_discussion(&self, d: &Discussion) -> bool {
         self.communities.is_empty()
-            || d.community().is_some_and(|c| {
-                self.communities
-                    .iter()
-                    .any(|wanted| same_community(wanted, c))
-            })
+            || d.community()
+                .is_some_and(|c| self.communities.iter().any(|wanted| wanted.is(c)))
     }
 
     /// Whether an article (its title and body) matches: only a query
@@ -401,14 +398,6 @@ impl Query {
             }
         }
         merged
-    }
-}
-
-/// Whether two communities are the same (a subreddit's name in any case).
-fn same_community(a: &Community, b: &Community) -> bool {
-    match (a, b) {
-        (Community::Subreddit(a), Community::Subreddit(b)) => a.eq_ignore_ascii_case(b),
-        (a, b) => a == b,
     }
 }
 
