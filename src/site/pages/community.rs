@@ -28,6 +28,29 @@ pub struct ActiveAuthor {
     pub count: String,
 }
 
+/// The authors who wrote most of `comments` (one name a comment), most
+/// first, ties by name: the ten a page lists.
+pub fn most_active<'a>(
+    comments: impl Iterator<Item = &'a str>,
+    links: &crate::site::url::Links,
+) -> Vec<ActiveAuthor> {
+    let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+    for author in comments {
+        *counts.entry(author).or_default() += 1;
+    }
+    let mut active: Vec<(&str, usize)> = counts.into_iter().collect();
+    active.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    active
+        .into_iter()
+        .take(TOP_AUTHORS)
+        .map(|(name, count)| ActiveAuthor {
+            name: name.to_owned(),
+            href: links.href(&Url::author(name)),
+            count: thousands(count),
+        })
+        .collect()
+}
+
 /// Fields: `meta`, `name`, `summary`, `span` (first and last activity),
 /// `chart` (discussions started over time), `authors`, `search` (the
 /// form's action and the filter it starts with, where the site searches),
@@ -99,14 +122,11 @@ impl CommunityPage {
         // Discussions started and comments made each month; a bar leads
         // to its month's page.
         let chart = super::period::monthly_activity(&all, Some(community), links, (600.0, 120.0));
-        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
-        for d in &all {
-            for c in d.comments() {
-                *counts.entry(&c.author).or_default() += 1;
-            }
-        }
-        let mut active: Vec<(&str, usize)> = counts.into_iter().collect();
-        active.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let authors = most_active(
+            all.iter()
+                .flat_map(|d| d.comments().iter().map(|c| &*c.author)),
+            links,
+        );
         let search_url = Url::Search(SearchQuery::default());
         Ok(CommunityPage {
             meta: Meta::new(
@@ -121,15 +141,7 @@ impl CommunityPage {
                 .zip(stats.last_at)
                 .map(|(a, b)| (utc(a), utc(b))),
             chart,
-            authors: active
-                .into_iter()
-                .take(TOP_AUTHORS)
-                .map(|(name, count)| ActiveAuthor {
-                    name: name.to_owned(),
-                    href: links.href(&Url::author(name)),
-                    count: thousands(count),
-                })
-                .collect(),
+            authors,
             search: links
                 .exported_href(&search_url)
                 .filter(|_| !links.is_export())
@@ -145,7 +157,7 @@ impl CommunityPage {
                 .map(|d| DiscussionSummary::new(d, links))
                 .collect(),
             pager,
-            years: super::period::years(&all, Some(community), links),
+            years: super::period::years(&all, Some(community), None, links),
             timeline: links.exported_href(&Url::Timeline(TimelineQuery {
                 community: Some(name.clone()),
                 ..TimelineQuery::default()

@@ -179,7 +179,7 @@ impl IndexPage {
                 _ => None,
             },
             timeline: links.exported_href(&Url::Timeline(Default::default())),
-            years: super::period::years(&discussions, None, links),
+            years: super::period::years(&discussions, None, None, links),
             diagnostic_count: archive.diagnostics.len(),
             diagnostics_href: links.href(&Url::Diagnostics),
             empty: archive.discussions().is_empty(),

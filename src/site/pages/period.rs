@@ -5,24 +5,24 @@
 //! days as a calendar, the previous and next periods with content. An
 //! empty period is a page that says so.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use chrono::{DateTime, Datelike, Utc};
 
+use super::community::ActiveAuthor;
 use super::index::sort_discussions;
 use super::page_range;
 use crate::model::{Community, Discussion};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::error::PageError;
-use crate::site::query::{IndexSort, Period, PeriodQuery, TimelineQuery};
+use crate::site::query::{Day, IndexSort, Period, PeriodQuery, TimelineQuery};
 use crate::site::url::Url;
-use crate::site::view::{DiscussionSummary, Meta, Pager, count_of, thousands};
+use crate::site::view::{DiscussionSummary, Meta, Pager, count_of};
 
 /// Discussions on one page of a period.
 pub const PER_PAGE: usize = 100;
-const TOP_AUTHORS: usize = 10;
 
 /// A link with a label and a count (a year, a month, a day).
 pub struct Step {
@@ -56,7 +56,7 @@ pub struct PeriodPage {
     calendar: Vec<Vec<Option<Step>>>,
     prev: Option<Step>,
     next: Option<Step>,
-    authors: Vec<(String, String, String)>,
+    authors: Vec<ActiveAuthor>,
     discussions: Vec<DiscussionSummary>,
     pager: Pager,
     timeline: Option<String>,
@@ -104,10 +104,8 @@ impl PeriodPage {
         let href = |period: Period| links.exported_href(&url(period));
         // How many started in each period of the same kind, and each year.
         let mut same_kind: BTreeMap<Period, usize> = BTreeMap::new();
-        let mut years: BTreeMap<i32, usize> = BTreeMap::new();
         for (at, _) in &started {
             *same_kind.entry(period.of_kind(*at)).or_default() += 1;
-            *years.entry(at.year()).or_default() += 1;
         }
         let here: Vec<&Discussion> = started
             .iter()
@@ -165,33 +163,17 @@ impl PeriodPage {
             _ => Vec::new(),
         };
         // The most active authors: by comments made in the period.
-        let community_members: Option<Vec<bool>> = community.as_ref().map(|c| {
-            let mut member = vec![false; archive.discussions().len()];
-            if let Some(stats) = archive.community(c) {
-                for &i in &stats.discussions {
-                    member[i] = true;
-                }
-            }
-            member
-        });
-        let by_time = archive.by_time();
-        let time = |at| archive.resolve(at).1.posted_at;
-        let from = by_time.partition_point(|&at| time(at).is_some_and(|t| t < start));
-        let to = by_time.partition_point(|&at| time(at).is_some_and(|t| t < end));
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        let mut comments = 0;
-        for &at in &by_time[from..to.max(from)] {
-            if community_members
-                .as_ref()
-                .is_some_and(|m| !m[at.discussion()])
-            {
-                continue;
-            }
-            comments += 1;
-            *counts.entry(&archive.resolve(at).1.author).or_default() += 1;
-        }
-        let mut active: Vec<(&str, usize)> = counts.into_iter().collect();
-        active.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let made = super::timeline::comments(
+            archive,
+            community.as_ref(),
+            Some(Day(start.date_naive())),
+            Some(Day(end.date_naive())),
+        )?;
+        let comments = made.len();
+        let authors = super::community::most_active(
+            made.iter().map(|&at| &*archive.resolve(at).1.author),
+            links,
+        );
         let place = community
             .as_ref()
             .map(|c| format!(" in {}", c.name()))
@@ -204,43 +186,20 @@ impl PeriodPage {
         );
         let timeline = links.exported_href(&Url::Timeline(TimelineQuery {
             community: community.as_ref().map(Community::name),
-            after: Some(crate::site::query::Day(start.date_naive())),
-            before: Some(crate::site::query::Day(end.date_naive())),
+            after: Some(Day(start.date_naive())),
+            before: Some(Day(end.date_naive())),
             ..TimelineQuery::default()
         }));
         Ok(PeriodPage {
             meta: Meta::new(format!("{heading} · threadview"), &summary, links).paged(&pager),
             heading,
             summary,
-            years: years
-                .into_iter()
-                .map(|(y, count)| {
-                    let p = Period {
-                        year: y,
-                        month: None,
-                        day: None,
-                    };
-                    Step {
-                        current: y == period.year,
-                        ..step(p, count)
-                    }
-                })
-                .collect(),
+            years: years(&pool, community.as_ref(), Some(period.year), links),
             months,
             calendar,
             prev,
             next,
-            authors: active
-                .into_iter()
-                .take(TOP_AUTHORS)
-                .map(|(name, count)| {
-                    (
-                        name.to_owned(),
-                        links.href(&Url::author(name)),
-                        thousands(count),
-                    )
-                })
-                .collect(),
+            authors,
             empty: here.is_empty(),
             discussions: sorted[range]
                 .iter()
@@ -339,11 +298,11 @@ fn calendar(
 }
 
 /// The years in which `discussions` started, with their counts, linked to
-/// their pages (the archive's, or `community`'s): for the index and a
-/// community's page.
+/// their pages (the archive's, or `community`'s), `current` marked.
 pub fn years(
     discussions: &[&Discussion],
     community: Option<&Community>,
+    current: Option<i32>,
     links: &crate::site::url::Links,
 ) -> Vec<Step> {
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
@@ -368,7 +327,7 @@ pub fn years(
                     query: PeriodQuery::default(),
                 }),
                 count,
-                current: false,
+                current: current == Some(year),
             }
         })
         .collect()
