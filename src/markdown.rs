@@ -13,6 +13,8 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use crate::search::Query;
 
 const LINK_SCHEMES: [&str; 3] = ["http://", "https://", "mailto:"];
+/// What closes a link to the archive's own copy: the link, and its mark.
+const HERE_END: &str = "</a><span class=\"here\"> (archived here)</span>";
 
 /// Where a link goes instead of where it was written, if anywhere: a
 /// local copy of what it names (`here`), or a path made whole.
@@ -90,9 +92,7 @@ pub fn to_html_with(markdown: &str, query: Option<&Query>, rewrite: Rewriter<'_>
                 }
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => match open_links.pop() {
-                Some((true, true)) => events.push(Event::InlineHtml(
-                    "</a><span class=\"here\"> (archived here)</span>".into(),
-                )),
+                Some((true, true)) => events.push(Event::InlineHtml(HERE_END.into())),
                 Some((true, false)) => events.push(Event::InlineHtml("</a>".into())),
                 _ => {}
             },
@@ -229,12 +229,7 @@ fn linkify_text<'a>(
         events.push(Event::InlineHtml(open.into()));
         events.push(Event::Text(link.as_str().to_owned().into()));
         events.push(Event::InlineHtml(
-            if local.is_some() {
-                "</a><span class=\"here\"> (archived here)</span>"
-            } else {
-                "</a>"
-            }
-            .into(),
+            if local.is_some() { HERE_END } else { "</a>" }.into(),
         ));
         last = link.end();
     }

@@ -463,7 +463,7 @@ fn subreddit_of_permalink(permalink: &str) -> Option<String> {
 }
 
 /// The host of an `http(s)` URL, without `www.`.
-fn host_of(url: &str) -> Option<String> {
+pub fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let host = rest.split(['/', '?', '#']).next()?;
     let host = host.rsplit('@').next()?.split(':').next()?;

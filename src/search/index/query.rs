@@ -96,65 +96,38 @@ fn compile(f: Fields, query: &Query) -> (Box<dyn tantivy::query::Query>, Vec<Phr
     let filter = |q: Box<dyn tantivy::query::Query>| -> Box<dyn tantivy::query::Query> {
         Box::new(ConstScoreQuery::new(q, 0.0))
     };
-    if !query.authors.is_empty() {
-        let any: Vec<(Occur, Box<dyn tantivy::query::Query>)> = query
-            .authors
-            .iter()
-            .map(|a| {
-                let q: Box<dyn tantivy::query::Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.author, a),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
-    }
-    if query.has_filters() || query.include.is_empty() {
-        clauses.push((
-            Occur::Must,
-            filter(Box::new(TermQuery::new(
-                Term::from_field_text(f.kind, "comment"),
-                IndexRecordOption::Basic,
-            ))),
-        ));
-    }
-    if !query.communities.is_empty() {
-        let any: Vec<(Occur, Box<dyn tantivy::query::Query>)> = query
+    // A document whose `field` holds `text`.
+    let term = |field, text: &str| -> Box<dyn tantivy::query::Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
+    };
+    // Documents whose `field` holds any of `texts` (none asked: no clause).
+    let mut any_of = |field, texts: Vec<String>| {
+        if !texts.is_empty() {
+            let any = texts
+                .iter()
+                .map(|t| (Occur::Should, term(field, t)))
+                .collect();
+            clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
+        }
+    };
+    any_of(f.author, query.authors.clone());
+    any_of(
+        f.community,
+        query
             .communities
             .iter()
-            .map(|c| {
-                let q: Box<dyn tantivy::query::Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.community, &crate::search::community_term(c)),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
+            .map(crate::search::community_term)
+            .collect(),
+    );
+    any_of(f.flair, query.flairs.clone());
+    if query.has_filters() || query.include.is_empty() {
+        clauses.push((Occur::Must, filter(term(f.kind, "comment"))));
     }
     for name in &query.not_authors {
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.author, name),
-                IndexRecordOption::Basic,
-            )),
-        ));
-    }
-    if !query.flairs.is_empty() {
-        let any: Vec<(Occur, Box<dyn tantivy::query::Query>)> = query
-            .flairs
-            .iter()
-            .map(|flair| {
-                let q: Box<dyn tantivy::query::Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.flair, flair),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
+        clauses.push((Occur::MustNot, term(f.author, name)));
     }
     if query.min_score.is_some() || query.max_score.is_some() {
         let bound = |n: Option<i64>| match n {

@@ -208,7 +208,7 @@ impl PostView {
             link: post.url.as_ref().map(|url| {
                 let here = local.rewrite(url).filter(|r| r.here);
                 LinkOut {
-                    host: host(url),
+                    host: crate::formats::host_of(url).unwrap_or_default(),
                     here: here.is_some(),
                     href: here.map_or_else(|| url.clone(), |r| r.href),
                 }
@@ -236,13 +236,6 @@ impl PostView {
             old_reddit: post.reddit_url("old.reddit.com"),
         }
     }
-}
-
-/// The host of a URL, for "open from …" (`www.` left off).
-fn host(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    host.strip_prefix("www.").unwrap_or(host).to_owned()
 }
 
 #[cfg(test)]
