@@ -344,22 +344,25 @@ pub struct Period {
 impl Period {
     /// The period named by an address's segments (`2019`, `03`, `14`), if
     /// it is a real one.
-    pub fn parse(year: &str, month: Option<&str>, day: Option<&str>) -> Option<Period> {
-        let number = |s: &str, len: usize| {
+    pub fn parse(segments: &[String]) -> Option<Period> {
+        let number = |s: &String, len: usize| {
             (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| s.parse::<u32>().ok())
                 .flatten()
         };
-        let period = Period {
-            year: number(year, 4)? as i32,
-            month: month
-                .map(|m| number(m, 2))
-                .map_or(Ok(None), |m| m.ok_or(()).map(Some))
-                .ok()?,
-            day: day
-                .map(|d| number(d, 2))
-                .map_or(Ok(None), |d| d.ok_or(()).map(Some))
-                .ok()?,
+        let period = match segments {
+            [year, rest @ ..] if rest.len() <= 2 => Period {
+                year: number(year, 4)? as i32,
+                month: match rest.first() {
+                    Some(month) => Some(number(month, 2)?),
+                    None => None,
+                },
+                day: match rest.get(1) {
+                    Some(day) => Some(number(day, 2)?),
+                    None => None,
+                },
+            },
+            _ => return None,
         };
         period.range()?;
         Some(period)

@@ -291,13 +291,25 @@ pub async fn discussions(
     ApiParams { query, limit }: ApiParams<DiscussionsQuery>,
 ) -> Result<Response, ApiError> {
     let archive = state.archive();
-    let all: Vec<&Discussion> = match query.sort {
-        Some(sort) => crate::site::pages::index::sorted(&archive, sort),
-        None => archive.discussions().iter().map(|d| &**d).collect(),
+    let all = archive.discussions().iter().map(|d| &**d).collect();
+    discussion_list(&uri, &query, limit, all)
+}
+
+/// A page of `all` (by id), or of them in `query`'s order, as
+/// `/api/discussions` gives them.
+fn discussion_list(
+    uri: &OriginalUri,
+    query: &DiscussionsQuery,
+    limit: Option<usize>,
+    all: Vec<&Discussion>,
+) -> Result<Response, ApiError> {
+    let all = match query.sort {
+        Some(sort) => crate::site::pages::index::sort_discussions(all, sort),
+        None => all,
     };
     let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
     let list = summaries(&all[paged.range.clone()]);
-    Ok(paged.respond(&uri, &query, list))
+    Ok(paged.respond(uri, query, list))
 }
 
 fn summaries<'a>(discussions: &[&'a Discussion]) -> Vec<DiscussionSummaryJson<'a>> {
@@ -406,25 +418,19 @@ pub async fn communities(
 pub async fn community(
     State(state): State<Arc<AppState>>,
     uri: OriginalUri,
-    axum::extract::Path(name): axum::extract::Path<String>,
+    Segments(name): Segments<String>,
     ApiParams { query, limit }: ApiParams<DiscussionsQuery>,
 ) -> Result<Response, ApiError> {
     let archive = state.archive();
     let stats = archive.community(&Community::parse(&name)).ok_or_else(|| {
         AppError::NotFound(format!("There is no community \"{name}\" in this archive."))
     })?;
-    let all: Vec<&Discussion> = stats
+    let all = stats
         .discussions
         .iter()
         .map(|&i| &*archive.discussions()[i])
         .collect();
-    let all = match query.sort {
-        Some(sort) => crate::site::pages::index::sort_discussions(all, sort),
-        None => all,
-    };
-    let paged = Paged::new(all.len(), limit, DEFAULT_LIMIT, query.page)?;
-    let list = summaries(&all[paged.range.clone()]);
-    Ok(paged.respond(&uri, &query, list))
+    discussion_list(&uri, &query, limit, all)
 }
 
 pub async fn discussion(

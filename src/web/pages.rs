@@ -126,7 +126,7 @@ async fn timeline(State(state): St, Params(q): Params<TimelineQuery>) -> Answer 
 
 async fn period(
     State(state): St,
-    axum::extract::Path(parts): axum::extract::Path<Vec<String>>,
+    Segments(parts): Segments<Vec<String>>,
     Params(query): Params<PeriodQuery>,
 ) -> Answer {
     serve_period(&state, None, &parts, query)
@@ -134,7 +134,7 @@ async fn period(
 
 async fn subreddit_period(
     State(state): St,
-    axum::extract::Path(parts): axum::extract::Path<Vec<String>>,
+    Segments(parts): Segments<Vec<String>>,
     Params(query): Params<PeriodQuery>,
 ) -> Answer {
     let community = Community::Subreddit(parts[0].clone());
@@ -143,7 +143,7 @@ async fn subreddit_period(
 
 async fn source_period(
     State(state): St,
-    axum::extract::Path(parts): axum::extract::Path<Vec<String>>,
+    Segments(parts): Segments<Vec<String>>,
     Params(query): Params<PeriodQuery>,
 ) -> Answer {
     let community = Community::Source(parts[0].clone());
@@ -156,12 +156,8 @@ fn serve_period(
     parts: &[String],
     query: PeriodQuery,
 ) -> Answer {
-    let period = Period::parse(
-        &parts[0],
-        parts.get(1).map(String::as_str),
-        parts.get(2).map(String::as_str),
-    )
-    .ok_or_else(|| AppError::NotFound("There is no page at this address.".to_owned()))?;
+    let period = Period::parse(parts)
+        .ok_or_else(|| AppError::NotFound("There is no page at this address.".to_owned()))?;
     serve(
         state,
         Url::Period {
