@@ -266,19 +266,22 @@ async fn bdfrs_flair_and_pinned_comments_come_through() {
     );
 }
 
+/// Comment `id` of a discussion as the API gives it.
+fn comment_in(discussion: &Value, id: &str) -> Value {
+    discussion["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("comment {id}"))
+        .clone()
+}
+
 #[tokio::test]
 async fn the_api_gives_each_field_and_leaves_out_what_is_unknown() {
     let app = app_over(&fixtures());
     let d = get(&app, "/api/discussions/summer-timetable").await.json();
-    let comment = |id: &str| -> Value {
-        d["comments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let comment = |id: &str| comment_in(&d, id);
     let marks = |id: &str| -> Value {
         let mut c = comment(id);
         for plain in ["id", "author", "posted_at", "parent", "depth", "body"] {
@@ -356,15 +359,7 @@ async fn the_api_gives_each_field_and_leaves_out_what_is_unknown() {
     ]);
 
     let dump = get(&app, "/api/discussions/fy300").await.json();
-    let fd = |id: &str| {
-        dump["comments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let fd = |id: &str| comment_in(&dump, id);
     assert_eq!(fd("fd002")["removed"], "author later");
     assert_eq!(fd("fd006")["removed"], "reddit");
     assert_eq!(fd("fd005")["edited"], true);
