@@ -6,6 +6,14 @@
 //! thread JSON (`*.json`), one thread per file, and Pushshift / Arctic Shift
 //! dumps (`*.jsonl`, `*.ndjson`, `*.zst`), whose threads span files: the
 //! dumps are read as one group, again whenever any of them changes.
+//! Subfolders are read too (bdfr writes one per subreddit), but not hidden
+//! ones, nor links that lead out of the folder. The media folders are
+//! searched for files named after the archive's posts (`media.rs`).
+
+mod media;
+mod walk;
+
+pub use media::{MediaScan, media_kind, post_of};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -53,6 +61,8 @@ pub struct Loader {
     /// Every author name once, shared by all the discussions: a name in a
     /// thousand files is kept once, not a thousand times.
     names: Names,
+    /// The folders searched for the posts' media files.
+    media: MediaScan,
 }
 
 /// The kinds of file a folder may hold, by name.
@@ -77,21 +87,24 @@ fn kind(path: &Path) -> Option<Kind> {
     }
 }
 
-/// The documents directly inside `dir`, sorted, folders left out. A file
-/// that cannot be read (a dangling link, say) is still listed, so that its
-/// last good version can be kept.
+/// The documents inside `dir` and its subfolders, sorted. A file that
+/// cannot be read (a dangling link, say) is still listed, so that its last
+/// good version can be kept. A downloader's notes on a media file
+/// (gallery-dl's `{file}.jpg.json`) are not documents.
 fn document_paths(dir: &Path) -> std::io::Result<Vec<(PathBuf, Kind)>> {
-    let mut paths = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if let Some(kind) = kind(&path)
-            && !path.is_dir()
-        {
-            paths.push((path, kind));
-        }
-    }
-    paths.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(paths)
+    let paths = walk::files(dir, &|path| kind(path).is_some() && !is_sidecar(path))?;
+    Ok(paths
+        .into_iter()
+        .filter_map(|path| Some((kind(&path)?, path)))
+        .map(|(kind, path)| (path, kind))
+        .collect())
+}
+
+/// `photo.jpg.json`: the notes a downloader keeps beside a media file.
+fn is_sidecar(path: &Path) -> bool {
+    path.file_stem()
+        .map(Path::new)
+        .is_some_and(|stem| media_kind(stem).is_some())
 }
 
 /// Reads one file of a single discussion.
@@ -170,21 +183,39 @@ fn stamp(path: &Path) -> Option<Stamp> {
 
 impl Loader {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
         Loader {
-            dir: dir.into(),
+            media: MediaScan::new(vec![dir.clone()]),
+            dir,
             known: HashMap::new(),
             dumps: DumpGroup::default(),
             names: Names::default(),
         }
     }
 
+    /// Searches `dirs` for media files instead of the archive's folder
+    /// (which holds its `media/` folder).
+    pub fn with_media_dirs(mut self, dirs: Vec<PathBuf>) -> Self {
+        if !dirs.is_empty() {
+            self.media = MediaScan::new(dirs);
+        }
+        self
+    }
+
+    /// The folders searched for media files.
+    pub fn media_dirs(&self) -> &[PathBuf] {
+        self.media.dirs()
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Whether a changed path is one this loader reads.
+    /// Whether a changed path is one this loader reads: a document, a
+    /// folder of the archive, or a media file.
     pub fn watches(&self, path: &Path) -> bool {
-        path.parent() == Some(self.dir.as_path()) && kind(path).is_some()
+        let document = kind(path).is_some() || path.extension().is_none() || path.is_dir();
+        (document && walk::is_within(&self.dir, path)) || self.media.watches(path)
     }
 
     /// Reads the folder. Files seen for the first time, changed since (by
@@ -276,7 +307,7 @@ impl Loader {
 
     /// The archive of the files `paths` (in their order) and the dumps, as
     /// last read.
-    fn archive(&self, paths: &[(PathBuf, Kind)]) -> Archive {
+    fn archive(&mut self, paths: &[(PathBuf, Kind)]) -> Archive {
         let mut discussions = Vec::with_capacity(self.known.len() + self.dumps.discussions.len());
         let mut diagnostics = Vec::new();
         for (path, _) in paths {
@@ -287,7 +318,11 @@ impl Loader {
         }
         discussions.extend(self.dumps.discussions.iter().cloned());
         diagnostics.extend(self.dumps.diagnostics.iter().cloned());
-        Archive::new(discussions, diagnostics)
+        let archive = Archive::new(discussions, diagnostics);
+        let posts: HashSet<&str> = archive.post_ids().collect();
+        let media = self.media.scan(&|id| posts.contains(id));
+        drop(posts);
+        archive.with_media(Arc::new(media))
     }
 }
 

@@ -1,7 +1,9 @@
 //! The domain: an archive of discussions, each an article with its threaded
 //! comments. Nothing here knows about HTTP, HTML or files.
 
+mod media;
 mod reddit;
+pub use media::{LocalFile, Media, MediaFiles, MediaKind, Shown, shown};
 pub use reddit::{
     Community, Distinguished, Edited, Labels, Marks, Poll, PostMeta, Removal, RemovalKind,
 };
@@ -403,6 +405,8 @@ pub struct Discussion {
     community: Option<Community>,
     /// Derived: whether any comment has a score.
     scores: bool,
+    /// Pictures and videos in comments, by comment index (sorted).
+    comment_media: Vec<(u32, Media)>,
 }
 
 impl Discussion {
@@ -472,6 +476,7 @@ impl Discussion {
             post: None,
             community: None,
             scores,
+            comment_media: Vec::new(),
         }
     }
 
@@ -504,6 +509,35 @@ impl Discussion {
         }
         self.post = Some(Box::new(post));
         self
+    }
+
+    /// Keeps the media of the comments, by comment index.
+    pub(crate) fn with_comment_media(mut self, mut media: Vec<(u32, Media)>) -> Self {
+        media.sort_by_key(|&(i, _)| i);
+        media.shrink_to_fit();
+        self.comment_media = media;
+        self
+    }
+
+    /// The post's own media (a picture, a gallery, a video, an embed), in
+    /// order.
+    pub fn media(&self) -> &[Media] {
+        self.post().map_or(&[], |p| &p.media)
+    }
+
+    /// The media comment `index` shows below its text.
+    pub fn comment_media(&self, index: usize) -> impl Iterator<Item = &Media> {
+        let index = index as u32;
+        let start = self.comment_media.partition_point(|&(i, _)| i < index);
+        self.comment_media[start..]
+            .iter()
+            .take_while(move |&&(i, _)| i == index)
+            .map(|(_, m)| m)
+    }
+
+    /// Every comment's media, with the comment's index.
+    pub fn all_comment_media(&self) -> impl Iterator<Item = (usize, &Media)> {
+        self.comment_media.iter().map(|(i, m)| (*i as usize, m))
     }
 
     /// The texts the comments' marks name by number.
@@ -725,6 +759,8 @@ pub struct Archive {
     /// Derived: every author, sorted by name.
     authors: Vec<Author>,
     author_by_name: HashMap<String, usize>,
+    /// The files of the media folders that belong to its posts.
+    media: Arc<MediaFiles>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -814,8 +850,35 @@ impl Archive {
             by_time: std::sync::OnceLock::new(),
             authors,
             author_by_name,
+            media: Arc::default(),
             diagnostics,
         }
+    }
+
+    /// The archive with the media files found for its posts.
+    pub fn with_media(mut self, media: Arc<MediaFiles>) -> Self {
+        self.media = media;
+        self
+    }
+
+    /// The media files found for its posts.
+    pub fn media_files(&self) -> &MediaFiles {
+        &self.media
+    }
+
+    /// A discussion's post media as pages show them: each with its local
+    /// file, if any.
+    pub fn shown_media<'a>(&'a self, d: &'a Discussion) -> Vec<Shown<'a>> {
+        let files = match d.post().and_then(|p| p.id.as_deref()) {
+            Some(id) => self.media.of_post(id),
+            None => Vec::new(),
+        };
+        shown(d.media(), &files)
+    }
+
+    /// The Reddit post ids of its discussions (lowercase).
+    pub fn post_ids(&self) -> impl Iterator<Item = &str> {
+        self.by_post_id.keys().map(String::as_str)
     }
 
     fn index_communities(discussions: &[Arc<Discussion>]) -> Vec<CommunityStats> {

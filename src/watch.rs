@@ -49,7 +49,14 @@ pub fn watch(loader: Loader, state: Arc<AppState>) -> notify::Result<Watch> {
         };
         let _ = tx.send(change);
     })?;
-    watcher.watch(loader.dir(), RecursiveMode::NonRecursive)?;
+    // Subfolders too (bdfr writes one per subreddit), and the media
+    // folders outside the archive's.
+    watcher.watch(loader.dir(), RecursiveMode::Recursive)?;
+    for dir in loader.media_dirs() {
+        if !dir.starts_with(loader.dir()) {
+            watcher.watch(dir, RecursiveMode::Recursive)?;
+        }
+    }
     let task = tokio::spawn(reload_on_change(loader, state, rx));
     Ok(Watch {
         _watcher: watcher,

@@ -52,6 +52,7 @@ enum Record {
         posted_at: Option<Timestamp>,
         body: String,
         marks: Unlabelled,
+        media_metadata: Option<Box<serde_json::Value>>,
     },
     Bad(String),
 }
@@ -166,7 +167,8 @@ fn comment(mut line: RedditData) -> Record {
     .into_iter()
     .filter_map(|(name, absent)| absent.then_some(name))
     .collect();
-    let marks = line.take_marks();
+    let mut marks = line.take_marks();
+    let media_metadata = marks.media_metadata.take();
     let RedditData {
         id: Some(id),
         author: Some(author),
@@ -197,6 +199,7 @@ fn comment(mut line: RedditData) -> Record {
         posted_at,
         body,
         marks,
+        media_metadata,
     }
 }
 
@@ -266,6 +269,7 @@ impl Dumps {
                 posted_at,
                 body,
                 marks,
+                media_metadata,
             } => {
                 if posted_at.is_none() {
                     self.report.push(
@@ -292,6 +296,7 @@ impl Dumps {
                     marks,
                     file,
                     line,
+                    media_metadata,
                 });
             }
         }

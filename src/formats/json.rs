@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{
     EditedField, Entry, MarkData, Parent, Post, PostFields, RedditData, Report, Stub, Thread,
-    Timestamp, unescape,
+    Timestamp, media, unescape,
 };
 use crate::model::{CommentId, Labels};
 use crate::parse::{Parsed, discussion_id};
@@ -150,7 +150,7 @@ impl Reader<'_> {
         author: Option<String>,
         body: Option<String>,
         created_utc: Option<Timestamp>,
-        marks: MarkData,
+        mut marks: MarkData,
     ) -> u32 {
         let index = self.thread.entries.len() as u32;
         let id = match id.as_deref() {
@@ -196,6 +196,7 @@ impl Reader<'_> {
             std::borrow::Cow::Borrowed(_) => body.into_boxed_str(),
             std::borrow::Cow::Owned(unescaped) => unescaped.into_boxed_str(),
         };
+        let media_metadata = marks.media_metadata.take();
         let marks = marks.marks(&body, &mut self.labels);
         self.thread.entries.push(Entry {
             id,
@@ -206,6 +207,7 @@ impl Reader<'_> {
             marks,
             file: self.file,
             line: 0,
+            media_metadata,
         });
         index
     }
@@ -374,6 +376,12 @@ fn bdfr_thread(submission: BdfrSubmission, file: u16, report: &mut Report) -> (T
         edited: submission.edited.0,
         // bdfr keeps the comments in Reddit's ranking.
         ranked: true,
+        // bdfr keeps the link only: its files (on disk) say the rest.
+        media: media::post(&media::MediaData {
+            url: submission.url.as_deref(),
+            ..media::MediaData::default()
+        })
+        .0,
         ..PostFields::default()
     });
     let mut reader = Reader {

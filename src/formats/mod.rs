@@ -10,6 +10,7 @@
 
 pub mod dump;
 pub mod json;
+pub mod media;
 #[cfg(test)]
 mod tests;
 
@@ -105,6 +106,8 @@ impl Post {
                 .filter(|p| !p.is_empty()),
             crosspost_title: text_of(fields.crosspost_title),
             poll: fields.poll,
+            media: fields.media,
+            thumbnail: fields.thumbnail,
         };
         Post {
             title: fields
@@ -180,6 +183,15 @@ struct RedditData {
     crosspost_parent: Option<String>,
     crosspost_parent_list: Option<Vec<CrosspostParent>>,
     poll_data: Option<PollData>,
+    // Media (read loosely: see `media.rs`).
+    preview: Option<serde_json::Value>,
+    gallery_data: Option<serde_json::Value>,
+    media_metadata: Option<serde_json::Value>,
+    secure_media: Option<serde_json::Value>,
+    media: Option<serde_json::Value>,
+    thumbnail: Option<String>,
+    thumbnail_width: Option<serde_json::Value>,
+    thumbnail_height: Option<serde_json::Value>,
 }
 
 /// The post a crosspost repeats, as Reddit embeds it.
@@ -197,6 +209,17 @@ impl RedditData {
             .crosspost_parent_list
             .as_ref()
             .and_then(|list| list.first()?.title.as_deref());
+        let (media, thumbnail) = media::post(&media::MediaData {
+            url: self.url.as_deref(),
+            preview: self.preview.as_ref(),
+            gallery_data: self.gallery_data.as_ref(),
+            media_metadata: self.media_metadata.as_ref(),
+            secure_media: self.secure_media.as_ref(),
+            media: self.media.as_ref(),
+            thumbnail: self.thumbnail.as_deref(),
+            thumbnail_width: self.thumbnail_width.as_ref(),
+            thumbnail_height: self.thumbnail_height.as_ref(),
+        });
         Post::from_reddit(PostFields {
             id: self.id.as_deref(),
             title: self.title.as_deref(),
@@ -223,6 +246,8 @@ impl RedditData {
             crosspost_title,
             poll,
             ranked,
+            media,
+            thumbnail,
         })
     }
 
@@ -237,6 +262,7 @@ impl RedditData {
             flair: self.author_flair_text.take(),
             controversiality: self.controversiality,
             meta: self.meta.take(),
+            media_metadata: self.media_metadata.take().map(Box::new),
         }
     }
 }
@@ -252,6 +278,9 @@ pub struct MarkData {
     pub flair: Option<String>,
     pub controversiality: Option<i64>,
     pub meta: Option<ArcticMeta>,
+    /// A comment's pictures (Reddit's `media_metadata`), kept for
+    /// [`Thread::build`].
+    pub media_metadata: Option<Box<serde_json::Value>>,
 }
 
 impl MarkData {
@@ -444,6 +473,8 @@ pub struct PostFields<'a> {
     pub poll: Option<Poll>,
     /// The comments come in Reddit's ranking (not in time order).
     pub ranked: bool,
+    pub media: Vec<crate::model::Media>,
+    pub thumbnail: Option<crate::model::Media>,
 }
 
 /// Whether `url` is the post's own page on Reddit (a self post's link).
@@ -578,6 +609,8 @@ pub struct Entry {
     /// [`Report`] knows, and the 1-based line (0 for none).
     pub file: u16,
     pub line: u32,
+    /// Its `media_metadata`, if it had one.
+    pub media_metadata: Option<Box<serde_json::Value>>,
 }
 
 /// Diagnostics for a set of files, at most [`MAX_DIAGNOSTICS_PER_FILE`]
@@ -689,8 +722,15 @@ impl Thread {
                 texts.len() as u32 - 1
             })
         };
+        let mut comment_media: Vec<(u32, crate::model::Media)> = Vec::new();
         for &i in &order {
             let e = &mut entries[i as usize];
+            let index = comments.len() as u32;
+            comment_media.extend(
+                media::comment(e.media_metadata.as_deref(), &e.body)
+                    .into_iter()
+                    .map(|m| (index, m)),
+            );
             let (parent, depth) = match parents[i as usize] {
                 Some(p) => {
                     let p = new_index[p as usize];
@@ -721,7 +761,8 @@ impl Thread {
             comments,
         )
         .with_unarchived(stubs)
-        .with_labels(texts);
+        .with_labels(texts)
+        .with_comment_media(comment_media);
         let community = post
             .meta
             .as_ref()

@@ -85,6 +85,7 @@ fn entry(id: &str, parent: Parent) -> Entry {
         marks: Default::default(),
         file: 0,
         line: 0,
+        media_metadata: None,
     }
 }
 

@@ -298,6 +298,10 @@ pub struct PostMeta {
     /// Its title, when the source embeds the parent.
     pub crosspost_title: Option<String>,
     pub poll: Option<Poll>,
+    /// Its pictures, gallery, video or embed, in order.
+    pub media: Vec<super::Media>,
+    /// Reddit's small picture of it, for lists (at the source).
+    pub thumbnail: Option<super::Media>,
 }
 
 /// A poll's options, with their votes when the source has them.

@@ -24,14 +24,28 @@ use crate::search::index::SearchIndex;
 pub use error::PageError;
 pub use url::{FileLayout, Links, Route, Url};
 
-/// The content security policy of an exported page, which carries it in a
-/// `<meta>` tag (a static host sends no headers): only the site's own
-/// script and style; `frame-ancestors` has no effect there; its search
-/// (Pagefind) runs WebAssembly; and `file:` lets the folder's own script
-/// and style load when it is opened from disk.
-pub const EXPORT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; \
-script-src 'self' file: 'wasm-unsafe-eval'; style-src 'self' file:; img-src 'self' file:; \
-connect-src 'self'; form-action 'self' file:; base-uri 'none'";
+/// The content security policy of every page: nothing but the site's own
+/// files may run or style it (so no file content can run even if it
+/// escaped); pictures and videos come from the site itself, or from
+/// `media_hosts` (`https://i.redd.it`) when the reader asked for remote
+/// media. An export's pages carry it in a `<meta>` (a static host sends no
+/// headers), where `frame-ancestors` has no effect, its search (Pagefind)
+/// runs WebAssembly, and `file:` lets the folder's own files load when it
+/// is opened from disk.
+pub fn content_security_policy(export: bool, media_hosts: &[String]) -> String {
+    let file = if export { " file:" } else { "" };
+    let wasm = if export { " 'wasm-unsafe-eval'" } else { "" };
+    let hosts: String = media_hosts.iter().map(|h| format!(" {h}")).collect();
+    let mut policy = format!(
+        "default-src 'none'; script-src 'self'{file}{wasm}; style-src 'self'{file}; \
+img-src 'self'{file}{hosts}; media-src 'self'{file}{hosts}; connect-src 'self'; \
+form-action 'self'{file}; base-uri 'none'"
+    );
+    if !export {
+        policy.push_str("; frame-ancestors 'none'");
+    }
+    policy
+}
 
 /// Everything a page is made from besides its URL.
 pub struct Ctx<'a> {
@@ -124,6 +138,11 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
         Url::Api => {
             return Err(PageError::NotFound(
                 "The API answers JSON, not a page.".to_owned(),
+            ));
+        }
+        Url::Media { .. } => {
+            return Err(PageError::NotFound(
+                "A media file is a file, not a page.".to_owned(),
             ));
         }
     };

@@ -58,6 +58,11 @@ pub enum Url {
     Diagnostics,
     /// The JSON API's list of discussions.
     Api,
+    /// A media file of the reader's, by the name the archive gives it
+    /// (see `model::LocalFile::key`).
+    Media {
+        key: String,
+    },
 }
 
 /// A kind of view, with the pattern of its address: the router serves
@@ -85,6 +90,7 @@ pub enum Route {
     SourceDay,
     Diagnostics,
     Api,
+    Media,
 }
 
 impl Route {
@@ -135,6 +141,7 @@ impl Route {
             Route::SourceDay => "/s/{name}/{year}/{month}/{day}",
             Route::Diagnostics => "/diagnostics",
             Route::Api => "/api/discussions",
+            Route::Media => "/media/{key}",
         }
     }
 
@@ -162,13 +169,24 @@ pub trait FileLayout: Send + Sync {
     /// `/`-separated URL-safe segments; `None` for a view the export leaves
     /// out. A comment is held by the thread page that shows it.
     fn file(&self, url: &Url) -> Option<String>;
+
+    /// Whether its pages show remote media inline.
+    fn remote_media(&self) -> bool {
+        false
+    }
+
+    /// The policy its pages carry in a `<meta>`.
+    fn content_security_policy(&self) -> String {
+        super::content_security_policy(true, &[])
+    }
 }
 
 /// How the site being made links its views and assets.
 #[derive(Clone, Copy)]
 pub enum Links<'a> {
-    /// The server: every view, at its absolute path.
-    Server,
+    /// The server: every view, at its absolute path; `remote_media`: the
+    /// reader asked to see media that is not on disk from its hosts.
+    Server { remote_media: bool },
     /// An export writing the page `from` (a file relative to its root):
     /// the views `layout` holds, as paths relative to that page.
     Export {
@@ -178,9 +196,32 @@ pub enum Links<'a> {
 }
 
 impl Links<'_> {
+    /// The server's links, showing only local media.
+    pub const SERVER: Links<'static> = Links::Server {
+        remote_media: false,
+    };
+
     /// Whether the site is an export's.
     pub fn is_export(&self) -> bool {
         matches!(self, Links::Export { .. })
+    }
+
+    /// Whether media that is not on disk is shown from its hosts (the
+    /// reader's `--remote-media`), rather than as a placeholder.
+    pub fn remote_media(&self) -> bool {
+        match self {
+            Links::Server { remote_media } => *remote_media,
+            Links::Export { layout, .. } => layout.remote_media(),
+        }
+    }
+
+    /// The content security policy a page carries itself: an export's
+    /// (a static host sends no headers); the server sends its own.
+    pub fn page_policy(&self) -> Option<String> {
+        match self {
+            Links::Server { .. } => None,
+            Links::Export { layout, .. } => Some(layout.content_security_policy()),
+        }
     }
 
     /// The address of `url`. A view an export leaves out keeps its server
@@ -194,7 +235,7 @@ impl Links<'_> {
     /// server; in an export, the views it holds.
     pub fn exported_href(&self, url: &Url) -> Option<String> {
         match self {
-            Links::Server => Some(url.path()),
+            Links::Server { .. } => Some(url.path()),
             Links::Export { layout, from } => Some(relative_path(from, &layout.file(url)?)),
         }
     }
@@ -202,7 +243,7 @@ impl Links<'_> {
     /// Whether the site has the view `url`.
     pub fn holds(&self, url: &Url) -> bool {
         match self {
-            Links::Server => true,
+            Links::Server { .. } => true,
             Links::Export { layout, .. } => layout.file(url).is_some(),
         }
     }
@@ -220,7 +261,7 @@ impl Links<'_> {
     /// The address of an asset's current version.
     pub fn asset(&self, asset: Asset) -> String {
         match self {
-            Links::Server => asset.path(),
+            Links::Server { .. } => asset.path(),
             Links::Export { from, .. } => relative_path(from, &asset.file()),
         }
     }
@@ -348,6 +389,7 @@ impl Url {
             }
             Url::Diagnostics => Route::Diagnostics,
             Url::Api => Route::Api,
+            Url::Media { .. } => Route::Media,
         }
     }
 
@@ -381,6 +423,7 @@ impl Url {
                 with_query(route.fill(&parts), query)
             }
             Url::Diagnostics | Url::Api => route.fill(&[]),
+            Url::Media { key } => route.fill(&[key]),
         }
     }
 
@@ -400,7 +443,7 @@ impl Url {
                 q.at = None;
             }
             Url::Period { query, .. } => query.page = number,
-            Url::Diagnostics | Url::Api => {}
+            Url::Diagnostics | Url::Api | Url::Media { .. } => {}
         }
         self
     }
@@ -412,7 +455,7 @@ mod tests {
     use super::*;
     use crate::thread::SortOrder;
 
-    const SERVER: Links<'static> = Links::Server;
+    const SERVER: Links<'static> = Links::SERVER;
 
     #[test]
     fn urls_escape_ids_and_names_and_leave_defaults_out() {

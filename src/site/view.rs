@@ -1,6 +1,7 @@
 //! View models: what the templates show, derived from the domain. Times are
 //! formatted, URLs built and Markdown rendered here and nowhere else.
 
+pub mod media;
 mod reddit;
 pub use reddit::{MarksView, PostView, points};
 
@@ -344,6 +345,8 @@ pub struct CommentView {
     pub matched: bool,
     /// Score, edited, badges, flair, removal: what a Reddit source says.
     pub marks: MarksView,
+    /// The pictures it shows below its text.
+    pub media: Option<media::MediaBlock>,
 }
 
 impl CommentView {
@@ -367,6 +370,7 @@ impl CommentView {
             permalink: links.permalink(&d.id, c.id.as_str()),
             matched: matched.is_some(),
             marks: MarksView::of(d, index),
+            media: media::MediaBlock::comment(d, index, links),
         }
     }
 }
@@ -730,6 +734,8 @@ pub struct DiscussionSummary {
     pub score: Option<String>,
     pub flair: Option<String>,
     pub nsfw: bool,
+    /// Its small picture, for a post with media.
+    pub thumb: Option<media::ThumbView>,
 }
 
 impl DiscussionSummary {
@@ -744,10 +750,11 @@ impl DiscussionSummary {
         }
     }
 
-    pub fn new(d: &Discussion, links: &Links) -> Self {
+    pub fn new(archive: &Archive, d: &Discussion, links: &Links) -> Self {
         let span = d.time_span();
         let post = d.post();
         DiscussionSummary {
+            thumb: media::ThumbView::of(archive, d, links),
             community: d
                 .community()
                 .map(|c| (c.name(), links.exported_href(&Url::community(c)))),
@@ -777,6 +784,8 @@ pub struct Article {
     pub href: String,
     /// What a Reddit post says of itself.
     pub post: Option<PostView>,
+    /// Its pictures, gallery, video or embed (with the body).
+    pub media: Option<media::MediaBlock>,
 }
 
 impl Article {
@@ -793,6 +802,7 @@ impl Article {
             body_html: None,
             comment_count: d.comments().len(),
             href: links.href(&Url::discussion(&d.id)),
+            media: None,
         }
     }
 
@@ -808,6 +818,7 @@ impl Article {
         } else {
             body_html(&d.body, None, archive, links)
         });
+        self.media = media::MediaBlock::post(archive, d, links, true);
         self
     }
 
@@ -849,7 +860,7 @@ pub struct SiteLinks {
     pub icon: String,
     /// An export's pages carry their policy themselves: a static host
     /// sends no headers.
-    pub content_security_policy: Option<&'static str>,
+    pub content_security_policy: Option<String>,
     /// Only the server has a page for each comment (what the script uses
     /// for a `#c-` link to a comment that is not on the page).
     pub comment_pages: bool,
@@ -865,9 +876,7 @@ impl SiteLinks {
             style: links.asset(Asset::Style),
             script: links.asset(Asset::Script),
             icon: links.asset(Asset::Icon),
-            content_security_policy: links
-                .is_export()
-                .then_some(super::EXPORT_CONTENT_SECURITY_POLICY),
+            content_security_policy: links.page_policy(),
             comment_pages: !links.is_export(),
         }
     }

@@ -287,7 +287,7 @@ pub async fn guard(
         }
         Verdict::Admit { to, cookie } => {
             let mut response = if cookie.is_some() && opens_a_page(request.headers()) {
-                let page = AdmitPage::build(to.clone(), &Links::Server);
+                let page = AdmitPage::build(to.clone(), &Links::SERVER);
                 match page.render() {
                     Ok(html) => Html(html).into_response(),
                     Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),

@@ -97,7 +97,7 @@ impl IntoResponse for AppError {
         let status = self.status();
         if let AppError::Refused(refusal) = &self {
             let reason = status.canonical_reason().unwrap_or("Refused");
-            let page = RefusedPage::build(refusal, reason, &Links::Server);
+            let page = RefusedPage::build(refusal, reason, &Links::SERVER);
             let mut response = match page.render() {
                 Ok(html) => (status, Html(html)).into_response(),
                 Err(_) => (status, refusal.text()).into_response(),
@@ -119,7 +119,7 @@ impl IntoResponse for AppError {
             valid_href,
             search,
         };
-        let page = ErrorPage::build(failure, &Links::Server);
+        let page = ErrorPage::build(failure, &Links::SERVER);
         let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(cause) => {

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 pub mod cache;
 mod error;
+mod media;
 mod pages;
 pub mod query;
 
@@ -47,6 +48,8 @@ pub struct AppState {
     expensive: Arc<tokio::sync::Semaphore>,
     /// Who may read it: the names the server answers to, and its key.
     access: access::Access,
+    /// Media not on disk is shown from its hosts (`--remote-media`).
+    remote_media: bool,
 }
 
 /// One version of the archive with the pages rendered from it.
@@ -56,6 +59,10 @@ pub struct Snapshot {
     version: u64,
     pages: cache::PageCache,
     derived: Derived,
+    remote_media: bool,
+    /// The content security policy of its responses (which names the
+    /// archive's media hosts when remote media are shown).
+    policy: HeaderValue,
 }
 
 impl Snapshot {
@@ -70,7 +77,9 @@ impl Snapshot {
         Ctx {
             archive: &self.archive,
             derived: &self.derived,
-            links: Links::Server,
+            links: Links::Server {
+                remote_media: self.remote_media,
+            },
             search: Search::Live {
                 index,
                 version: self.version,
@@ -107,13 +116,33 @@ impl AppState {
     /// A state whose page cache holds at most `bytes`.
     pub fn with_cache_budget(archive: Archive, bytes: u64) -> Self {
         AppState {
-            current: ArcSwap::from_pointee(Snapshot::new(archive, 1, bytes)),
+            current: ArcSwap::from_pointee(Snapshot::new(archive, 1, bytes, false)),
             cache_pages: true,
             cache_bytes: bytes,
             search: None,
             expensive: Arc::new(tokio::sync::Semaphore::new(default_concurrency())),
             access: access::Access::local(),
+            remote_media: false,
         }
+    }
+
+    /// Shows media that is not on disk from its hosts, instead of a
+    /// placeholder (the reader's `--remote-media`).
+    pub fn with_remote_media(mut self, remote: bool) -> Self {
+        self.remote_media = remote;
+        let current = std::mem::replace(
+            &mut self.current,
+            ArcSwap::from_pointee(Snapshot::new(Archive::default(), 0, 0, false)),
+        );
+        let snapshot = Arc::try_unwrap(current.into_inner())
+            .unwrap_or_else(|_| unreachable!("a state being built has no readers"));
+        self.current = ArcSwap::from_pointee(Snapshot::new(
+            snapshot.archive,
+            snapshot.version,
+            self.cache_bytes,
+            remote,
+        ));
+        self
     }
 
     /// Answers to the names of `access`, with its key.
@@ -184,7 +213,12 @@ impl AppState {
     /// current one.
     pub fn replace(&self, archive: Archive) {
         let version = self.current.load().version + 1;
-        let snapshot = Arc::new(Snapshot::new(archive, version, self.cache_bytes));
+        let snapshot = Arc::new(Snapshot::new(
+            archive,
+            version,
+            self.cache_bytes,
+            self.remote_media,
+        ));
         if let Some(index) = &self.search {
             index.update(search::index::Update {
                 version,
@@ -196,10 +230,22 @@ impl AppState {
 }
 
 impl Snapshot {
-    fn new(archive: Archive, version: u64, cache_bytes: u64) -> Self {
+    fn new(archive: Archive, version: u64, cache_bytes: u64, remote_media: bool) -> Self {
+        let hosts = if remote_media {
+            crate::site::view::media::remote_origins(&archive)
+        } else {
+            Vec::new()
+        };
+        let policy = HeaderValue::from_str(&crate::site::content_security_policy(false, &hosts))
+            .unwrap_or_else(|_| {
+                HeaderValue::from_str(&crate::site::content_security_policy(false, &[]))
+                    .expect("the policy is ASCII")
+            });
         Snapshot {
             archive,
             version,
+            remote_media,
+            policy,
             pages: cache::PageCache::new(cache_bytes),
             // Orders and maps are smaller than pages; half the budget
             // again holds those of the largest threads.
@@ -222,11 +268,20 @@ async fn trim_trailing_slash(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// What every response says to the browser: nothing but this server's own
-/// files may run or style a page (so no file content can run even if it
-/// escaped), no framing, no sniffing, no referrer sent to linked sites.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Middleware: every response carries the content security policy of
+/// the archive being served ([`crate::site::content_security_policy`]).
+async fn content_security_policy(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let policy = state.current.load().policy.clone();
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy);
+    response
+}
 
 fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
@@ -270,6 +325,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         // Reddit's addresses, to the local copy.
         .route("/r/{sub}/comments/{*rest}", get(pages::reddit))
         .route("/comments/{*rest}", get(pages::reddit))
+        // The reader's media files: outside the page cache (files, with
+        // ranges), inside the access guard.
+        .route(Route::Media.pattern(), get(media::serve))
         // A liveness check, and the baseline of the benchmarks: plain axum.
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::middleware::from_fn(trim_trailing_slash))
@@ -278,10 +336,10 @@ pub fn app(state: Arc<AppState>) -> Router {
             state.clone(),
             access::guard,
         ))
-        .with_state(state)
-        .layer(header(
-            header::CONTENT_SECURITY_POLICY,
-            CONTENT_SECURITY_POLICY,
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            content_security_policy,
         ))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))

@@ -36,7 +36,7 @@ pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
         Route::SubredditYear | Route::SubredditMonth | Route::SubredditDay => get(subreddit_period),
         Route::SourceYear | Route::SourceMonth | Route::SourceDay => get(source_period),
         Route::Diagnostics => get(diagnostics),
-        Route::Api => get(not_found),
+        Route::Api | Route::Media => get(not_found),
     }
 }
 
@@ -186,7 +186,7 @@ pub async fn reddit(State(state): St, uri: axum::extract::OriginalUri) -> Answer
             target.post
         ))
     })?;
-    let links = site::Links::Server;
+    let links = site::Links::SERVER;
     let href = match (&url, target.comment) {
         (Url::Comment { discussion, .. }, Some(comment)) => links.permalink(discussion, comment),
         _ => links.href(&url),

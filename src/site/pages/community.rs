@@ -154,7 +154,7 @@ impl CommunityPage {
             }),
             discussions: sorted[range]
                 .iter()
-                .map(|d| DiscussionSummary::new(d, links))
+                .map(|d| DiscussionSummary::new(ctx.archive, d, links))
                 .collect(),
             pager,
             years: super::period::years(&all, Some(community), None, links),

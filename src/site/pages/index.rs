@@ -140,7 +140,7 @@ impl IndexPage {
             }),
             discussions: discussions[range]
                 .iter()
-                .map(|d| DiscussionSummary::new(d, links))
+                .map(|d| DiscussionSummary::new(ctx.archive, d, links))
                 .collect(),
             pager,
             communities: if archive.communities().len() > 1 && q.page.get() == 1 {

@@ -203,7 +203,7 @@ impl PeriodPage {
             empty: here.is_empty(),
             discussions: sorted[range]
                 .iter()
-                .map(|d| DiscussionSummary::new(d, links))
+                .map(|d| DiscussionSummary::new(ctx.archive, d, links))
                 .collect(),
             pager,
             timeline,
