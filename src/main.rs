@@ -1,7 +1,7 @@
 //! The `threadview` command: load a folder of discussions and serve it, or
 //! export it as a static site.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,6 +34,45 @@ enum Command {
     /// server, object storage or GitHub Pages can publish, and that open
     /// from disk.
     Export(Export),
+    /// Say which media the archive's posts name and which of them are on
+    /// disk; `--missing` lists the addresses of those that are not, for a
+    /// downloader of your choice.
+    Media(MediaCommand),
+}
+
+/// Where the posts' pictures and videos are, and whether to fetch the
+/// others.
+#[derive(Args, Clone)]
+struct MediaOptions {
+    /// A folder of downloaded media (bdfr's or gallery-dl's files, named
+    /// after their post's id), searched with its subfolders; may be given
+    /// more than once (default: the archive's folder, which holds its
+    /// `media/` folder).
+    #[arg(long = "media", value_name = "DIR")]
+    media_dirs: Vec<PathBuf>,
+    /// Show media that is not on disk from its hosts (i.redd.it,
+    /// imgur…), which then learn what you read; by default it is a
+    /// placeholder with a link.
+    #[arg(long)]
+    remote_media: bool,
+}
+
+#[derive(Args)]
+struct MediaCommand {
+    /// The folder of discussions.
+    dir: PathBuf,
+    /// Print the address of each piece of media that is not on disk, one
+    /// a line (their count goes to stderr).
+    #[arg(long)]
+    missing: bool,
+    /// With --missing: one JSON object a line, with the post's id, the
+    /// address and the kind of media.
+    #[arg(long, requires = "missing")]
+    json: bool,
+    /// A folder of downloaded media; may be given more than once (default:
+    /// the archive's folder).
+    #[arg(long = "media", value_name = "DIR")]
+    media_dirs: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -57,6 +96,8 @@ struct Export {
     /// Leave search out, even where Pagefind is installed.
     #[arg(long)]
     no_search: bool,
+    #[command(flatten)]
+    media: MediaOptions,
 }
 
 #[derive(Args)]
@@ -103,6 +144,8 @@ struct Serve {
     /// request gets a 503 and is asked to retry (default: 4 per core).
     #[arg(long, value_name = "N")]
     concurrency: Option<usize>,
+    #[command(flatten)]
+    media: MediaOptions,
 }
 
 /// Why the command stopped.
@@ -155,6 +198,9 @@ async fn main() -> std::process::ExitCode {
             .await
             .unwrap_or_else(|e| Err(e.into())),
         Some(Command::Serve(args)) => run(args).await,
+        Some(Command::Media(args)) => tokio::task::spawn_blocking(move || run_media(args))
+            .await
+            .unwrap_or_else(|e| Err(e.into())),
         None => run(cli.serve).await,
     };
     match result {
@@ -168,8 +214,8 @@ async fn main() -> std::process::ExitCode {
 
 /// Loads the folder `dir`, with a progress bar and the problems found
 /// logged.
-fn load(dir: &Path) -> Result<(Loader, threadview::model::Archive), Fatal> {
-    let mut loader = Loader::new(dir);
+fn load(dir: &Path, media: &[PathBuf]) -> Result<(Loader, threadview::model::Archive), Fatal> {
+    let mut loader = Loader::new(dir).with_media_dirs(media.to_vec());
     let bar = Progress::new(
         "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
     );
@@ -194,6 +240,7 @@ fn load(dir: &Path) -> Result<(Loader, threadview::model::Archive), Fatal> {
     tracing::info!(
         discussions = archive.discussions().len(),
         comments = archive.comment_count(),
+        media_files = archive.media_files().len(),
         diagnostics = archive.diagnostics.len(),
         "loaded {} in {:.1?}",
         dir.display(),
@@ -203,7 +250,7 @@ fn load(dir: &Path) -> Result<(Loader, threadview::model::Archive), Fatal> {
 }
 
 fn run_export(args: Export) -> Result<(), Fatal> {
-    let (_, archive) = load(&args.dir)?;
+    let (_, archive) = load(&args.dir, &args.media.media_dirs)?;
     let pagefind = if args.no_search {
         None
     } else {
@@ -215,6 +262,7 @@ fn run_export(args: Export) -> Result<(), Fatal> {
         force: args.force,
         pagefind,
         bundle_comments: export::BUNDLE_COMMENTS,
+        remote_media: args.media.remote_media,
     };
     let bar = Progress::new("exporting {bar:40} {pos}/{len} pages, {per_sec}, {elapsed}");
     let summary = export::export(archive, &options, &|done, total| bar.update(done, total))?;
@@ -230,6 +278,14 @@ fn run_export(args: Export) -> Result<(), Fatal> {
         summary.files,
         summary.bytes as f64 / (1 << 20) as f64,
     );
+    if summary.media.files > 0 {
+        println!(
+            "media: {} files, {:.1} MiB ({} copied, the others unchanged)",
+            summary.media.files,
+            summary.media.bytes as f64 / (1 << 20) as f64,
+            summary.media.copied,
+        );
+    }
     match summary.search {
         Search::Indexed(bundles) => println!(
             "search: indexed by Pagefind ({bundles} bundle{} made)",
@@ -245,8 +301,40 @@ fn run_export(args: Export) -> Result<(), Fatal> {
     Ok(())
 }
 
+/// `threadview media`: what the posts name, and what is missing.
+fn run_media(args: MediaCommand) -> Result<(), Fatal> {
+    let (_, archive) = load(&args.dir, &args.media_dirs)?;
+    let missing = archive.missing_media();
+    if args.missing {
+        let mut out = std::io::stdout().lock();
+        for m in &missing {
+            let line = if args.json {
+                serde_json::json!({"post": m.post, "url": m.url, "kind": m.kind}).to_string()
+            } else {
+                m.url.to_owned()
+            };
+            if writeln!(out, "{line}").is_err() {
+                break;
+            }
+        }
+        eprintln!("{} missing", missing.len());
+    } else {
+        let posts = archive
+            .discussions()
+            .iter()
+            .filter(|d| !d.media().is_empty())
+            .count();
+        println!(
+            "{posts} posts name media; {} files on disk matched; {} missing (list them with --missing)",
+            archive.media_files().len(),
+            missing.len()
+        );
+    }
+    Ok(())
+}
+
 async fn run(args: Serve) -> Result<(), Fatal> {
-    let (loader, archive) = load(&args.dir)?;
+    let (loader, archive) = load(&args.dir, &args.media.media_dirs)?;
 
     let shutdown = shutdown_signal().map_err(Fatal::Signals)?;
     let address = SocketAddr::new(args.host, args.port);
@@ -308,7 +396,8 @@ async fn run(args: Serve) -> Result<(), Fatal> {
     }
 
     let mut state = AppState::with_cache_budget(archive, args.cache_mib.saturating_mul(1 << 20))
-        .with_access(access);
+        .with_access(access)
+        .with_remote_media(args.media.remote_media);
     if let Some(permits) = args.concurrency {
         state = state.with_concurrency(permits);
     }

@@ -15,6 +15,14 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// A piece of a post's media that is not on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MissingMedia<'a> {
+    pub post: &'a str,
+    pub url: &'a str,
+    pub kind: MediaKind,
+}
+
 /// A problem found while reading a file. Parsing never fails; it reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -866,6 +874,11 @@ impl Archive {
         &self.media
     }
 
+    /// The same, to share with another archive of some of its posts.
+    pub fn shared_media(&self) -> Arc<MediaFiles> {
+        self.media.clone()
+    }
+
     /// A discussion's post media as pages show them: each with its local
     /// file, if any.
     pub fn shown_media<'a>(&'a self, d: &'a Discussion) -> Vec<Shown<'a>> {
@@ -874,6 +887,36 @@ impl Archive {
             None => Vec::new(),
         };
         shown(d.media(), &files)
+    }
+
+    /// The posts' media that is not on disk (a downloader's list), in
+    /// discussion order: each with its post's id, its address and kind.
+    /// Removed media and embeds (pages, not files) are left out.
+    pub fn missing_media(&self) -> Vec<MissingMedia<'_>> {
+        let mut missing = Vec::new();
+        for d in &self.discussions {
+            let Some(post) = d.post().and_then(|p| p.id.as_deref()) else {
+                continue;
+            };
+            for shown in self.shown_media(d) {
+                let media = match shown.media {
+                    std::borrow::Cow::Borrowed(m) => m,
+                    std::borrow::Cow::Owned(_) => continue,
+                };
+                if shown.local.is_none()
+                    && !media.removed
+                    && !media.url.is_empty()
+                    && media.kind() != MediaKind::Embed
+                {
+                    missing.push(MissingMedia {
+                        post,
+                        url: &media.url,
+                        kind: media.kind(),
+                    });
+                }
+            }
+        }
+        missing
     }
 
     /// The Reddit post ids of its discussions (lowercase).

@@ -8,6 +8,7 @@
 //! views it leaves out left out of the controls. A manifest of what each
 //! file was made from lets the next export skip what did not change.
 
+mod media;
 mod out;
 mod pagefind;
 mod site;
@@ -40,6 +41,8 @@ pub struct Options {
     pub pagefind: Option<PathBuf>,
     /// Comments a search bundle indexes at most ([`BUNDLE_COMMENTS`]).
     pub bundle_comments: usize,
+    /// Pages show media that is not on disk from its hosts.
+    pub remote_media: bool,
 }
 
 /// What an export did.
@@ -56,7 +59,17 @@ pub struct Summary {
     pub files: usize,
     pub bytes: u64,
     pub search: Search,
+    pub media: MediaSummary,
     pub elapsed: Duration,
+}
+
+/// The media files the export holds (counted in `files` and `bytes` too).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct MediaSummary {
+    pub files: usize,
+    pub bytes: u64,
+    /// Copied (or linked) this time; the others were there already.
+    pub copied: usize,
 }
 
 /// What became of search.
@@ -142,14 +155,20 @@ pub fn export(
     let archive = select(archive, &options.discussions)?;
     let (out, old) = Out::open(&options.out, options.force)?;
     let bundles = options.pagefind.as_ref().map(|_| options.bundle_comments);
-    let site = Site::new(archive, bundles);
+    let copied = media::copy(&archive, &out, &old)?;
+    let media_summary = MediaSummary {
+        files: copied.files,
+        bytes: copied.bytes,
+        copied: copied.copied,
+    };
+    let site = Site::new(archive, bundles, copied.names, options.remote_media);
     let mut pages = site.pages();
     pages.sort_by_key(|page| page.stage);
     let run = Run {
         site: &site,
         out: &out,
         old: &old,
-        made: Mutex::new(BTreeMap::new()),
+        made: Mutex::new(copied.made),
         written: AtomicU64::new(0),
         unchanged: AtomicU64::new(0),
     };
@@ -185,6 +204,7 @@ pub fn export(
         files,
         bytes,
         search,
+        media: media_summary,
         elapsed: started.elapsed(),
     })
 }
@@ -346,7 +366,7 @@ fn select(archive: Archive, ids: &[String]) -> Result<Archive, ExportError> {
         })
         .cloned()
         .collect();
-    Ok(Archive::new(kept, diagnostics))
+    Ok(Archive::new(kept, diagnostics).with_media(archive.shared_media()))
 }
 
 /// Makes one page unless the last export made it from the same input:

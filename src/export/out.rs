@@ -102,6 +102,23 @@ impl Out {
         Ok(())
     }
 
+    /// Puts the file `source` at `path` (from the root): a hard link where
+    /// the file system allows (no bytes copied), else a copy, in place
+    /// whole either way.
+    pub fn link_or_copy(&self, path: &str, source: &Path) -> Result<(), ExportError> {
+        let target = self.root.join(path);
+        let folder = target.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(folder).map_err(|e| ExportError::io("create", folder, e))?;
+        let temporary = folder
+            .join(format!(".tmp-{}", std::process::id()))
+            .with_extension(format!("{:x}", xxhash_rust::xxh3::xxh3_64(path.as_bytes())));
+        let _ = std::fs::remove_file(&temporary);
+        if std::fs::hard_link(source, &temporary).is_err() {
+            std::fs::copy(source, &temporary).map_err(|e| ExportError::io("copy", source, e))?;
+        }
+        std::fs::rename(&temporary, &target).map_err(|e| ExportError::io("write", &target, e))
+    }
+
     /// Removes the file at `path` (from the root), and its folder when that
     /// is left empty.
     pub fn remove(&self, path: &str) -> Result<(), ExportError> {

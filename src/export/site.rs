@@ -4,6 +4,7 @@
 //! links relative to its file.
 
 use rayon::prelude::*;
+use std::collections::HashMap;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::pagefind;
@@ -73,6 +74,12 @@ pub struct Site {
     thread_pages: Vec<Vec<u32>>,
     /// A hash of the program that renders: another build renders anew.
     program: u64,
+    /// Its media files: each file's name on the server → in the export.
+    media: HashMap<String, String>,
+    /// Whether pages show media that is not on disk from its hosts, and
+    /// the policy that lets them.
+    remote_media: bool,
+    policy: String,
 }
 
 /// How much the export keeps of the orders and charts its pages share.
@@ -81,7 +88,14 @@ const DERIVED_BYTES: u64 = 256 << 20;
 impl Site {
     /// `bundle_comments`: with search, the comments a search bundle holds
     /// at most.
-    pub fn new(archive: Archive, bundle_comments: Option<usize>) -> Self {
+    /// `media`: the export's names of the media files; `remote_media`:
+    /// pages show the media that is not on disk from its hosts.
+    pub fn new(
+        archive: Archive,
+        bundle_comments: Option<usize>,
+        media: HashMap<String, String>,
+        remote_media: bool,
+    ) -> Self {
         // A page that links to other threads through Reddit's addresses
         // changes when the threads the archive holds do.
         let posts = crate::site::reddit::posts_held(&archive);
@@ -89,14 +103,26 @@ impl Site {
             .discussions()
             .par_iter()
             .map(|d| {
-                let own = d.fingerprint();
+                let mut own = d.fingerprint();
                 if crate::site::reddit::may_link_home(d) {
-                    own ^ posts.rotate_left(17)
-                } else {
-                    own
+                    own ^= posts.rotate_left(17);
                 }
+                // Its pages show its media files under their names.
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                h.update(&[u8::from(remote_media)]);
+                for shown in archive.shown_media(d) {
+                    let name = shown.local.and_then(|f| media.get(&f.key));
+                    h.update(name.map_or("", String::as_str).as_bytes());
+                    h.update(&[0]);
+                }
+                own ^ h.digest().rotate_left(29)
             })
             .collect();
+        let hosts = if remote_media {
+            crate::site::view::media::remote_origins(&archive)
+        } else {
+            Vec::new()
+        };
         let names = archive.discussions().iter().map(|d| name(&d.id)).collect();
         let mut site = Site {
             archive,
@@ -107,6 +133,9 @@ impl Site {
             names,
             thread_pages: Vec::new(),
             program: program_hash(),
+            media,
+            remote_media,
+            policy: crate::site::content_security_policy(true, &hosts),
         };
         site.thread_pages = site
             .archive
@@ -350,8 +379,17 @@ impl Site {
 }
 
 impl FileLayout for Site {
+    fn remote_media(&self) -> bool {
+        self.remote_media
+    }
+
+    fn content_security_policy(&self) -> String {
+        self.policy.clone()
+    }
+
     fn file(&self, url: &Url) -> Option<String> {
         match url {
+            Url::Media { key } => self.media.get(key).cloned(),
             Url::Index(q) if q.sort == Default::default() => Some(paged("index", q.page.get())),
             Url::Discussion { id, query } => {
                 let name = &self.names[self.archive.position(id)?];

@@ -15,7 +15,9 @@ use super::AppState;
 use super::access::SharedKey;
 use super::error::{ApiError, AppError};
 use super::query::{ApiParams, Segments, encode};
-use crate::model::{Author, Community, Discussion, Edited, PostMeta, Removal};
+use crate::model::{
+    Author, Community, Discussion, Edited, LocalFile, Media, MediaKind, PostMeta, Removal,
+};
 use crate::paging::Pages;
 use crate::search;
 use crate::site::pages::author::{find_author, ordered_comments};
@@ -24,6 +26,7 @@ use crate::site::query::{
     AuthorQuery, AuthorsQuery, Day, IndexSort, PageNumber, SearchQuery, ThreadQuery, ViewQuery,
     pairs, search_query,
 };
+use crate::site::{Links, Url};
 use crate::thread;
 
 /// Items per page of a list when the request gives no `limit`: discussions,
@@ -218,7 +221,41 @@ struct DiscussionJson<'a> {
     /// of 0: it did not say how many); absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
     unarchived_replies: Option<u32>,
+    /// The post's pictures, gallery, video or embed, in order.
+    media: Vec<MediaJson<'a>>,
     comments: Vec<CommentJson<'a>>,
+}
+
+/// A piece of media of a post or a comment.
+#[derive(Serialize)]
+struct MediaJson<'a> {
+    kind: MediaKind,
+    /// Its address at the source (null for a file on disk the source
+    /// does not describe).
+    url: Option<&'a str>,
+    /// This server's address of the file, when it is on disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+    caption: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_false")]
+    removed: bool,
+}
+
+impl<'a> MediaJson<'a> {
+    fn new(media: &'a Media, local: Option<&LocalFile>) -> Self {
+        let size = local.and_then(|f| f.size_or(media)).or(media.size());
+        MediaJson {
+            kind: media.kind(),
+            url: Some(media.url.as_str()).filter(|u| !u.is_empty()),
+            local: local.map(|f| Links::SERVER.href(&Url::Media { key: f.key.clone() })),
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            caption: media.caption.as_deref(),
+            removed: media.removed,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -445,12 +482,17 @@ pub async fn discussion(
     let search = query.search()?;
     require_author(d, query.author.as_deref())?;
     let order = thread::select(d, &query.filter(d, search.as_ref())).order;
+    let shown = archive.shown_media(d);
     // The whole thread unless a limit is given.
     let paged = Paged::new(order.len(), limit, order.len().max(1), query.page)?;
     let body = DiscussionJson {
         head: DiscussionHeadJson::new(d),
         body: &d.body,
         unarchived_replies: d.unarchived(None),
+        media: shown
+            .iter()
+            .map(|s| MediaJson::new(&s.media, s.local))
+            .collect(),
         comments: order[paged.range.clone()]
             .iter()
             .map(|&i| CommentJson::new(d, i))

@@ -121,7 +121,7 @@ fn it_listens_on_loopback_and_says_what_it_loaded() {
     assert!(url.starts_with("http://127.0.0.1:"), "{first}");
     let log = wait_for(&rx, "loaded", Duration::from_secs(10)).join("\n");
     assert!(
-        log.contains("discussions=6 comments=53 diagnostics=3"),
+        log.contains("discussions=6 comments=53 media_files=0 diagnostics=3"),
         "{log}"
     );
     assert!(

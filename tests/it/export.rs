@@ -30,6 +30,7 @@ fn export_with(
         force,
         pagefind: None,
         bundle_comments: export::BUNDLE_COMMENTS,
+        remote_media: false,
     };
     export::export(archive, &options, &|_, _| {})
 }

@@ -411,7 +411,7 @@ async fn the_api_serves_a_discussion_sorted_and_filtered() {
         .await
         .json();
     let keys: Vec<_> = d.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(keys.len(), 7);
+    assert_eq!(keys.len(), 8);
     for key in [
         "id",
         "title",
@@ -419,6 +419,7 @@ async fn the_api_serves_a_discussion_sorted_and_filtered() {
         "community",
         "submitter",
         "body",
+        "media",
         "comments",
     ] {
         assert!(keys.contains(&key.to_owned()), "{key}");
@@ -428,6 +429,11 @@ async fn the_api_serves_a_discussion_sorted_and_filtered() {
             .as_str()
             .unwrap()
             .starts_with("I maintain a small tool")
+    );
+    assert_eq!(
+        d["media"],
+        serde_json::json!([]),
+        "a text document has none"
     );
     let comments = d["comments"].as_array().unwrap();
     assert_eq!(comments.len(), 12);

@@ -133,6 +133,7 @@ fn an_export() {
         force: false,
         pagefind: None,
         bundle_comments: export::BUNDLE_COMMENTS,
+        remote_media: false,
     };
     let loaded = load_dir(&archive).unwrap().archive;
     export::export(loaded, &options, &|_, _| {}).unwrap();

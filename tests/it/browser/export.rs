@@ -186,6 +186,7 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
         pagefind: pagefind.clone(),
         // Several bundles, merged by the search page.
         bundle_comments: 20,
+        remote_media: false,
     };
     let summary = export::export(archive, &options, &|_, _| {}).unwrap();
     assert_eq!(
@@ -293,6 +294,7 @@ fn exporting_again_indexes_only_the_bundles_whose_pages_changed() {
             force: false,
             pagefind: Some(pagefind.clone()),
             bundle_comments: 20,
+            remote_media: false,
         };
         export::export(archive, &options, &|_, _| {}).unwrap()
     };

@@ -1,0 +1,115 @@
+//! The reader's media files in an export: each file a page shows is put
+//! in `media/` under a name made from its content (`media/{hash}.jpg`), by
+//! a hard link where the file system allows, else a copy. The manifest
+//! remembers which version of which file each name holds, so a re-export
+//! neither reads nor copies a file that did not change.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::ExportError;
+use super::out::{Made, Manifest, Out};
+use crate::model::{Archive, LocalFile};
+
+/// The export's folder of media files.
+pub const FOLDER: &str = "media";
+
+/// The media an export holds.
+#[derive(Debug, Default)]
+pub struct Copied {
+    /// Each file's name on the server (its key) → its file in the export.
+    pub names: HashMap<String, String>,
+    /// The manifest's entries for them.
+    pub made: BTreeMap<String, Made>,
+    /// How many files, their bytes, and how many were copied (or linked)
+    /// this time.
+    pub files: usize,
+    pub bytes: u64,
+    pub copied: usize,
+}
+
+/// Every local file a page of `archive` shows, each once.
+fn used(archive: &Archive) -> Vec<&LocalFile> {
+    let mut seen = HashSet::new();
+    archive
+        .discussions()
+        .iter()
+        .flat_map(|d| archive.shown_media(d))
+        .filter_map(|shown| shown.local)
+        .filter(|file| seen.insert(file.key.as_str()))
+        .collect()
+}
+
+/// Puts the media files of `archive` in the export's `media/` folder.
+pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, ExportError> {
+    // What the last export made of each version of a file.
+    let before: HashMap<u64, (&str, &Made)> = old
+        .files
+        .iter()
+        .filter(|(file, _)| file.starts_with(FOLDER) && out.has(file))
+        .map(|(file, made)| (made.input, (file.as_str(), made)))
+        .collect();
+    let placed: Vec<(String, String, Made, u64, bool)> = used(archive)
+        .par_iter()
+        .map(|file| {
+            let version = version(&file.key);
+            if let Some((name, made)) = before.get(&version) {
+                return Ok((
+                    file.key.clone(),
+                    (*name).to_owned(),
+                    **made,
+                    file.bytes,
+                    false,
+                ));
+            }
+            let content = content_hash(&file.path)?;
+            let extension = file.key.rsplit_once('.').map_or("bin", |(_, e)| e);
+            let name = format!("{FOLDER}/{content:016x}.{extension}");
+            let copy = !out.has(&name);
+            if copy {
+                out.link_or_copy(&name, &file.path)?;
+            }
+            let made = Made {
+                input: version,
+                output: content,
+            };
+            Ok((file.key.clone(), name, made, file.bytes, copy))
+        })
+        .collect::<Result<_, ExportError>>()?;
+    let mut copied = Copied::default();
+    for (key, name, made, bytes, copy) in placed {
+        if copied.made.insert(name.clone(), made).is_none() {
+            copied.files += 1;
+            copied.bytes += bytes;
+        }
+        copied.copied += usize::from(copy);
+        copied.names.insert(key, name);
+    }
+    Ok(copied)
+}
+
+/// The version of a file its key names (the hash at its start).
+fn version(key: &str) -> u64 {
+    let hex = key.split('.').next().unwrap_or_default();
+    u64::from_str_radix(hex, 16).unwrap_or_else(|_| xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+}
+
+/// A hash of the file's bytes, read in pieces.
+fn content_hash(path: &Path) -> Result<u64, ExportError> {
+    let mut file = std::fs::File::open(path).map_err(|e| ExportError::io("read", path, e))?;
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file
+            .read(&mut buffer)
+            .map_err(|e| ExportError::io("read", path, e))?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buffer[..n]);
+    }
+    Ok(hash.digest())
+}
