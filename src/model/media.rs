@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 /// What a piece of media is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MediaKind {
     Image,

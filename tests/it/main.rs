@@ -11,6 +11,7 @@ mod corpus;
 mod export;
 mod formats;
 mod hostile;
+mod media;
 mod paging;
 mod paths;
 mod reddit;

@@ -194,3 +194,32 @@ async fn the_pages_that_refuse_or_admit() {
         );
     }
 }
+
+/// The pages that show media (pictures from disk, a gallery, a spoiler's
+/// gallery partly on disk, placeholders, a video, an embed, thumbnails),
+/// over our media fixtures. A file's key names its place and time on
+/// disk, so it is filtered out.
+#[tokio::test]
+async fn pages_with_media() {
+    let _versionless = versionless();
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"/media/[0-9a-f]{16}\.", "/media/[key].");
+    let _keys = settings.bind_to_scope();
+    let app = app_over(&super::media::media_dir());
+    for (name, uri) in [
+        ("media_index", "/"),
+        (
+            "media_gallery",
+            "/d/tidewatch_Three%20boats%20in%20a%20row_g4llry",
+        ),
+        ("media_spoiler_gallery", "/d/r_ferries_harbour_lights"),
+        (
+            "media_video",
+            "/d/deckhand_Docking%20in%20the%20wind_v1d30x",
+        ),
+        ("media_video_placeholder", "/d/vd5x7q"),
+        ("media_embed", "/d/yt4kp2"),
+    ] {
+        insta::assert_snapshot!(format!("page_{name}"), page(&app, uri).await);
+    }
+}
