@@ -71,7 +71,7 @@ pub(super) fn axe() -> Option<String> {
 }
 
 /// axe's violations on each of `paths` (named), in light and dark.
-async fn violations_in_both_schemes(
+pub(super) async fn violations_in_both_schemes(
     s: &Session,
     axe: &str,
     paths: &[(String, String)],

@@ -8,6 +8,7 @@
 mod a11y;
 mod export;
 mod flows;
+mod media;
 mod network;
 mod paging;
 
