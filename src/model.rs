@@ -1045,6 +1045,11 @@ impl Archive {
         self.by_id.get(id).copied()
     }
 
+    /// The index of the discussion of Reddit's post `post_id` (any case).
+    pub fn post_position(&self, post_id: &str) -> Option<usize> {
+        self.by_post_id.get(&post_id.to_ascii_lowercase()).copied()
+    }
+
     /// The discussion of Reddit's post `post_id` (any case).
     pub fn by_post_id(&self, post_id: &str) -> Option<&Discussion> {
         let i = *self.by_post_id.get(&post_id.to_ascii_lowercase())?;

@@ -1,12 +1,12 @@
 //! Fuzzes the readers of Reddit's formats (a thread JSON file, a dump) with
 //! arbitrary bytes: they must never panic, and the threads they build must
-//! hold the model's invariants. Run with
+//! hold the model's invariants (their media included). Run with
 //! `RUSTC_BOOTSTRAP=1 cargo fuzz run formats`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use threadview::formats::{dump::Dumps, json};
-use threadview::model::Discussion;
+use threadview::model::{Discussion, shown};
 use threadview::thread::{SortOrder, default_sort, thread_order};
 
 fn check(d: &Discussion) {
@@ -24,6 +24,18 @@ fn check(d: &Discussion) {
         assert_eq!(order.len(), d.comments().len());
     }
     let _ = default_sort(d);
+    // Media: every comment's belongs to a comment, and a post's show as
+    // many as the source names (none on disk here).
+    for (i, m) in d.all_comment_media() {
+        assert!(i < d.comments().len());
+        assert!(!m.url.is_empty() || m.removed);
+    }
+    assert_eq!(shown(d.media(), &[]).len(), d.media().len());
+    for m in d.media() {
+        if let Some((w, h)) = m.size() {
+            assert!(w > 0 && h > 0);
+        }
+    }
     for (i, c) in d.comments().iter().enumerate() {
         match c.parent() {
             Some(p) => {

@@ -351,8 +351,10 @@ fn select(archive: Archive, ids: &[String]) -> Result<Archive, ExportError> {
     }
     let mut kept = Vec::new();
     for id in ids {
+        // Its id, or (a thread file named otherwise) its Reddit post's.
         let at = archive
             .position(id)
+            .or_else(|| archive.post_position(id))
             .ok_or_else(|| ExportError::UnknownDiscussion(id.clone()))?;
         kept.push(archive.discussions()[at].clone());
     }

@@ -27,10 +27,10 @@ pub struct MediaData<'a> {
     pub thumbnail_height: Option<&'a Value>,
 }
 
-/// The extensions of pictures a link may name directly.
-const IMAGE_EXTENSIONS: [&str; 7] = ["jpg", "jpeg", "png", "gif", "webp", "avif", "bmp"];
+/// The extensions of pictures (a link's or a file's), lowercase.
+pub const IMAGE_EXTENSIONS: [&str; 7] = ["jpg", "jpeg", "png", "gif", "webp", "avif", "bmp"];
 /// And of videos.
-const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "webm", "mov", "m4v"];
+pub const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "webm", "mov", "m4v"];
 
 /// A post's media, in order, and its thumbnail.
 pub fn post(data: &MediaData<'_>) -> (Vec<Media>, Option<Media>) {

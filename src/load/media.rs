@@ -10,18 +10,16 @@ use std::time::SystemTime;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::walk;
+use crate::formats::media::{IMAGE_EXTENSIONS, VIDEO_EXTENSIONS};
 use crate::model::{LocalFile, MediaFiles};
-
-const IMAGES: [&str; 7] = ["jpg", "jpeg", "png", "gif", "webp", "avif", "bmp"];
-const VIDEOS: [&str; 4] = ["mp4", "webm", "mov", "m4v"];
 
 /// Whether `path` names a picture (`Some(false)`) or a video
 /// (`Some(true)`), by its extension.
 pub fn media_kind(path: &Path) -> Option<bool> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    if IMAGES.contains(&ext.as_str()) {
+    if IMAGE_EXTENSIONS.contains(&ext.as_str()) {
         Some(false)
-    } else if VIDEOS.contains(&ext.as_str()) {
+    } else if VIDEO_EXTENSIONS.contains(&ext.as_str()) {
         Some(true)
     } else {
         None

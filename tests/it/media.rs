@@ -495,3 +495,27 @@ fn subfolders_and_new_media_files_are_read_again_on_reload() {
     assert!(loader.watches(&dir.path().join("media").join(picture)));
     assert!(!loader.watches(&hidden.join("x.jpg")));
 }
+
+#[test]
+fn an_export_with_remote_media_names_its_hosts_in_each_pages_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let options = threadview::export::Options {
+        out: out.clone(),
+        discussions: vec!["m1ss1n".to_owned()],
+        force: false,
+        pagefind: None,
+        bundle_comments: threadview::export::BUNDLE_COMMENTS,
+        remote_media: true,
+    };
+    let archive = load_dir(&media_dir()).unwrap().archive;
+    threadview::export::export(archive, &options, &|_, _| {}).unwrap();
+    let pages = html_files(&out);
+    let (_, page) = pages
+        .iter()
+        .find(|(name, _)| name.starts_with("d/") && name.contains("m1ss1n"))
+        .unwrap();
+    assert!(page.contains("<img src=\"https://i.imgur.com/Qx7Lk2P.jpg\""));
+    let policy = "img-src &#39;self&#39; file: https://i.imgur.com; media-src &#39;self&#39; file: https://i.imgur.com;";
+    assert!(page.contains(policy), "{page}");
+}

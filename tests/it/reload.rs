@@ -197,3 +197,48 @@ async fn thread_files_and_dumps_reload_too() {
         Some(4)
     );
 }
+
+/// bdfr's layout: a thread in a subfolder made while serving is served,
+/// and its picture once downloaded into `media/`, both within two seconds.
+#[tokio::test]
+async fn a_new_subfolder_and_a_downloaded_picture_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _state, _watch) = serve(dir.path()).await;
+    let fixtures = crate::media::media_dir().join("ferries");
+    let stem = "harbourfan_Morning fog over the pier_q7k2m";
+    let sub = dir.path().join("ferries");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(fixtures.join(format!("{stem}.json")), sub.join("tmp.part")).unwrap();
+    std::fs::rename(sub.join("tmp.part"), sub.join(format!("{stem}.json"))).unwrap();
+    eventually(&app, "a thread in a new subfolder", |list| {
+        list.as_array().unwrap().len() == 1
+    })
+    .await;
+    let api = "/api/discussions/harbourfan_Morning%20fog%20over%20the%20pier_q7k2m";
+    assert!(
+        get(&app, api).await.json()["media"][0]
+            .get("local")
+            .is_none()
+    );
+    let media = dir.path().join("media");
+    std::fs::create_dir(&media).unwrap();
+    std::fs::copy(
+        fixtures.join(format!("{stem}.jpg")),
+        media.join("q7k2m.part"),
+    )
+    .unwrap();
+    std::fs::rename(media.join("q7k2m.part"), media.join("q7k2m.jpg")).unwrap();
+    let started = Instant::now();
+    loop {
+        let local = get(&app, api).await.json()["media"][0]["local"].clone();
+        if let Some(local) = local.as_str() {
+            assert_eq!(get(&app, local).await.status, axum::http::StatusCode::OK);
+            break;
+        }
+        assert!(
+            started.elapsed() < WITHIN,
+            "the picture was not served within {WITHIN:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}

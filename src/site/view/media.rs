@@ -104,6 +104,8 @@ impl MediaBlock {
 
     /// The media below comment `index`.
     pub fn comment(d: &Discussion, index: usize, links: &Links) -> Option<Self> {
+        // Most comments have none: nothing is made for them.
+        d.comment_media(index).next()?;
         let shown: Vec<Shown> = d
             .comment_media(index)
             .map(|m| Shown {
