@@ -906,12 +906,12 @@ impl Archive {
                 if shown.local.is_none()
                     && !media.removed
                     && !media.url.is_empty()
-                    && media.kind() != MediaKind::Embed
+                    && media.kind != MediaKind::Embed
                 {
                     missing.push(MissingMedia {
                         post,
                         url: &media.url,
-                        kind: media.kind(),
+                        kind: media.kind,
                     });
                 }
             }

@@ -38,7 +38,7 @@ pub fn post(data: &MediaData<'_>) -> (Vec<Media>, Option<Media>) {
         .thumbnail
         .filter(|t| t.starts_with("https://") || t.starts_with("http://"))
         .map(|t| Media {
-            kind: Some(MediaKind::Image),
+            kind: MediaKind::Image,
             url: clean_url(t),
             width: data.thumbnail_width.and_then(dimension),
             height: data.thumbnail_height.and_then(dimension),
@@ -61,7 +61,7 @@ fn post_media(data: &MediaData<'_>) -> Vec<Media> {
         let url = text(video.get("fallback_url")).or(data.url);
         if let Some(url) = url {
             return vec![Media {
-                kind: Some(MediaKind::Video),
+                kind: MediaKind::Video,
                 url: clean_url(url),
                 width: video.get("width").and_then(dimension),
                 height: video.get("height").and_then(dimension),
@@ -78,7 +78,7 @@ fn post_media(data: &MediaData<'_>) -> Vec<Media> {
         .find_map(|m| m.get("oembed"));
     if let (Some(oembed), Some(url)) = (oembed, data.url) {
         return vec![Media {
-            kind: Some(MediaKind::Embed),
+            kind: MediaKind::Embed,
             url: clean_url(url),
             width: oembed.get("thumbnail_width").and_then(dimension),
             height: oembed.get("thumbnail_height").and_then(dimension),
@@ -96,7 +96,7 @@ fn post_media(data: &MediaData<'_>) -> Vec<Media> {
         // A page Reddit made a picture of (an imgur page, say).
         None => match poster {
             Some(p) if data.preview.is_some_and(is_image_preview) => Media {
-                kind: Some(MediaKind::Image),
+                kind: MediaKind::Image,
                 ..p
             },
             _ => return Vec::new(),
@@ -130,7 +130,7 @@ pub fn link(url: &str) -> Option<Media> {
         .map(|(_, ext)| ext.to_ascii_lowercase());
     let url = clean_url(url);
     let image = |animated| Media {
-        kind: Some(MediaKind::Image),
+        kind: MediaKind::Image,
         removed: is_removed_placeholder(&url),
         url: url.clone(),
         animated,
@@ -138,7 +138,7 @@ pub fn link(url: &str) -> Option<Media> {
     };
     match extension.as_deref() {
         Some("gifv") => Some(Media {
-            kind: Some(MediaKind::Video),
+            kind: MediaKind::Video,
             url: format!(
                 "{}.mp4",
                 url.split(['?', '#']).next()?.strip_suffix(".gifv")?
@@ -149,13 +149,13 @@ pub fn link(url: &str) -> Option<Media> {
         Some("gif") => Some(image(true)),
         Some(ext) if IMAGE_EXTENSIONS.contains(&ext) => Some(image(false)),
         Some(ext) if VIDEO_EXTENSIONS.contains(&ext) => Some(Media {
-            kind: Some(MediaKind::Video),
+            kind: MediaKind::Video,
             url,
             ..Media::default()
         }),
         _ if host == "i.redd.it" => Some(image(false)),
         _ if host == "v.redd.it" => Some(Media {
-            kind: Some(MediaKind::Video),
+            kind: MediaKind::Video,
             url,
             ..Media::default()
         }),
@@ -189,7 +189,7 @@ fn gallery(data: &MediaData<'_>) -> Vec<Media> {
                 removed: true,
                 ..Media::default()
             });
-            media.kind = Some(MediaKind::GalleryItem);
+            media.kind = MediaKind::GalleryItem;
             media.caption = text(item.get("caption"))
                 .filter(|c| !c.trim().is_empty())
                 .map(|c| unescape(c).into_owned());
@@ -212,7 +212,7 @@ fn metadata_item(meta: &Value) -> Media {
     };
     let valid = text(meta.get("status")).is_none_or(|s| s == "valid");
     Media {
-        kind: Some(MediaKind::Image),
+        kind: MediaKind::Image,
         url: url.map(clean_url).unwrap_or_default(),
         width: source.and_then(|s| s.get("x")).and_then(dimension),
         height: source.and_then(|s| s.get("y")).and_then(dimension),
@@ -226,7 +226,7 @@ fn metadata_item(meta: &Value) -> Media {
 fn preview_source(preview: Option<&Value>) -> Option<Media> {
     let source = preview?.get("images")?.get(0)?.get("source")?;
     Some(Media {
-        kind: Some(MediaKind::Image),
+        kind: MediaKind::Image,
         url: clean_url(text(source.get("url"))?),
         width: source.get("width").and_then(dimension),
         height: source.get("height").and_then(dimension),
@@ -364,7 +364,7 @@ mod tests {
             ..MediaData::default()
         });
         assert_eq!(media.len(), 3);
-        assert!(media.iter().all(|m| m.kind() == MediaKind::GalleryItem));
+        assert!(media.iter().all(|m| m.kind == MediaKind::GalleryItem));
         assert_eq!(
             media[0].url, "https://preview.redd.it/b2.gif?format=mp4",
             "an animated item plays its video"
@@ -389,7 +389,7 @@ mod tests {
         });
         assert_eq!(media.len(), 1);
         let video = &media[0];
-        assert_eq!(video.kind(), MediaKind::Video);
+        assert_eq!(video.kind, MediaKind::Video);
         assert_eq!(
             video.url,
             "https://v.redd.it/abc/DASH_720.mp4?source=fallback"
@@ -407,16 +407,13 @@ mod tests {
     #[test]
     fn links_name_pictures_gifv_videos_and_removed_pictures() {
         let image = link("https://i.imgur.com/AbC.JPG").unwrap();
-        assert_eq!((image.kind(), image.removed), (MediaKind::Image, false));
+        assert_eq!((image.kind, image.removed), (MediaKind::Image, false));
         let gifv = link("https://i.imgur.com/AbC.gifv").unwrap();
-        assert_eq!(gifv.kind(), MediaKind::Video);
+        assert_eq!(gifv.kind, MediaKind::Video);
         assert_eq!(gifv.url, "https://i.imgur.com/AbC.mp4");
         assert!(link("https://i.redd.it/q8v2").is_some());
         assert!(link("https://i.imgur.com/removed.png").unwrap().removed);
-        assert_eq!(
-            link("https://v.redd.it/x9").unwrap().kind(),
-            MediaKind::Video
-        );
+        assert_eq!(link("https://v.redd.it/x9").unwrap().kind, MediaKind::Video);
         assert!(link("https://example.org/article").is_none());
         assert!(link("https://example.org/a.jpg.html").is_none());
     }
@@ -432,7 +429,7 @@ mod tests {
             thumbnail_height: Some(&json!(105)),
             ..MediaData::default()
         });
-        assert_eq!(media[0].kind(), MediaKind::Embed);
+        assert_eq!(media[0].kind, MediaKind::Embed);
         assert_eq!(media[0].title.as_deref(), Some("Tide & time"));
         assert_eq!(media[0].provider.as_deref(), Some("YouTube"));
         assert_eq!(thumbnail.unwrap().size(), Some((140, 105)));

@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 /// What a piece of media is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MediaKind {
+    #[default]
     Image,
     Video,
     /// One item of a gallery (a picture or an animated one).
@@ -26,7 +27,7 @@ pub enum MediaKind {
 /// One piece of media as the source names it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Media {
-    pub kind: Option<MediaKind>,
+    pub kind: MediaKind,
     /// Its address at the source: the file (a video's playable fallback),
     /// or an embed's page.
     pub url: String,
@@ -48,13 +49,9 @@ pub struct Media {
 }
 
 impl Media {
-    pub fn kind(&self) -> MediaKind {
-        self.kind.unwrap_or(MediaKind::Image)
-    }
-
     /// Whether it plays (a video, or a moving picture whose file is one).
     pub fn is_video(&self) -> bool {
-        self.kind() == MediaKind::Video
+        self.kind == MediaKind::Video
     }
 
     /// `width × height`, when the source gives both.
@@ -170,12 +167,12 @@ pub fn shown<'a>(media: &'a [Media], files: &[&'a LocalFile]) -> Vec<Shown<'a>> 
     };
     let gallery = media
         .iter()
-        .filter(|m| m.kind() == MediaKind::GalleryItem)
+        .filter(|m| m.kind == MediaKind::GalleryItem)
         .count()
         > 1;
     let mut out: Vec<Shown<'a>> = Vec::with_capacity(media.len().max(files.len()));
     for (n, m) in media.iter().enumerate() {
-        let local = match m.kind() {
+        let local = match m.kind {
             MediaKind::Embed => None,
             _ if m.removed => None,
             _ if gallery => take(&|_, f| f.position == Some(n as u32 + 1))
@@ -204,7 +201,7 @@ pub fn shown<'a>(media: &'a [Media], files: &[&'a LocalFile]) -> Vec<Shown<'a>> 
         };
         out.push(Shown {
             media: Cow::Owned(Media {
-                kind: Some(kind),
+                kind,
                 ..Media::default()
             }),
             local: Some(file),
@@ -231,7 +228,7 @@ mod tests {
 
     fn item(kind: MediaKind, url: &str) -> Media {
         Media {
-            kind: Some(kind),
+            kind,
             url: url.to_owned(),
             ..Media::default()
         }
@@ -263,7 +260,7 @@ mod tests {
         assert_eq!(shown.len(), 2);
         assert_eq!(shown[0].local.unwrap().key, "c.mp4");
         assert_eq!(shown[1].local.unwrap().key, "s.jpg");
-        assert_eq!(shown[1].media.kind(), MediaKind::GalleryItem);
+        assert_eq!(shown[1].media.kind, MediaKind::GalleryItem);
     }
 
     #[test]

@@ -247,7 +247,7 @@ impl<'a> MediaJson<'a> {
     fn new(media: &'a Media, local: Option<&LocalFile>) -> Self {
         let size = local.and_then(|f| f.size_or(media)).or(media.size());
         MediaJson {
-            kind: media.kind(),
+            kind: media.kind,
             url: Some(media.url.as_str()).filter(|u| !u.is_empty()),
             local: local.map(|f| Links::SERVER.href(&Url::Media { key: f.key.clone() })),
             width: size.map(|s| s.0),

@@ -129,7 +129,7 @@ async fn reddit_json_and_dumps_give_galleries_videos_embeds_and_comment_pictures
         "<details class=\"media-gate\"><summary>Show the spoiler media (Gallery, 3 items)</summary>",
         "<img src=\"/media/",
         "alt=\"From the ferry deck\"",
-        "<svg class=\"media-box\" viewBox=\"0 0 300 400\" width=\"300\" height=\"400\"",
+        "<svg class=\"media-box\" viewBox=\"0 0 300 400\" preserveAspectRatio=\"none\" width=\"300\" height=\"400\"",
         "open from preview.redd.it",
         "The lighthouse &#38; the breakwater",
         "<img src=\"/media/",

@@ -170,12 +170,14 @@ fn view(media: &Media, local: Option<&LocalFile>, alt: &str, links: &Links) -> M
         Some(file) => file.video,
         None => media.is_video(),
     };
-    let kind = match media.kind() {
+    let kind = match media.kind {
         MediaKind::Embed => "embed",
         _ if video => "video",
         _ => "image",
     };
-    let src = local_href.or_else(|| source.clone().filter(|_| remote && !media.removed));
+    // An embed is a page, linked, never loaded.
+    let loadable = remote && !media.removed && kind != "embed";
+    let src = local_href.or_else(|| source.clone().filter(|_| loadable));
     let (width, height) = match local.and_then(|f| f.size_or(media)).or(media.size()) {
         Some((w, h)) => (Some(w), Some(h)),
         None => (None, None),
@@ -263,7 +265,9 @@ pub fn remote_origins(archive: &Archive) -> Vec<String> {
     };
     for d in archive.discussions() {
         for m in d.media() {
-            add(&m.url);
+            if m.kind != MediaKind::Embed {
+                add(&m.url);
+            }
             if let Some(poster) = &m.poster {
                 add(poster);
             }
