@@ -11,6 +11,7 @@ pub mod parse;
 pub mod search;
 pub mod site;
 pub mod thread;
+pub mod thumbnail;
 pub mod watch;
 pub mod web;
 

@@ -2,7 +2,8 @@
 //! in `media/` under a name made from its content (`media/{hash}.jpg`), by
 //! a hard link where the file system allows, else a copy. The manifest
 //! remembers which version of which file each name holds, so a re-export
-//! neither reads nor copies a file that did not change.
+//! neither reads nor copies a file that did not change. The pictures that
+//! lists show get a thumbnail each, in `media/thumbnails/`, made once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
@@ -22,6 +23,8 @@ pub const FOLDER: &str = "media";
 pub struct Copied {
     /// Each file's name on the server (its key) → its file in the export.
     pub names: HashMap<String, String>,
+    /// The same for the thumbnails made of them (`media/thumbnails/`).
+    pub thumbnails: HashMap<String, String>,
     /// The manifest's entries for them.
     pub made: BTreeMap<String, Made>,
     /// How many files, their bytes, and how many were copied (or linked)
@@ -29,6 +32,17 @@ pub struct Copied {
     pub files: usize,
     pub bytes: u64,
     pub copied: usize,
+}
+
+/// The files lists show a thumbnail of, each once.
+fn thumbnailed(archive: &Archive) -> Vec<&LocalFile> {
+    let mut seen = HashSet::new();
+    archive
+        .discussions()
+        .iter()
+        .filter_map(|d| crate::site::view::media::thumbnail_file(d, &archive.shown_media(d)))
+        .filter(|file| seen.insert(file.key.as_str()))
+        .collect()
 }
 
 /// Every local file a page of `archive` shows, each once.
@@ -80,6 +94,44 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
         })
         .collect::<Result<_, ExportError>>()?;
     let mut copied = Copied::default();
+    let thumbnails: Vec<(String, String, Made, u64, bool)> = thumbnailed(archive)
+        .par_iter()
+        .filter_map(|file| {
+            let version = version(&file.key) ^ THUMBNAIL_SALT;
+            if let Some((name, made)) = before.get(&version) {
+                let bytes = std::fs::metadata(out.root().join(name)).map_or(0, |m| m.len());
+                return Some(Ok((
+                    file.key.clone(),
+                    (*name).to_owned(),
+                    **made,
+                    bytes,
+                    false,
+                )));
+            }
+            let picture = std::fs::read(&file.path).ok()?;
+            let small = crate::thumbnail::thumbnail(&picture)?;
+            let content = xxhash_rust::xxh3::xxh3_64(&small);
+            let name = format!("{FOLDER}/thumbnails/{content:016x}.jpg");
+            let made = Made {
+                input: version,
+                output: content,
+            };
+            let written = if out.has(&name) {
+                Ok(false)
+            } else {
+                out.write(&name, &small).map(|()| true)
+            };
+            Some(written.map(|w| (file.key.clone(), name, made, small.len() as u64, w)))
+        })
+        .collect::<Result<_, ExportError>>()?;
+    for (key, name, made, bytes, copy) in thumbnails {
+        if copied.made.insert(name.clone(), made).is_none() {
+            copied.files += 1;
+            copied.bytes += bytes;
+        }
+        copied.copied += usize::from(copy);
+        copied.thumbnails.insert(key, name);
+    }
     for (key, name, made, bytes, copy) in placed {
         if copied.made.insert(name.clone(), made).is_none() {
             copied.files += 1;
@@ -90,6 +142,9 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
     }
     Ok(copied)
 }
+
+/// Tells a thumbnail's version from its picture's in the manifest.
+const THUMBNAIL_SALT: u64 = 0x7468_756d_626e_6169;
 
 /// The version of a file its key names (the hash at its start).
 fn version(key: &str) -> u64 {

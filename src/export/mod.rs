@@ -161,7 +161,13 @@ pub fn export(
         bytes: copied.bytes,
         copied: copied.copied,
     };
-    let site = Site::new(archive, bundles, copied.names, options.remote_media);
+    let site = Site::new(
+        archive,
+        bundles,
+        copied.names,
+        copied.thumbnails,
+        options.remote_media,
+    );
     let mut pages = site.pages();
     pages.sort_by_key(|page| page.stage);
     let run = Run {

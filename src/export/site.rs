@@ -74,8 +74,10 @@ pub struct Site {
     thread_pages: Vec<Vec<u32>>,
     /// A hash of the program that renders: another build renders anew.
     program: u64,
-    /// Its media files: each file's name on the server → in the export.
+    /// Its media files: each file's name on the server → in the export;
+    /// and their thumbnails'.
     media: HashMap<String, String>,
+    thumbnails: HashMap<String, String>,
     /// Whether pages show media that is not on disk from its hosts, and
     /// the policy that lets them.
     remote_media: bool,
@@ -94,6 +96,7 @@ impl Site {
         archive: Archive,
         bundle_comments: Option<usize>,
         media: HashMap<String, String>,
+        thumbnails: HashMap<String, String>,
         remote_media: bool,
     ) -> Self {
         // A page that links to other threads through Reddit's addresses
@@ -113,6 +116,9 @@ impl Site {
                 for shown in archive.shown_media(d) {
                     let name = shown.local.and_then(|f| media.get(&f.key));
                     h.update(name.map_or("", String::as_str).as_bytes());
+                    h.update(&[0]);
+                    let small = shown.local.and_then(|f| thumbnails.get(&f.key));
+                    h.update(small.map_or("", String::as_str).as_bytes());
                     h.update(&[0]);
                 }
                 own ^ h.digest().rotate_left(29)
@@ -134,6 +140,7 @@ impl Site {
             thread_pages: Vec::new(),
             program: program_hash(),
             media,
+            thumbnails,
             remote_media,
             policy: crate::site::content_security_policy(true, &hosts),
         };
@@ -390,6 +397,7 @@ impl FileLayout for Site {
     fn file(&self, url: &Url) -> Option<String> {
         match url {
             Url::Media { key } => self.media.get(key).cloned(),
+            Url::Thumbnail { key } => self.thumbnails.get(key).cloned(),
             Url::Index(q) if q.sort == Default::default() => Some(paged("index", q.page.get())),
             Url::Discussion { id, query } => {
                 let name = &self.names[self.archive.position(id)?];

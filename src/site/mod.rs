@@ -140,7 +140,7 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
                 "The API answers JSON, not a page.".to_owned(),
             ));
         }
-        Url::Media { .. } => {
+        Url::Media { .. } | Url::Thumbnail { .. } => {
             return Err(PageError::NotFound(
                 "A media file is a file, not a page.".to_owned(),
             ));

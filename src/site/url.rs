@@ -63,6 +63,10 @@ pub enum Url {
     Media {
         key: String,
     },
+    /// A small square picture of a media file, for lists.
+    Thumbnail {
+        key: String,
+    },
 }
 
 /// A kind of view, with the pattern of its address: the router serves
@@ -91,6 +95,7 @@ pub enum Route {
     Diagnostics,
     Api,
     Media,
+    Thumbnail,
 }
 
 impl Route {
@@ -142,6 +147,7 @@ impl Route {
             Route::Diagnostics => "/diagnostics",
             Route::Api => "/api/discussions",
             Route::Media => "/media/{key}",
+            Route::Thumbnail => "/thumbnails/{key}",
         }
     }
 
@@ -390,6 +396,7 @@ impl Url {
             Url::Diagnostics => Route::Diagnostics,
             Url::Api => Route::Api,
             Url::Media { .. } => Route::Media,
+            Url::Thumbnail { .. } => Route::Thumbnail,
         }
     }
 
@@ -423,7 +430,7 @@ impl Url {
                 with_query(route.fill(&parts), query)
             }
             Url::Diagnostics | Url::Api => route.fill(&[]),
-            Url::Media { key } => route.fill(&[key]),
+            Url::Media { key } | Url::Thumbnail { key } => route.fill(&[key]),
         }
     }
 
@@ -443,7 +450,7 @@ impl Url {
                 q.at = None;
             }
             Url::Period { query, .. } => query.page = number,
-            Url::Diagnostics | Url::Api | Url::Media { .. } => {}
+            Url::Diagnostics | Url::Api | Url::Media { .. } | Url::Thumbnail { .. } => {}
         }
         self
     }

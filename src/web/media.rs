@@ -1,4 +1,5 @@
-//! `/media/{key}`: the reader's own media files. The key is looked up in
+//! `/media/{key}`: the reader's own media files; `/thumbnails/{key}`: a
+//! small square picture of one, for lists. The key is looked up in
 //! the archive's table of matched files, and the file at the path found
 //! there (resolved at load) is served by tower-http's file service, with
 //! its type, `Range` (a video seeks), `Last-Modified` and an `ETag`. No
@@ -7,6 +8,7 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +18,82 @@ use tower_http::services::ServeFile;
 use super::AppState;
 use super::error::AppError;
 use super::query::Segments;
+
+/// The thumbnails made, by key: a few kilobytes each, kept within a budget
+/// (the least used go first). A key names one version of a file, so a kept
+/// thumbnail is never stale.
+pub struct Thumbnails(quick_cache::sync::Cache<String, Bytes, ByBytes>);
+
+#[derive(Clone)]
+pub struct ByBytes;
+
+impl quick_cache::Weighter<String, Bytes> for ByBytes {
+    fn weight(&self, key: &String, value: &Bytes) -> u64 {
+        (key.len() + value.len()) as u64
+    }
+}
+
+impl Thumbnails {
+    pub fn new(bytes: u64) -> Self {
+        Thumbnails(quick_cache::sync::Cache::with_weighter(
+            (bytes / 6_000).max(16) as usize,
+            bytes.max(1 << 20),
+            ByBytes,
+        ))
+    }
+}
+
+/// The largest file made into a thumbnail.
+const THUMBNAIL_SOURCE_BYTES: u64 = 64 << 20;
+
+pub async fn thumbnail(
+    State(state): State<Arc<AppState>>,
+    Segments(key): Segments<String>,
+    request: Request,
+) -> Result<Response, AppError> {
+    let none = || AppError::NotFound("There is no thumbnail at this address.".to_owned());
+    let snapshot = state.archive();
+    let file = snapshot.media_files().by_key(&key).ok_or_else(none)?;
+    if file.video || file.bytes > THUMBNAIL_SOURCE_BYTES {
+        return Err(none());
+    }
+    let etag = HeaderValue::from_str(&format!("\"t-{}\"", file.key)).map_err(|_| none())?;
+    let headers = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE)),
+    ];
+    if request.headers().get(header::IF_NONE_MATCH) == Some(&etag) {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
+    let made = match state.thumbnails().0.get(&key) {
+        Some(made) => made,
+        None => {
+            // Decoding a photo is expensive work: under the same limit as
+            // making a page.
+            let Ok(_permit) = state.expensive().clone().try_acquire_owned() else {
+                return Err(AppError::Busy);
+            };
+            let path = file.path.clone();
+            drop(snapshot);
+            let made = tokio::task::spawn_blocking(move || {
+                let bytes = std::fs::read(path).ok()?;
+                crate::thumbnail::thumbnail(&bytes)
+            })
+            .await
+            .ok()
+            .flatten()
+            .map(Bytes::from)
+            .ok_or_else(none)?;
+            state.thumbnails().0.insert(key, made.clone());
+            made
+        }
+    };
+    let mut response = (headers, made).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    Ok(response)
+}
 
 /// The key is the file's version (its place, size and time): a changed
 /// file has a new key, so a response may be kept for good.

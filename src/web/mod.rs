@@ -32,6 +32,9 @@ use crate::search::{self, index::SearchIndex};
 use crate::site::derived::Derived;
 use crate::site::{Ctx, Links, Route, Search};
 
+/// What the thumbnails made may keep: about 3,000 of them.
+const THUMBNAIL_BYTES: u64 = 16 << 20;
+
 /// What requests see: the current archive. It is never mutated; a reload
 /// swaps a whole new one in, and each request works on the one it loaded
 /// first.
@@ -50,6 +53,8 @@ pub struct AppState {
     access: access::Access,
     /// Media not on disk is shown from its hosts (`--remote-media`).
     remote_media: bool,
+    /// The thumbnails made for lists.
+    thumbnails: media::Thumbnails,
 }
 
 /// One version of the archive with the pages rendered from it.
@@ -123,7 +128,13 @@ impl AppState {
             expensive: Arc::new(tokio::sync::Semaphore::new(default_concurrency())),
             access: access::Access::local(),
             remote_media: false,
+            thumbnails: media::Thumbnails::new(THUMBNAIL_BYTES),
         }
+    }
+
+    /// The thumbnails made for lists.
+    pub(crate) fn thumbnails(&self) -> &media::Thumbnails {
+        &self.thumbnails
     }
 
     /// Shows media that is not on disk from its hosts, instead of a
@@ -328,6 +339,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         // The reader's media files: outside the page cache (files, with
         // ranges), inside the access guard.
         .route(Route::Media.pattern(), get(media::serve))
+        .route(Route::Thumbnail.pattern(), get(media::thumbnail))
         // A liveness check, and the baseline of the benchmarks: plain axum.
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::middleware::from_fn(trim_trailing_slash))

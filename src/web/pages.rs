@@ -36,7 +36,7 @@ pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
         Route::SubredditYear | Route::SubredditMonth | Route::SubredditDay => get(subreddit_period),
         Route::SourceYear | Route::SourceMonth | Route::SourceDay => get(source_period),
         Route::Diagnostics => get(diagnostics),
-        Route::Api | Route::Media => get(not_found),
+        Route::Api | Route::Media | Route::Thumbnail => get(not_found),
     }
 }
 

@@ -109,14 +109,73 @@ async fn a_bdfr_folder_shows_its_picture_gallery_and_video_from_disk() {
             assert!(address.starts_with('/'), "{page} loads {address}");
         }
     }
-    // The front page shows a local thumbnail where there is one.
+    // The front page shows a thumbnail where there is a local picture.
     let index = get(&app, "/").await;
-    assert_eq!(
-        local_sources(&index.body).len(),
-        2,
-        "the picture and the gallery"
-    );
+    let thumbnails = thumbnail_sources(&index.body);
+    assert_eq!(thumbnails.len(), 2, "the picture and the gallery");
     assert!(index.body.contains("<span class=\"thumb thumb-none\""));
+    for address in &thumbnails {
+        let small = get_bytes(&app, address).await;
+        assert_eq!(small.0, StatusCode::OK);
+        assert_eq!(small.1, "image/jpeg");
+        let picture = image::load_from_memory(&small.2).expect("a picture");
+        assert_eq!((picture.width(), picture.height()), (112, 112));
+    }
+}
+
+/// The `/thumbnails/…` addresses a page loads.
+fn thumbnail_sources(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("img[src]").unwrap();
+    document
+        .select(&selector)
+        .filter_map(|e| e.value().attr("src"))
+        .filter(|src| src.starts_with("/thumbnails/"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A response's status, type and bytes (a picture is not text).
+async fn get_bytes(app: &axum::Router, uri: &str) -> (StatusCode, String, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(uri)
+        .header("host", "localhost")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, kind, bytes.to_vec())
+}
+
+#[tokio::test]
+async fn thumbnails_are_made_of_pictures_only_and_cached_by_version() {
+    let app = app_over(&media_dir());
+    let picture = local_sources(&get(&app, PICTURE).await.body).remove(0);
+    let key = picture.trim_start_matches("/media/");
+    let address = format!("/thumbnails/{key}");
+    let made = get(&app, &address).await;
+    assert_eq!(made.status, StatusCode::OK);
+    assert_eq!(
+        made.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let etag = made.headers["etag"].to_str().unwrap().to_owned();
+    let again = get_with(&app, &address, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let video = video_address(&app).await;
+    let of_video = format!("/thumbnails/{}", video.trim_start_matches("/media/"));
+    assert_eq!(get(&app, &of_video).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/thumbnails/..%2F..%2Fetc%2Fpasswd").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -433,13 +492,15 @@ fn an_export_holds_the_media_opens_from_disk_and_copies_only_what_changed() {
     }
     let out = dir.path().join("site");
     let summary = super::export::export_to(&archive_dir, &out).unwrap();
-    assert_eq!(summary.media.files, 7);
-    assert_eq!(summary.media.copied, 7);
-    let on_disk: u64 = std::fs::read_dir(out.join("media"))
-        .unwrap()
-        .map(|e| e.unwrap().metadata().unwrap().len())
+    // Seven files, and the thumbnails of the two posts the lists show.
+    assert_eq!(summary.media.files, 7 + 2);
+    assert_eq!(summary.media.copied, 7 + 2);
+    let on_disk: u64 = walk(&out.join("media"))
+        .iter()
+        .map(|path| path.metadata().unwrap().len())
         .sum();
     assert_eq!(summary.media.bytes, on_disk);
+    assert_eq!(walk(&out.join("media/thumbnails")).len(), 2);
     // Every `src` resolves to a file of the export.
     check_links(&out);
     let pages = html_files(&out);
@@ -455,7 +516,7 @@ fn an_export_holds_the_media_opens_from_disk_and_copies_only_what_changed() {
         }
     }
     let again = super::export::export_to(&archive_dir, &out).unwrap();
-    assert_eq!((again.media.files, again.media.copied), (7, 0));
+    assert_eq!((again.media.files, again.media.copied), (9, 0));
     assert_eq!(again.written, 0, "nothing changed");
     // A changed picture gets a new name; the old one goes.
     let picture = archive_dir.join("ferries/harbourfan_Morning fog over the pier_q7k2m.jpg");
@@ -463,8 +524,10 @@ fn an_export_holds_the_media_opens_from_disk_and_copies_only_what_changed() {
     bytes.extend_from_slice(b"\0");
     std::fs::write(&picture, bytes).unwrap();
     let changed = super::export::export_to(&archive_dir, &out).unwrap();
-    assert_eq!((changed.media.files, changed.media.copied), (7, 1));
-    assert_eq!(std::fs::read_dir(out.join("media")).unwrap().count(), 7);
+    // The picture is copied again; its thumbnail is made again but comes
+    // out the same (a byte after the JPEG's end), so it is not rewritten.
+    assert_eq!((changed.media.files, changed.media.copied), (9, 1));
+    assert_eq!(walk(&out.join("media")).len(), 9);
     check_links(&out);
 }
 

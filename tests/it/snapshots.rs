@@ -203,7 +203,7 @@ async fn the_pages_that_refuse_or_admit() {
 async fn pages_with_media() {
     let _versionless = versionless();
     let mut settings = insta::Settings::clone_current();
-    settings.add_filter(r"/media/[0-9a-f]{16}\.", "/media/[key].");
+    settings.add_filter(r"/(media|thumbnails)/[0-9a-f]{16}\.", "/$1/[key].");
     let _keys = settings.bind_to_scope();
     let app = app_over(&super::media::media_dir());
     for (name, uri) in [

@@ -11,7 +11,14 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["model"],
     &[
-        "parse", "formats", "paging", "markdown", "search", "thread", "cut",
+        "parse",
+        "formats",
+        "paging",
+        "markdown",
+        "search",
+        "thread",
+        "cut",
+        "thumbnail",
     ],
     &["load"],
     &["site"],

@@ -219,9 +219,9 @@ fn view(media: &Media, local: Option<&LocalFile>, alt: &str, links: &Links) -> M
     }
 }
 
-/// A discussion's small picture in lists: its first local picture, or
-/// (remote media on) Reddit's thumbnail; a placeholder icon when it has
-/// media but no picture to show.
+/// A discussion's small picture in lists: a thumbnail made of its first
+/// local picture, or (remote media on) Reddit's thumbnail; a placeholder
+/// icon when it has media but no picture to show.
 pub struct ThumbView {
     pub src: Option<String>,
 }
@@ -233,19 +233,30 @@ impl ThumbView {
         if shown.is_empty() && thumbnail.is_none() {
             return None;
         }
-        let hidden = d.post().is_some_and(|p| p.nsfw || p.spoiler);
-        let local = shown
-            .iter()
-            .filter_map(|s| s.local)
-            .find(|f| !f.video)
-            .map(|f| links.href(&Url::Media { key: f.key.clone() }));
+        let local =
+            thumbnail_file(d, &shown).map(|f| links.href(&Url::Thumbnail { key: f.key.clone() }));
         let remote = thumbnail
-            .filter(|_| links.remote_media())
+            .filter(|_| links.remote_media() && !closed(d))
             .map(|t| t.url.clone());
         Some(ThumbView {
-            src: local.or(remote).filter(|_| !hidden),
+            src: local.or(remote),
         })
     }
+}
+
+/// Whether a discussion's media stays closed until opened (NSFW,
+/// spoiler): lists show no picture of it.
+fn closed(d: &Discussion) -> bool {
+    d.post().is_some_and(|p| p.nsfw || p.spoiler)
+}
+
+/// The file a discussion's thumbnail is made from (`shown`: its media):
+/// its first local picture, unless its media stays closed.
+pub fn thumbnail_file<'a>(d: &Discussion, shown: &[Shown<'a>]) -> Option<&'a LocalFile> {
+    if closed(d) {
+        return None;
+    }
+    shown.iter().filter_map(|s| s.local).find(|f| !f.video)
 }
 
 /// The origins the archive's media would be fetched from
