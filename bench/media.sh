@@ -8,10 +8,11 @@
 # comments on the gallery. Then, on a release build serving it on
 # 127.0.0.1:
 #   1. the load time with and without the media scan;
-#   2. Lighthouse (mobile, default throttling) on the gallery's page, a
+#   2. the thumbnails of `/`: made on first request, then kept;
+#   3. Lighthouse (mobile, default throttling) on the gallery's page, a
 #      placeholder page and `/` (thumbnails): performance, accessibility,
 #      CLS, LCP (needs `npm ci --prefix bench` and Chromium);
-#   3. an export: files, bytes, and a second export's time (nothing copied).
+#   4. an export: files, bytes, and a second export's time (nothing copied).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ffmpeg=${1:-ffmpeg}
@@ -83,6 +84,17 @@ echo "| media in an empty folder | $(mkdir -p "$work/none" && load_ms --media "$
 pid=$!
 for _ in $(seq 600); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(awk '{print $NF}' "$work/url" | sed 's#/$##')
+# Thumbnails: the first request makes one (decoding a photo), the next
+# comes from memory.
+thumbs=$(curl -s "$base/" | grep -o 'src="/thumbnails/[^"]*"' | sed 's/src="//; s/"$//' | head -20)
+made=0; kept=0; n=0
+for t in $thumbs; do
+  made=$(echo "$made + $(curl -s -o /dev/null -w '%{time_total}' "$base$t")" | bc)
+  kept=$(echo "$kept + $(curl -s -o /dev/null -w '%{time_total}' "$base$t")" | bc)
+  n=$((n + 1))
+done
+echo
+echo "thumbnails of \`/\`: $n, made in $(echo "scale=1; $made * 1000 / $n" | bc) ms each on average (1280 x 960 JPEGs), then $(echo "scale=2; $kept * 1000 / $n" | bc) ms from memory"
 if [ -x bench/node_modules/.bin/lighthouse ]; then
   echo
   echo "| Lighthouse (mobile) | performance | accessibility | CLS | LCP | bytes |"
