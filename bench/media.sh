@@ -95,24 +95,8 @@ for t in $thumbs; do
 done
 echo
 echo "thumbnails of \`/\`: $n, made in $(echo "scale=1; $made * 1000 / $n" | bc) ms each on average (1280 x 960 JPEGs), then $(echo "scale=2; $kept * 1000 / $n" | bc) ms from memory"
-if [ -x bench/node_modules/.bin/lighthouse ]; then
-  echo
-  echo "| Lighthouse (mobile) | performance | accessibility | CLS | LCP | bytes |"
-  echo "| --- | --- | --- | --- | --- | --- |"
-  for path in "/d/g4y24q" "/d/harbourfan_Crossing%20number%2045_p0045" "/"; do
-    CHROME_PATH=$(command -v chromium) bench/node_modules/.bin/lighthouse "$base$path" --quiet \
-      --chrome-flags="--headless=new --no-sandbox" --only-categories=performance,accessibility \
-      --output=json --output-path="$work/lh.json" >/dev/null 2>&1 || true
-    python3 - "$work/lh.json" "$path" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-c, a = d["categories"], d["audits"]
-print(f"| `{sys.argv[2]}` | {c['performance']['score'] * 100:.0f} | {c['accessibility']['score'] * 100:.0f} "
-      f"| {a['cumulative-layout-shift']['numericValue']:.3f} | {a['largest-contentful-paint']['numericValue']:.0f} ms "
-      f"| {a['total-byte-weight']['numericValue'] / 1024:.0f} KiB |")
-PY
-  done
-fi
+echo
+bench/lighthouse.sh "$base" "/d/g4y24q" "/d/harbourfan_Crossing%20number%2045_p0045" "/"
 kill "$pid"; pid=
 
 echo

@@ -61,25 +61,8 @@ print(f"| `{sys.argv[2]}` | {c.n:,} | {len(body.encode()):,}{ok} | {float(sys.ar
 PY
 done
 
-if [ -x bench/node_modules/.bin/lighthouse ]; then
-  echo
-  echo "| Lighthouse (mobile) | performance | accessibility | TBT | LCP |"
-  echo "| --- | --- | --- | --- | --- |"
-  for path in "/d/megathread" "/" "/authors"; do
-    CHROME_PATH=$(command -v chromium) bench/node_modules/.bin/lighthouse "$base$path" --quiet \
-      --chrome-flags="--headless=new --no-sandbox" --only-categories=performance,accessibility \
-      --output=json --output-path="$work/lh.json" >/dev/null 2>&1 || true
-    python3 - "$work/lh.json" "$path" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-c, a = d["categories"], d["audits"]
-print(f"| `{sys.argv[2]}` | {c['performance']['score'] * 100:.0f} | {c['accessibility']['score'] * 100:.0f} | "
-      f"{a['total-blocking-time']['displayValue']} | {a['largest-contentful-paint']['displayValue']} |")
-PY
-  done
-else
-  echo "(Lighthouse skipped: npm ci --prefix bench)"
-fi
+echo
+bench/lighthouse.sh "$base" "/d/megathread" "/" "/authors"
 
 echo
 python3 bench/crawl.py "$base" "$pid"

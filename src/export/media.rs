@@ -66,7 +66,7 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
         .filter(|(file, _)| file.starts_with(FOLDER) && out.has(file))
         .map(|(file, made)| (made.input, (file.as_str(), made)))
         .collect();
-    let placed: Vec<(String, String, Made, u64, bool)> = used(archive)
+    let placed: Vec<Placed> = used(archive)
         .par_iter()
         .map(|file| {
             let version = version(&file.key);
@@ -94,7 +94,7 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
         })
         .collect::<Result<_, ExportError>>()?;
     let mut copied = Copied::default();
-    let thumbnails: Vec<(String, String, Made, u64, bool)> = thumbnailed(archive)
+    let thumbnails: Vec<Placed> = thumbnailed(archive)
         .par_iter()
         .filter_map(|file| {
             let version = version(&file.key) ^ THUMBNAIL_SALT;
@@ -124,23 +124,35 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
             Some(written.map(|w| (file.key.clone(), name, made, small.len() as u64, w)))
         })
         .collect::<Result<_, ExportError>>()?;
-    for (key, name, made, bytes, copy) in thumbnails {
-        if copied.made.insert(name.clone(), made).is_none() {
-            copied.files += 1;
-            copied.bytes += bytes;
-        }
-        copied.copied += usize::from(copy);
+    for (key, name) in copied.count(thumbnails) {
         copied.thumbnails.insert(key, name);
     }
-    for (key, name, made, bytes, copy) in placed {
-        if copied.made.insert(name.clone(), made).is_none() {
-            copied.files += 1;
-            copied.bytes += bytes;
-        }
-        copied.copied += usize::from(copy);
+    for (key, name) in copied.count(placed) {
         copied.names.insert(key, name);
     }
     Ok(copied)
+}
+
+/// A file put in the export: its key, its name there, what the manifest
+/// says of it, its bytes, and whether it was written this time.
+type Placed = (String, String, Made, u64, bool);
+
+impl Copied {
+    /// Counts the files `placed` (each name once) and notes them in the
+    /// manifest; returns each key with its file's name.
+    fn count(&mut self, placed: Vec<Placed>) -> Vec<(String, String)> {
+        placed
+            .into_iter()
+            .map(|(key, name, made, bytes, written)| {
+                if self.made.insert(name.clone(), made).is_none() {
+                    self.files += 1;
+                    self.bytes += bytes;
+                }
+                self.copied += usize::from(written);
+                (key, name)
+            })
+            .collect()
+    }
 }
 
 /// Tells a thumbnail's version from its picture's in the manifest.

@@ -28,12 +28,17 @@ const HARBOUR: &str = "/d/r_ferries_harbour_lights";
 
 /// The `/media/…` addresses a page loads (`src`).
 fn local_sources(html: &str) -> Vec<String> {
+    sources(html, "/media/")
+}
+
+/// The addresses under `prefix` a page loads (`src`).
+fn sources(html: &str, prefix: &str) -> Vec<String> {
     let document = scraper::Html::parse_document(html);
     let selector = scraper::Selector::parse("[src]").unwrap();
     document
         .select(&selector)
         .filter_map(|e| e.value().attr("src"))
-        .filter(|src| src.starts_with("/media/"))
+        .filter(|src| src.starts_with(prefix))
         .map(str::to_owned)
         .collect()
 }
@@ -70,10 +75,10 @@ async fn a_bdfr_folder_shows_its_picture_gallery_and_video_from_disk() {
         "2 of 3",
         "3 of 3",
     ]);
-    let sources = local_sources(&gallery.body);
-    assert_eq!(sources.len(), 3, "{sources:?}");
+    let files = local_sources(&gallery.body);
+    assert_eq!(files.len(), 3, "{files:?}");
     assert_eq!(
-        sources.iter().collect::<BTreeSet<_>>().len(),
+        files.iter().collect::<BTreeSet<_>>().len(),
         3,
         "three files"
     );
@@ -111,7 +116,7 @@ async fn a_bdfr_folder_shows_its_picture_gallery_and_video_from_disk() {
     }
     // The front page shows a thumbnail where there is a local picture.
     let index = get(&app, "/").await;
-    let thumbnails = thumbnail_sources(&index.body);
+    let thumbnails = sources(&index.body, "/thumbnails/");
     assert_eq!(thumbnails.len(), 2, "the picture and the gallery");
     assert!(index.body.contains("<span class=\"thumb thumb-none\""));
     for address in &thumbnails {
@@ -121,18 +126,6 @@ async fn a_bdfr_folder_shows_its_picture_gallery_and_video_from_disk() {
         let picture = image::load_from_memory(&small.2).expect("a picture");
         assert_eq!((picture.width(), picture.height()), (112, 112));
     }
-}
-
-/// The `/thumbnails/…` addresses a page loads.
-fn thumbnail_sources(html: &str) -> Vec<String> {
-    let document = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse("img[src]").unwrap();
-    document
-        .select(&selector)
-        .filter_map(|e| e.value().attr("src"))
-        .filter(|src| src.starts_with("/thumbnails/"))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A response's status, type and bytes (a picture is not text).
