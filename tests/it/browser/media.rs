@@ -134,3 +134,51 @@ async fn axe_finds_no_violations_on_pages_with_media() {
     assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
     s.close().await;
 }
+
+/// The pictures of a page that loaded, and those that did not.
+const PICTURES: &str = "return new Promise(done => { \
+    window.scrollTo(0, document.body.scrollHeight); \
+    setTimeout(() => done([...document.images].map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])), 400); });";
+
+#[tokio::test]
+async fn an_export_opened_from_disk_shows_its_pictures() {
+    let out = tempfile::tempdir().unwrap();
+    let archive = threadview::load::load_dir(&media_dir()).unwrap().archive;
+    let options = threadview::export::Options {
+        out: out.path().to_owned(),
+        discussions: Vec::new(),
+        force: false,
+        pagefind: None,
+        bundle_comments: threadview::export::BUNDLE_COMMENTS,
+        remote_media: false,
+    };
+    threadview::export::export(archive, &options, &|_, _| {}).unwrap();
+    // A browser, no server: the pages come from disk.
+    let Some(s) = Session::start_with(axum::Router::new).await else {
+        return;
+    };
+    let gallery = std::fs::read_dir(out.path().join("d"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.contains("g4llry") && !name.contains("timeline")
+        })
+        .unwrap();
+    let mut loaded = 0;
+    for page in [out.path().join("index.html"), gallery] {
+        let url = url::Url::from_file_path(&page).unwrap();
+        s.client.goto(url.as_str()).await.unwrap();
+        let pictures = s.eval(PICTURES).await;
+        for picture in pictures.as_array().unwrap() {
+            let src = picture[0].as_str().unwrap();
+            assert!(!src.contains("://"), "{src} is the export's own file");
+            assert_eq!(picture[1].as_bool(), Some(true), "{src} did not load");
+            loaded += 1;
+        }
+    }
+    // Two thumbnails on the front page, three pictures in the gallery.
+    assert_eq!(loaded, 2 + 3);
+    s.screenshot("media-export-from-disk").await;
+    s.close().await;
+}
