@@ -215,6 +215,12 @@ async fn main() -> std::process::ExitCode {
 /// Loads the folder `dir`, with a progress bar and the problems found
 /// logged.
 fn load(dir: &Path, media: &[PathBuf]) -> Result<(Loader, threadview::model::Archive), Fatal> {
+    for folder in media.iter().filter(|folder| !folder.is_dir()) {
+        tracing::warn!(
+            "--media {}: no such folder; its pictures and videos are shown as placeholders",
+            folder.display()
+        );
+    }
     let mut loader = Loader::new(dir).with_media_dirs(media.to_vec());
     let bar = Progress::new(
         "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
