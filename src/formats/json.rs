@@ -379,6 +379,7 @@ fn bdfr_thread(submission: BdfrSubmission, file: u16, report: &mut Report) -> (T
         // bdfr keeps the link only: its files (on disk) say the rest.
         media: media::post(&media::MediaData {
             url: submission.url.as_deref(),
+            selftext: submission.selftext.as_deref(),
             ..media::MediaData::default()
         })
         .0,

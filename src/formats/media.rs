@@ -25,6 +25,8 @@ pub struct MediaData<'a> {
     pub thumbnail: Option<&'a str>,
     pub thumbnail_width: Option<&'a Value>,
     pub thumbnail_height: Option<&'a Value>,
+    /// A self post's text, whose pictures (`![img](id)`) are its media.
+    pub selftext: Option<&'a str>,
 }
 
 /// The extensions of pictures (a link's or a file's), lowercase.
@@ -44,7 +46,15 @@ pub fn post(data: &MediaData<'_>) -> (Vec<Media>, Option<Media>) {
             height: data.thumbnail_height.and_then(dimension),
             ..Media::default()
         });
-    (post_media(data), thumbnail)
+    let mut media = post_media(data);
+    if media.is_empty()
+        && let Some(text) = data.selftext
+    {
+        // A text post with pictures in it (Reddit's editor puts them in
+        // `media_metadata` and names them in the text).
+        media = comment(data.media_metadata, text);
+    }
+    (media, thumbnail)
 }
 
 fn post_media(data: &MediaData<'_>) -> Vec<Media> {
@@ -441,6 +451,24 @@ mod tests {
             none.is_none(),
             "`self`, `nsfw` and `default` are no picture"
         );
+    }
+
+    #[test]
+    fn a_text_posts_pictures_are_its_media() {
+        let meta = json!({"t7": {"status": "valid", "e": "Image", "s": {"u": "https://preview.redd.it/t7.png?width=640", "x": 640, "y": 480}}});
+        let (media, _) = post(&MediaData {
+            url: Some("https://www.reddit.com/r/ferries/comments/x/y/"),
+            media_metadata: Some(&meta),
+            selftext: Some("The new timetable:\n\n![img](t7)\n\nThoughts?"),
+            ..MediaData::default()
+        });
+        assert_eq!(media.len(), 1);
+        assert_eq!(media[0].size(), Some((640, 480)));
+        let (none, _) = post(&MediaData {
+            selftext: Some("No pictures here."),
+            ..MediaData::default()
+        });
+        assert!(none.is_empty());
     }
 
     #[test]

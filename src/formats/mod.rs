@@ -219,6 +219,7 @@ impl RedditData {
             thumbnail: self.thumbnail.as_deref(),
             thumbnail_width: self.thumbnail_width.as_ref(),
             thumbnail_height: self.thumbnail_height.as_ref(),
+            selftext: self.selftext.as_deref(),
         });
         Post::from_reddit(PostFields {
             id: self.id.as_deref(),
