@@ -96,6 +96,15 @@ struct Export {
     /// Leave search out, even where Pagefind is installed.
     #[arg(long)]
     no_search: bool,
+    /// Fail, before writing anything, when the site would hold more files
+    /// than this (Cloudflare Pages' free plan takes 20000).
+    #[arg(long, value_name = "N")]
+    max_files: Option<usize>,
+    /// Fail, before writing anything, when the site would be larger than
+    /// this (1G, 500MB, 750MiB; GitHub Pages takes 1 GB). Measuring makes
+    /// the new pages twice.
+    #[arg(long, value_name = "SIZE", value_parser = export::parse_size)]
+    max_bytes: Option<u64>,
     #[command(flatten)]
     media: MediaOptions,
 }
@@ -269,6 +278,8 @@ fn run_export(args: Export) -> Result<(), Fatal> {
         pagefind,
         bundle_comments: export::BUNDLE_COMMENTS,
         remote_media: args.media.remote_media,
+        max_files: args.max_files,
+        max_bytes: args.max_bytes,
     };
     let bar = Progress::new("exporting {bar:40} {pos}/{len} pages, {per_sec}, {elapsed}");
     let summary = export::export(archive, &options, &|done, total| bar.update(done, total))?;
@@ -284,11 +295,22 @@ fn run_export(args: Export) -> Result<(), Fatal> {
         summary.files,
         summary.bytes as f64 / (1 << 20) as f64,
     );
+    println!(
+        "largest file: {} ({})",
+        summary.largest.0,
+        export::size_text(summary.largest.1)
+    );
+    for (host, misfit) in summary.fits() {
+        match misfit {
+            None => println!("fits {host}"),
+            Some(why) => println!("does not fit {host}: {why}"),
+        }
+    }
     if summary.media.files > 0 {
         println!(
-            "media: {} files, {:.1} MiB ({} copied, the others unchanged)",
+            "media: {} files, {} ({} copied, the others unchanged)",
             summary.media.files,
-            summary.media.bytes as f64 / (1 << 20) as f64,
+            export::size_text(summary.media.bytes),
             summary.media.copied,
         );
     }

@@ -27,11 +27,13 @@ pub struct Copied {
     pub thumbnails: HashMap<String, String>,
     /// The manifest's entries for them.
     pub made: BTreeMap<String, Made>,
-    /// How many files, their bytes, and how many were copied (or linked)
-    /// this time.
+    /// How many files, their bytes, and how many were copied (or linked,
+    /// or made) this time.
     pub files: usize,
     pub bytes: u64,
     pub copied: usize,
+    /// What is still to write.
+    pending: Vec<(String, Pending)>,
 }
 
 /// The files lists show a thumbnail of, each once.
@@ -57,8 +59,18 @@ fn used(archive: &Archive) -> Vec<&LocalFile> {
         .collect()
 }
 
-/// Puts the media files of `archive` in the export's `media/` folder.
-pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, ExportError> {
+/// What is still to be put in the folder: a link to (or copy of) a file,
+/// or a thumbnail's bytes.
+#[derive(Debug)]
+enum Pending {
+    File(std::path::PathBuf),
+    Bytes(Vec<u8>),
+}
+
+/// Plans the media files of `archive` in the export's `media/` folder:
+/// their names (hashing what is new), and what is still to write, which
+/// [`Copied::place`] writes. Nothing is written here.
+pub fn plan(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, ExportError> {
     // What the last export made of each version of a file.
     let before: HashMap<u64, (&str, &Made)> = old
         .files
@@ -76,21 +88,18 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
                     (*name).to_owned(),
                     **made,
                     file.bytes,
-                    false,
+                    None,
                 ));
             }
             let content = content_hash(&file.path)?;
             let extension = file.key.rsplit_once('.').map_or("bin", |(_, e)| e);
             let name = format!("{FOLDER}/{content:016x}.{extension}");
-            let copy = !out.has(&name);
-            if copy {
-                out.link_or_copy(&name, &file.path)?;
-            }
+            let pending = (!out.has(&name)).then(|| Pending::File(file.path.clone()));
             let made = Made {
                 input: version,
                 output: content,
             };
-            Ok((file.key.clone(), name, made, file.bytes, copy))
+            Ok((file.key.clone(), name, made, file.bytes, pending))
         })
         .collect::<Result<_, ExportError>>()?;
     let mut copied = Copied::default();
@@ -100,13 +109,7 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
             let version = version(&file.key) ^ THUMBNAIL_SALT;
             if let Some((name, made)) = before.get(&version) {
                 let bytes = std::fs::metadata(out.root().join(name)).map_or(0, |m| m.len());
-                return Some(Ok((
-                    file.key.clone(),
-                    (*name).to_owned(),
-                    **made,
-                    bytes,
-                    false,
-                )));
+                return Some((file.key.clone(), (*name).to_owned(), **made, bytes, None));
             }
             let picture = std::fs::read(&file.path).ok()?;
             let small = crate::thumbnail::thumbnail(&picture)?;
@@ -116,14 +119,11 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
                 input: version,
                 output: content,
             };
-            let written = if out.has(&name) {
-                Ok(false)
-            } else {
-                out.write(&name, &small).map(|()| true)
-            };
-            Some(written.map(|w| (file.key.clone(), name, made, small.len() as u64, w)))
+            let bytes = small.len() as u64;
+            let pending = (!out.has(&name)).then_some(Pending::Bytes(small));
+            Some((file.key.clone(), name, made, bytes, pending))
         })
-        .collect::<Result<_, ExportError>>()?;
+        .collect();
     for (key, name) in copied.count(thumbnails) {
         copied.thumbnails.insert(key, name);
     }
@@ -133,25 +133,39 @@ pub fn copy(archive: &Archive, out: &Out, old: &Manifest) -> Result<Copied, Expo
     Ok(copied)
 }
 
-/// A file put in the export: its key, its name there, what the manifest
-/// says of it, its bytes, and whether it was written this time.
-type Placed = (String, String, Made, u64, bool);
+/// A file of the export's media: its key, its name there, what the
+/// manifest says of it, its bytes, and what is still to write, if any.
+type Placed = (String, String, Made, u64, Option<Pending>);
 
 impl Copied {
     /// Counts the files `placed` (each name once) and notes them in the
-    /// manifest; returns each key with its file's name.
+    /// manifest and what is to write; returns each key with its file's
+    /// name.
     fn count(&mut self, placed: Vec<Placed>) -> Vec<(String, String)> {
         placed
             .into_iter()
-            .map(|(key, name, made, bytes, written)| {
+            .map(|(key, name, made, bytes, pending)| {
                 if self.made.insert(name.clone(), made).is_none() {
                     self.files += 1;
                     self.bytes += bytes;
+                    if let Some(pending) = pending {
+                        self.pending.push((name.clone(), pending));
+                    }
                 }
-                self.copied += usize::from(written);
                 (key, name)
             })
             .collect()
+    }
+
+    /// Writes what [`plan`] left to write; returns how many files.
+    pub fn place(&mut self, out: &Out) -> Result<usize, ExportError> {
+        let pending = std::mem::take(&mut self.pending);
+        pending.par_iter().try_for_each(|(name, what)| match what {
+            Pending::File(source) => out.link_or_copy(name, source),
+            Pending::Bytes(bytes) => out.write(name, bytes),
+        })?;
+        self.copied = pending.len();
+        Ok(pending.len())
     }
 }
 

@@ -43,6 +43,10 @@ pub struct Options {
     pub bundle_comments: usize,
     /// Pages show media that is not on disk from its hosts.
     pub remote_media: bool,
+    /// Fail, before writing anything, an export of more files than this
+    /// or more bytes than this (search bundles, made after, not counted).
+    pub max_files: Option<usize>,
+    pub max_bytes: Option<u64>,
 }
 
 /// What an export did.
@@ -55,9 +59,12 @@ pub struct Summary {
     pub unchanged: usize,
     /// Files of the last export that the archive no longer has.
     pub removed: usize,
-    /// Every file in the folder afterwards, and their bytes.
+    /// Every file in the folder afterwards, and their bytes (what a host
+    /// counts: precompressed siblings left out).
     pub files: usize,
     pub bytes: u64,
+    /// The largest file, and its bytes.
+    pub largest: (String, u64),
     pub search: Search,
     pub media: MediaSummary,
     pub elapsed: Duration,
@@ -119,6 +126,10 @@ pub enum ExportError {
     },
     #[error("Pagefind could not index the pages: {0}")]
     Pagefind(String),
+    #[error(
+        "the export would be {what}; nothing was written. To make it smaller: export fewer discussions (--discussion ID), or leave the media out (--media with an empty folder)"
+    )]
+    OverBudget { what: String },
 }
 
 impl ExportError {
@@ -144,6 +155,86 @@ impl ExportError {
     }
 }
 
+/// Fails an export that would pass `--max-files` or `--max-bytes`, before
+/// anything is written: the files are counted (pages, assets, media, the
+/// manifest, counted at its largest); the
+/// bytes of a page unchanged since the last export are its file's, the
+/// others' are rendered and measured (so `--max-bytes` makes the pages
+/// twice). Search bundles, made after by Pagefind, are not counted.
+fn check_budget(
+    options: &Options,
+    site: &Site,
+    pages: &[Page],
+    media: &media::Copied,
+    out: &Out,
+    old: &Manifest,
+) -> Result<(), ExportError> {
+    if options.max_files.is_none() && options.max_bytes.is_none() {
+        return Ok(());
+    }
+    let nojekyll = (".nojekyll".to_owned(), "");
+    let assets: Vec<(String, &str)> = assets::files().chain([nojekyll]).collect();
+    // And the manifest.
+    let files = pages.len() + assets.len() + media.files + 1;
+    if let Some(max) = options.max_files.filter(|&max| files > max) {
+        return Err(ExportError::OverBudget {
+            what: format!(
+                "{} files ({} pages, {} media files and thumbnails, {} assets), over --max-files {}",
+                thousands(files as u64),
+                thousands(pages.len() as u64),
+                thousands(media.files as u64),
+                assets.len(),
+                thousands(max as u64)
+            ),
+        });
+    }
+    let Some(max) = options.max_bytes else {
+        return Ok(());
+    };
+    let page_bytes = pages
+        .par_iter()
+        .map(|page| {
+            let unchanged = old
+                .files
+                .get(&page.file)
+                .is_some_and(|last| last.input == page.input);
+            if unchanged && let Ok(meta) = std::fs::metadata(out.root().join(&page.file)) {
+                return Ok(meta.len());
+            }
+            site.render(&page.url, &page.file)
+                .map(|html| html.len() as u64)
+                .map_err(|source| ExportError::Render {
+                    file: page.file.clone(),
+                    source,
+                })
+        })
+        .sum::<Result<u64, ExportError>>()?;
+    let asset_bytes: u64 = assets.iter().map(|(_, content)| content.len() as u64).sum();
+    // The manifest at its largest: each file's name and two hashes of at
+    // most 20 digits.
+    let manifest_bytes: u64 = pages
+        .iter()
+        .map(|p| p.file.len())
+        .chain(assets.iter().map(|(file, _)| file.len()))
+        .map(|name| name as u64 + 48)
+        .sum::<u64>()
+        + media.files as u64 * 80
+        + 64;
+    let bytes = page_bytes + asset_bytes + media.bytes + manifest_bytes;
+    if bytes > max {
+        return Err(ExportError::OverBudget {
+            what: format!(
+                "{} ({} of pages, {} of media), over --max-bytes {}",
+                size_text(bytes),
+                size_text(page_bytes),
+                size_text(media.bytes),
+                size_text(max)
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Exports `archive` as `options` say; `progress(done, total)` counts
 /// pages.
 pub fn export(
@@ -155,26 +246,28 @@ pub fn export(
     let archive = select(archive, &options.discussions)?;
     let (out, old) = Out::open(&options.out, options.force)?;
     let bundles = options.pagefind.as_ref().map(|_| options.bundle_comments);
-    let copied = media::copy(&archive, &out, &old)?;
+    let mut copied = media::plan(&archive, &out, &old)?;
+    let site = Site::new(
+        archive,
+        bundles,
+        std::mem::take(&mut copied.names),
+        std::mem::take(&mut copied.thumbnails),
+        options.remote_media,
+    );
+    let mut pages = site.pages();
+    pages.sort_by_key(|page| page.stage);
+    check_budget(options, &site, &pages, &copied, &out, &old)?;
+    copied.place(&out)?;
     let media_summary = MediaSummary {
         files: copied.files,
         bytes: copied.bytes,
         copied: copied.copied,
     };
-    let site = Site::new(
-        archive,
-        bundles,
-        copied.names,
-        copied.thumbnails,
-        options.remote_media,
-    );
-    let mut pages = site.pages();
-    pages.sort_by_key(|page| page.stage);
     let run = Run {
         site: &site,
         out: &out,
         old: &old,
-        made: Mutex::new(copied.made),
+        made: Mutex::new(std::mem::take(&mut copied.made)),
         written: AtomicU64::new(0),
         unchanged: AtomicU64::new(0),
     };
@@ -201,14 +294,15 @@ pub fn export(
     if written > 0 || removed > 0 || manifest.search_bundles != old.search_bundles {
         out.finish(&mut manifest)?;
     }
-    let (files, bytes) = folder_size(out.root());
+    let size = folder_size(out.root());
     Ok(Summary {
         pages: pages.len(),
         written,
         unchanged,
         removed,
-        files,
-        bytes,
+        files: size.files,
+        bytes: size.bytes,
+        largest: size.largest,
         search,
         media: media_summary,
         elapsed: started.elapsed(),
@@ -402,29 +496,212 @@ fn make(site: &Site, out: &Out, old: &Manifest, page: &Page) -> Result<(Made, bo
     Ok((entry, true))
 }
 
-/// How many files a folder holds, and their bytes, at any depth.
-fn folder_size(root: &Path) -> (usize, u64) {
-    let mut files = 0;
-    let mut bytes = 0;
+/// What a folder holds, as a static host counts it.
+struct FolderSize {
+    files: usize,
+    bytes: u64,
+    largest: (String, u64),
+}
+
+/// How many files a folder holds, their bytes and the largest, at any
+/// depth, precompressed siblings left out.
+fn folder_size(root: &Path) -> FolderSize {
+    let mut size = FolderSize {
+        files: 0,
+        bytes: 0,
+        largest: (String::new(), 0),
+    };
     let mut folders = vec![root.to_owned()];
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
             match entry.metadata() {
-                Ok(meta) if meta.is_dir() => folders.push(entry.path()),
+                Ok(meta) if meta.is_dir() => folders.push(path),
+                Ok(_) if !counted(&path) => {}
                 Ok(meta) => {
-                    files += 1;
-                    bytes += meta.len();
+                    size.files += 1;
+                    size.bytes += meta.len();
+                    if meta.len() > size.largest.1 {
+                        let name = path.strip_prefix(root).unwrap_or(&path);
+                        size.largest = (name.to_string_lossy().into_owned(), meta.len());
+                    }
                 }
                 Err(_) => {}
             }
         }
     }
-    (files, bytes)
+    size
+}
+
+/// Whether the file counts in the site's budget: everything uploaded (the
+/// manifest too), but not a precompressed sibling (`.gz`, `.br`), which
+/// is the server's business.
+fn counted(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    !name.ends_with(".gz") && !name.ends_with(".br")
+}
+
+/// A static host's limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Host {
+    pub name: &'static str,
+    pub max_files: Option<usize>,
+    pub max_bytes: Option<u64>,
+    pub max_file_bytes: Option<u64>,
+}
+
+/// The free hosts people publish on, with the limits they state.
+pub const HOSTS: [Host; 4] = [
+    Host {
+        name: "GitHub Pages",
+        max_files: None,
+        max_bytes: Some(1_000_000_000),
+        max_file_bytes: Some(100 << 20),
+    },
+    Host {
+        name: "Cloudflare Pages (free)",
+        max_files: Some(20_000),
+        max_bytes: None,
+        max_file_bytes: Some(25 << 20),
+    },
+    Host {
+        name: "Cloudflare Pages (paid)",
+        max_files: Some(100_000),
+        max_bytes: None,
+        max_file_bytes: Some(25 << 20),
+    },
+    Host {
+        name: "GitLab Pages",
+        max_files: Some(200_000),
+        max_bytes: Some(1_000_000_000),
+        max_file_bytes: None,
+    },
+];
+
+impl Host {
+    /// Why a site of `files`, `bytes` and a largest file of `largest`
+    /// bytes does not fit, or `None` when it does.
+    pub fn misfit(&self, files: usize, bytes: u64, largest: u64) -> Option<String> {
+        if let Some(max) = self.max_files.filter(|&max| files > max) {
+            return Some(format!(
+                "{} files, over {}",
+                thousands(files as u64),
+                thousands(max as u64)
+            ));
+        }
+        if let Some(max) = self.max_bytes.filter(|&max| bytes > max) {
+            return Some(format!("{}, over {}", size_text(bytes), size_text(max)));
+        }
+        if let Some(max) = self.max_file_bytes.filter(|&max| largest > max) {
+            return Some(format!(
+                "a file of {}, over {} a file",
+                size_text(largest),
+                size_text(max)
+            ));
+        }
+        None
+    }
+}
+
+impl Summary {
+    /// Each host, and why the site does not fit it (`None`: it fits).
+    pub fn fits(&self) -> Vec<(&'static str, Option<String>)> {
+        HOSTS
+            .iter()
+            .map(|host| {
+                (
+                    host.name,
+                    host.misfit(self.files, self.bytes, self.largest.1),
+                )
+            })
+            .collect()
+    }
+}
+
+/// `1.5 MiB`, `640.0 KiB`, `1.02 GiB`.
+pub fn size_text(bytes: u64) -> String {
+    let b = bytes as f64;
+    if bytes >= 1 << 30 {
+        format!("{:.2} GiB", b / (1u64 << 30) as f64)
+    } else if bytes >= 1 << 20 {
+        format!("{:.1} MiB", b / (1u64 << 20) as f64)
+    } else {
+        format!("{:.1} KiB", b / 1024.0)
+    }
+}
+
+/// A size as people write it: `1G`, `1GB` (10⁹ bytes), `1GiB` (2³⁰),
+/// `500M`, `750k`, or bytes.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (e.g. 1G, 500MB, 750KiB)"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "{text:?}: the unit is one of k, M, G, KiB, MiB, GiB"
+            ));
+        }
+    };
+    Ok((number * scale as f64).round() as u64)
+}
+
+fn thousands(n: u64) -> String {
+    crate::site::view::thousands(n as usize)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_read_as_people_write_them() {
+        assert_eq!(parse_size("1G"), Ok(1_000_000_000));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("500MB"), Ok(500_000_000));
+        assert_eq!(parse_size("1.5 MiB"), Ok(3 << 19));
+        assert_eq!(parse_size("750k"), Ok(750_000));
+        assert_eq!(parse_size("1234"), Ok(1234));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn a_site_fits_a_host_or_says_why_not() {
+        let cloudflare = HOSTS[1];
+        assert_eq!(cloudflare.misfit(20_000, 1 << 30, 1 << 20), None);
+        assert_eq!(
+            cloudflare.misfit(20_001, 0, 0).as_deref(),
+            Some("20,001 files, over 20,000")
+        );
+        assert_eq!(
+            cloudflare.misfit(10, 0, 26 << 20).as_deref(),
+            Some("a file of 26.0 MiB, over 25.0 MiB a file")
+        );
+        let github = HOSTS[0];
+        assert!(github.misfit(1_000_000, 999_999_999, 0).is_none());
+        assert!(
+            github
+                .misfit(1, 1_000_000_001, 0)
+                .unwrap()
+                .contains("over 953.7 MiB")
+        );
+    }
 
     #[test]
     fn the_usual_causes_are_said_plainly() {

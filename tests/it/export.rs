@@ -23,6 +23,17 @@ fn export_with(
     discussions: Vec<String>,
     force: bool,
 ) -> Result<Summary, ExportError> {
+    export_within(dir, out, discussions, force, None, None)
+}
+
+fn export_within(
+    dir: &Path,
+    out: &Path,
+    discussions: Vec<String>,
+    force: bool,
+    max_files: Option<usize>,
+    max_bytes: Option<u64>,
+) -> Result<Summary, ExportError> {
     let archive = load_dir(dir).expect("the folder loads").archive;
     let options = Options {
         out: out.to_owned(),
@@ -31,6 +42,8 @@ fn export_with(
         pagefind: None,
         bundle_comments: export::BUNDLE_COMMENTS,
         remote_media: false,
+        max_files,
+        max_bytes,
     };
     export::export(archive, &options, &|_, _| {})
 }
@@ -462,4 +475,67 @@ fn a_full_disk_and_a_read_only_folder_are_said_plainly() {
             "{error}"
         );
     }
+}
+
+#[test]
+fn an_export_over_its_budget_fails_before_writing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let samples = samples_dir();
+    let files = export_within(&samples, &out, Vec::new(), false, Some(10), None).unwrap_err();
+    assert!(matches!(files, ExportError::OverBudget { .. }), "{files}");
+    let message = files.to_string();
+    assert!(message.contains("over --max-files 10"), "{message}");
+    assert!(
+        message.contains("--discussion"),
+        "says what to change: {message}"
+    );
+    let written = || std::fs::read_dir(&out).map_or(0, |d| d.count());
+    assert_eq!(written(), 0, "nothing written");
+    let bytes = export_within(&samples, &out, Vec::new(), false, None, Some(50_000)).unwrap_err();
+    assert!(
+        bytes.to_string().contains("over --max-bytes 48.8 KiB"),
+        "{bytes}"
+    );
+    assert_eq!(written(), 0, "nothing written");
+    // Within budget it is written, and the counts it checked hold.
+    let summary = export_within(
+        &samples,
+        &out,
+        Vec::new(),
+        false,
+        Some(1_000),
+        Some(10 << 20),
+    )
+    .unwrap();
+    assert!(
+        summary.files <= 1_000 && summary.bytes <= 10 << 20,
+        "{summary:?}"
+    );
+    for (host, misfit) in summary.fits() {
+        assert!(misfit.is_none(), "{host}: {misfit:?}");
+    }
+    assert!(summary.largest.1 > 0 && out.join(&summary.largest.0).is_file());
+    // Measured before writing: the pages and assets to the byte, the
+    // manifest at its largest, so the figure is a little over the folder's.
+    let manifest = std::fs::metadata(out.join(export::MANIFEST)).unwrap().len();
+    let roomy = export_within(
+        &samples,
+        &out,
+        Vec::new(),
+        false,
+        None,
+        Some(summary.bytes * 101 / 100),
+    );
+    assert_eq!(roomy.unwrap().bytes, summary.bytes);
+    let pages_alone = summary.bytes - manifest;
+    let under = export_within(
+        &samples,
+        &out,
+        Vec::new(),
+        false,
+        None,
+        Some(pages_alone - 1),
+    );
+    assert!(under.is_err(), "one byte less than the pages does not fit");
 }

@@ -563,6 +563,8 @@ fn an_export_with_remote_media_names_its_hosts_in_each_pages_policy() {
         pagefind: None,
         bundle_comments: threadview::export::BUNDLE_COMMENTS,
         remote_media: true,
+        max_files: None,
+        max_bytes: None,
     };
     let archive = load_dir(&media_dir()).unwrap().archive;
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();

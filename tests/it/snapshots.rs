@@ -134,6 +134,8 @@ fn an_export() {
         pagefind: None,
         bundle_comments: export::BUNDLE_COMMENTS,
         remote_media: false,
+        max_files: None,
+        max_bytes: None,
     };
     let loaded = load_dir(&archive).unwrap().archive;
     export::export(loaded, &options, &|_, _| {}).unwrap();

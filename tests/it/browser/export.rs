@@ -187,6 +187,8 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
         // Several bundles, merged by the search page.
         bundle_comments: 20,
         remote_media: false,
+        max_files: None,
+        max_bytes: None,
     };
     let summary = export::export(archive, &options, &|_, _| {}).unwrap();
     assert_eq!(
@@ -295,6 +297,8 @@ fn exporting_again_indexes_only_the_bundles_whose_pages_changed() {
             pagefind: Some(pagefind.clone()),
             bundle_comments: 20,
             remote_media: false,
+            max_files: None,
+            max_bytes: None,
         };
         export::export(archive, &options, &|_, _| {}).unwrap()
     };

@@ -151,6 +151,8 @@ async fn an_export_opened_from_disk_shows_its_pictures() {
         pagefind: None,
         bundle_comments: threadview::export::BUNDLE_COMMENTS,
         remote_media: false,
+        max_files: None,
+        max_bytes: None,
     };
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();
     // A browser, no server: the pages come from disk.
