@@ -105,6 +105,11 @@ struct Export {
     /// the new pages twice.
     #[arg(long, value_name = "SIZE", value_parser = export::parse_size)]
     max_bytes: Option<u64>,
+    /// Write a .gz and a .br beside each page, stylesheet and script, for
+    /// servers that send them as they are (nginx gzip_static, Caddy
+    /// precompressed); not counted in the site's size.
+    #[arg(long)]
+    precompress: bool,
     #[command(flatten)]
     media: MediaOptions,
 }
@@ -280,6 +285,7 @@ fn run_export(args: Export) -> Result<(), Fatal> {
         remote_media: args.media.remote_media,
         max_files: args.max_files,
         max_bytes: args.max_bytes,
+        precompress: args.precompress,
     };
     let bar = Progress::new("exporting {bar:40} {pos}/{len} pages, {per_sec}, {elapsed}");
     let summary = export::export(archive, &options, &|done, total| bar.update(done, total))?;
@@ -305,6 +311,14 @@ fn run_export(args: Export) -> Result<(), Fatal> {
             None => println!("fits {host}"),
             Some(why) => println!("does not fit {host}: {why}"),
         }
+    }
+    if args.precompress {
+        println!(
+            "precompressed: {} files, {} ({} made), beside the site and not counted in it",
+            summary.precompressed.files,
+            export::size_text(summary.precompressed.bytes),
+            summary.precompressed.made
+        );
     }
     if summary.media.files > 0 {
         println!(

@@ -11,6 +11,7 @@
 mod media;
 mod out;
 mod pagefind;
+mod precompress;
 mod site;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use crate::site::assets;
 pub use out::MANIFEST;
 use out::{Made, Manifest, Out};
 pub use pagefind::{BUNDLE_COMMENTS, find as find_pagefind};
+pub use precompress::Precompressed;
 pub use site::name;
 use site::{Page, Site, Stage};
 
@@ -47,6 +49,8 @@ pub struct Options {
     /// or more bytes than this (search bundles, made after, not counted).
     pub max_files: Option<usize>,
     pub max_bytes: Option<u64>,
+    /// Write a `.gz` and a `.br` beside each text file.
+    pub precompress: bool,
 }
 
 /// What an export did.
@@ -67,6 +71,8 @@ pub struct Summary {
     pub largest: (String, u64),
     pub search: Search,
     pub media: MediaSummary,
+    /// The `.gz` and `.br` siblings (not counted in `files` and `bytes`).
+    pub precompressed: Precompressed,
     pub elapsed: Duration,
 }
 
@@ -291,6 +297,14 @@ pub fn export(
             Search::Absent
         }
     };
+    let precompressed = if options.precompress {
+        precompress::make(&out, &manifest, &old)?
+    } else {
+        for file in manifest.files.keys() {
+            precompress::remove(&out, file)?;
+        }
+        Precompressed::default()
+    };
     if written > 0 || removed > 0 || manifest.search_bundles != old.search_bundles {
         out.finish(&mut manifest)?;
     }
@@ -305,6 +319,7 @@ pub fn export(
         largest: size.largest,
         search,
         media: media_summary,
+        precompressed,
         elapsed: started.elapsed(),
     })
 }
@@ -394,6 +409,7 @@ fn remove_stale(out: &Out, old: &Manifest, manifest: &Manifest) -> Result<usize,
     for file in old.files.keys() {
         if !manifest.files.contains_key(file) {
             out.remove(file)?;
+            precompress::remove(out, file)?;
             removed += 1;
         }
     }

@@ -44,6 +44,7 @@ fn export_within(
         remote_media: false,
         max_files,
         max_bytes,
+        precompress: false,
     };
     export::export(archive, &options, &|_, _| {})
 }
@@ -538,4 +539,61 @@ fn an_export_over_its_budget_fails_before_writing_anything() {
         Some(pages_alone - 1),
     );
     assert!(under.is_err(), "one byte less than the pages does not fit");
+}
+
+#[test]
+fn precompressed_siblings_match_their_files_and_are_counted_apart() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let run = |precompress: bool| {
+        let archive = load_dir(&samples_dir()).unwrap().archive;
+        let options = Options {
+            out: out.clone(),
+            discussions: Vec::new(),
+            force: false,
+            pagefind: None,
+            bundle_comments: export::BUNDLE_COMMENTS,
+            remote_media: false,
+            max_files: None,
+            max_bytes: None,
+            precompress,
+        };
+        export::export(archive, &options, &|_, _| {}).unwrap()
+    };
+    let plain = run(false);
+    let compressed = run(true);
+    assert_eq!(
+        (compressed.files, compressed.bytes),
+        (plain.files, plain.bytes)
+    );
+    let pages = html_files(&out);
+    assert_eq!(
+        compressed.precompressed.files,
+        2 * (pages.len() + 3),
+        "pages, style, script, icon"
+    );
+    assert_eq!(
+        compressed.precompressed.made,
+        compressed.precompressed.files
+    );
+    for (name, html) in &pages {
+        let mut gz = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(out.join(format!("{name}.gz"))).unwrap())
+            .read_to_string(&mut gz)
+            .unwrap();
+        assert_eq!(&gz, html, "{name}.gz");
+        let br = std::fs::read(out.join(format!("{name}.br"))).unwrap();
+        assert!(br.len() < html.len(), "{name}.br is smaller");
+    }
+    let again = run(true);
+    assert_eq!(
+        again.precompressed.made, 0,
+        "unchanged files keep their siblings"
+    );
+    run(false);
+    assert!(
+        !out.join("index.html.gz").exists() && !out.join("index.html.br").exists(),
+        "without --precompress the siblings go"
+    );
 }

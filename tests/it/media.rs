@@ -565,6 +565,7 @@ fn an_export_with_remote_media_names_its_hosts_in_each_pages_policy() {
         remote_media: true,
         max_files: None,
         max_bytes: None,
+        precompress: false,
     };
     let archive = load_dir(&media_dir()).unwrap().archive;
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();

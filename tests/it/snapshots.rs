@@ -136,6 +136,7 @@ fn an_export() {
         remote_media: false,
         max_files: None,
         max_bytes: None,
+        precompress: false,
     };
     let loaded = load_dir(&archive).unwrap().archive;
     export::export(loaded, &options, &|_, _| {}).unwrap();

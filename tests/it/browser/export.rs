@@ -189,6 +189,7 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
         remote_media: false,
         max_files: None,
         max_bytes: None,
+        precompress: false,
     };
     let summary = export::export(archive, &options, &|_, _| {}).unwrap();
     assert_eq!(
@@ -299,6 +300,7 @@ fn exporting_again_indexes_only_the_bundles_whose_pages_changed() {
             remote_media: false,
             max_files: None,
             max_bytes: None,
+            precompress: false,
         };
         export::export(archive, &options, &|_, _| {}).unwrap()
     };

@@ -153,6 +153,7 @@ async fn an_export_opened_from_disk_shows_its_pictures() {
         remote_media: false,
         max_files: None,
         max_bytes: None,
+        precompress: false,
     };
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();
     // A browser, no server: the pages come from disk.
