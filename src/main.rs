@@ -271,6 +271,7 @@ fn load(dir: &Path, media: &[PathBuf]) -> Result<(Loader, threadview::model::Arc
 
 fn run_export(args: Export) -> Result<(), Fatal> {
     let (_, archive) = load(&args.dir, &args.media.media_dirs)?;
+    threadview::keep_large_allocations();
     let pagefind = if args.no_search {
         None
     } else {

@@ -305,7 +305,13 @@ pub fn export(
         }
         Precompressed::default()
     };
-    if written > 0 || removed > 0 || manifest.search_bundles != old.search_bundles {
+    // Also when only what the pages are made from changed (another build
+    // made the same bytes): else every later export would make them again.
+    if written > 0
+        || removed > 0
+        || manifest.search_bundles != old.search_bundles
+        || manifest.files != old.files
+    {
         out.finish(&mut manifest)?;
     }
     let size = folder_size(out.root());

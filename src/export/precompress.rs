@@ -42,7 +42,9 @@ pub fn make(out: &Out, manifest: &Manifest, old: &Manifest) -> Result<Precompres
     let done: Vec<(u64, bool)> = files
         .par_iter()
         .map(|file| {
-            let unchanged = old.files.get(*file) == manifest.files.get(*file);
+            // The same bytes as when its siblings were made.
+            let output = |m: &Manifest| m.files.get(*file).map(|made| made.output);
+            let unchanged = output(old) == output(manifest);
             let siblings = SIBLINGS.map(|ext| format!("{file}.{ext}"));
             if unchanged && siblings.iter().all(|s| out.has(s)) {
                 let bytes = siblings
@@ -79,17 +81,24 @@ pub fn remove(out: &Out, file: &str) -> Result<(), ExportError> {
 }
 
 fn gzip(content: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
     encoder.write_all(content).expect("writing to memory");
     encoder.finish().expect("writing to memory")
 }
 
-/// Brotli at quality 9 with a 4 MiB window: most of quality 11's gain on
-/// text, many times faster.
+/// The levels: gzip's default, and Brotli's quality 5 with a 4 MiB
+/// window, whose state is 1 MiB (quality 9, or a window of 64 KiB, choose
+/// a matcher of 32 MiB, made and zeroed for every file). gzip -9 with
+/// Brotli 9 took 412 s for a million comments' 2.7 GiB of pages
+/// (BENCHMARKS.md).
+const GZIP_LEVEL: u32 = 6;
+const BROTLI_QUALITY: u32 = 5;
+
 fn brotli(content: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(content.len() / 4);
     {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 1 << 16, 9, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut out, 1 << 16, BROTLI_QUALITY, 22);
         writer.write_all(content).expect("writing to memory");
     }
     out

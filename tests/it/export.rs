@@ -597,3 +597,25 @@ fn precompressed_siblings_match_their_files_and_are_counted_apart() {
         "without --precompress the siblings go"
     );
 }
+
+/// Another build that makes the same pages writes none of them, but must
+/// still note what they are made from now: else every later export would
+/// make every page again.
+#[test]
+fn the_manifest_follows_what_the_pages_are_made_from_even_when_none_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export_to(&samples_dir(), &out).unwrap();
+    let path = out.join(export::MANIFEST);
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let files = manifest["files"].as_object_mut().unwrap();
+    let made = files["index.html"]["input"].clone();
+    // As an older build would have noted it.
+    files.get_mut("index.html").unwrap()["input"] = serde_json::json!(1);
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let again = export_to(&samples_dir(), &out).unwrap();
+    assert_eq!(again.written, 0, "the same bytes are not written again");
+    let after: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(after["files"]["index.html"]["input"], made);
+}
