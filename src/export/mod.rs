@@ -53,6 +53,25 @@ pub struct Options {
     pub precompress: bool,
 }
 
+impl Options {
+    /// An export of the whole archive into `out`, as the command makes it
+    /// by default: into a new or earlier export's folder, no search, local
+    /// media only, no budget, no precompressed siblings.
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        Options {
+            out: out.into(),
+            discussions: Vec::new(),
+            force: false,
+            pagefind: None,
+            bundle_comments: BUNDLE_COMMENTS,
+            remote_media: false,
+            max_files: None,
+            max_bytes: None,
+            precompress: false,
+        }
+    }
+}
+
 /// What an export did.
 #[derive(Debug)]
 pub struct Summary {

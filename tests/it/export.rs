@@ -36,15 +36,11 @@ fn export_within(
 ) -> Result<Summary, ExportError> {
     let archive = load_dir(dir).expect("the folder loads").archive;
     let options = Options {
-        out: out.to_owned(),
         discussions,
         force,
-        pagefind: None,
-        bundle_comments: export::BUNDLE_COMMENTS,
-        remote_media: false,
         max_files,
         max_bytes,
-        precompress: false,
+        ..Options::new(out.to_owned())
     };
     export::export(archive, &options, &|_, _| {})
 }
@@ -549,15 +545,8 @@ fn precompressed_siblings_match_their_files_and_are_counted_apart() {
     let run = |precompress: bool| {
         let archive = load_dir(&samples_dir()).unwrap().archive;
         let options = Options {
-            out: out.clone(),
-            discussions: Vec::new(),
-            force: false,
-            pagefind: None,
-            bundle_comments: export::BUNDLE_COMMENTS,
-            remote_media: false,
-            max_files: None,
-            max_bytes: None,
             precompress,
+            ..Options::new(out.clone())
         };
         export::export(archive, &options, &|_, _| {}).unwrap()
     };

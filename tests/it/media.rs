@@ -557,15 +557,9 @@ fn an_export_with_remote_media_names_its_hosts_in_each_pages_policy() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let options = threadview::export::Options {
-        out: out.clone(),
         discussions: vec!["m1ss1n".to_owned()],
-        force: false,
-        pagefind: None,
-        bundle_comments: threadview::export::BUNDLE_COMMENTS,
         remote_media: true,
-        max_files: None,
-        max_bytes: None,
-        precompress: false,
+        ..threadview::export::Options::new(out.clone())
     };
     let archive = load_dir(&media_dir()).unwrap().archive;
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();

@@ -127,17 +127,7 @@ fn an_export() {
     let _versionless = versionless();
     let (dir, archive) = archive();
     let out = dir.path().join("site");
-    let options = Options {
-        out: out.clone(),
-        discussions: Vec::new(),
-        force: false,
-        pagefind: None,
-        bundle_comments: export::BUNDLE_COMMENTS,
-        remote_media: false,
-        max_files: None,
-        max_bytes: None,
-        precompress: false,
-    };
+    let options = Options::new(out.clone());
     let loaded = load_dir(&archive).unwrap().archive;
     export::export(loaded, &options, &|_, _| {}).unwrap();
     let pages = html_files(&out);

@@ -180,16 +180,10 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
     let pagefind = pagefind();
     let archive = threadview::load::load_dir(&samples_dir()).unwrap().archive;
     let options = Options {
-        out: out.path().to_owned(),
-        discussions: Vec::new(),
-        force: false,
         pagefind: pagefind.clone(),
         // Several bundles, merged by the search page.
         bundle_comments: 20,
-        remote_media: false,
-        max_files: None,
-        max_bytes: None,
-        precompress: false,
+        ..Options::new(out.path().to_owned())
     };
     let summary = export::export(archive, &options, &|_, _| {}).unwrap();
     assert_eq!(
@@ -292,15 +286,9 @@ fn exporting_again_indexes_only_the_bundles_whose_pages_changed() {
     let run = || {
         let archive = threadview::load::load_dir(dir.path()).unwrap().archive;
         let options = Options {
-            out: out.path().to_owned(),
-            discussions: Vec::new(),
-            force: false,
             pagefind: Some(pagefind.clone()),
             bundle_comments: 20,
-            remote_media: false,
-            max_files: None,
-            max_bytes: None,
-            precompress: false,
+            ..Options::new(out.path().to_owned())
         };
         export::export(archive, &options, &|_, _| {}).unwrap()
     };

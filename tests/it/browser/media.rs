@@ -144,17 +144,7 @@ const PICTURES: &str = "return new Promise(done => { \
 async fn an_export_opened_from_disk_shows_its_pictures() {
     let out = tempfile::tempdir().unwrap();
     let archive = threadview::load::load_dir(&media_dir()).unwrap().archive;
-    let options = threadview::export::Options {
-        out: out.path().to_owned(),
-        discussions: Vec::new(),
-        force: false,
-        pagefind: None,
-        bundle_comments: threadview::export::BUNDLE_COMMENTS,
-        remote_media: false,
-        max_files: None,
-        max_bytes: None,
-        precompress: false,
-    };
+    let options = threadview::export::Options::new(out.path().to_owned());
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();
     // A browser, no server: the pages come from disk.
     let Some(s) = Session::start_with(axum::Router::new).await else {
