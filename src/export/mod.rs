@@ -545,7 +545,8 @@ struct FolderSize {
 }
 
 /// How many files a folder holds, their bytes and the largest, at any
-/// depth, precompressed siblings left out.
+/// depth, precompressed siblings left out; the temporary files of a
+/// stopped export are removed on the way.
 fn folder_size(root: &Path) -> FolderSize {
     let mut size = FolderSize {
         files: 0,
@@ -558,6 +559,11 @@ fn folder_size(root: &Path) -> FolderSize {
             let path = entry.path();
             match entry.metadata() {
                 Ok(meta) if meta.is_dir() => folders.push(path),
+                // What a stopped export was writing (its temporary files)
+                // is never part of the site: it goes.
+                Ok(_) if is_temporary(&path) => {
+                    let _ = std::fs::remove_file(&path);
+                }
                 Ok(_) if !counted(&path) => {}
                 Ok(meta) => {
                     size.files += 1;
@@ -572,6 +578,13 @@ fn folder_size(root: &Path) -> FolderSize {
         }
     }
     size
+}
+
+/// Whether the file is one that [`Out`] writes before renaming it into
+/// place: at the end of an export, one left by an export that was stopped.
+fn is_temporary(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(out::TEMPORARY))
 }
 
 /// Whether the file counts in the site's budget: everything uploaded (the

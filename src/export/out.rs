@@ -15,6 +15,10 @@ use super::ExportError;
 /// (GitHub Pages among them) do not publish it.
 pub const MANIFEST: &str = ".threadview-export.json";
 
+/// How the names of files being written start, until they are renamed
+/// into place.
+pub const TEMPORARY: &str = ".tmp-";
+
 /// Bumped when the manifest's meaning changes: an older one is ignored.
 const FORMAT: u32 = 2;
 
@@ -89,7 +93,7 @@ impl Out {
         let folder = target.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(folder).map_err(|e| ExportError::io("create", folder, e))?;
         let mut file = tempfile::Builder::new()
-            .prefix(".tmp-")
+            .prefix(TEMPORARY)
             .tempfile_in(folder)
             .map_err(|e| ExportError::io("write", &target, e))?;
         file.write_all(content)
@@ -110,7 +114,7 @@ impl Out {
         let folder = target.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(folder).map_err(|e| ExportError::io("create", folder, e))?;
         let temporary = folder
-            .join(format!(".tmp-{}", std::process::id()))
+            .join(format!("{TEMPORARY}{}", std::process::id()))
             .with_extension(format!("{:x}", xxhash_rust::xxh3::xxh3_64(path.as_bytes())));
         let _ = std::fs::remove_file(&temporary);
         if std::fs::hard_link(source, &temporary).is_err() {

@@ -608,3 +608,17 @@ fn the_manifest_follows_what_the_pages_are_made_from_even_when_none_changed() {
     let after: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(after["files"]["index.html"]["input"], made);
 }
+
+/// A stopped export leaves the files it was writing; the next one removes
+/// them and does not count them.
+#[test]
+fn the_temporary_files_of_a_stopped_export_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let first = export_to(&samples_dir(), &out).unwrap();
+    let leftover = out.join("d").join(".tmp-Xy12ab");
+    std::fs::write(&leftover, "half a page").unwrap();
+    let again = export_to(&samples_dir(), &out).unwrap();
+    assert!(!leftover.exists());
+    assert_eq!((again.files, again.bytes), (first.files, first.bytes));
+}
