@@ -3,7 +3,7 @@
 
 pub mod media;
 mod reddit;
-pub use reddit::{MarksView, PostView, points};
+pub use reddit::{MarksView, PostView, folded, points};
 
 use std::ops::Range;
 

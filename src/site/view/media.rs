@@ -84,15 +84,7 @@ impl MediaBlock {
         first_on_page: bool,
     ) -> Option<Self> {
         let shown = archive.shown_media(d);
-        let gate = d.post().and_then(|p| {
-            if p.nsfw {
-                Some("NSFW")
-            } else if p.spoiler {
-                Some("spoiler")
-            } else {
-                None
-            }
-        });
+        let gate = d.post().and_then(super::folded);
         Self::of(
             &shown,
             &d.title,
@@ -247,7 +239,7 @@ impl ThumbView {
 /// Whether a discussion's media stays closed until opened (NSFW,
 /// spoiler): lists show no picture of it.
 fn closed(d: &Discussion) -> bool {
-    d.post().is_some_and(|p| p.nsfw || p.spoiler)
+    d.post().and_then(super::folded).is_some()
 }
 
 /// The file a discussion's thumbnail is made from (`shown`: its media):

@@ -141,6 +141,18 @@ pub struct PostView {
     pub old_reddit: Option<String>,
 }
 
+/// Why a post's text and media start closed, if they do: `NSFW` or
+/// `spoiler` (what the reader is asked to open).
+pub fn folded(post: &PostMeta) -> Option<&'static str> {
+    if post.nsfw {
+        Some("NSFW")
+    } else if post.spoiler {
+        Some("spoiler")
+    } else {
+        None
+    }
+}
+
 impl PostView {
     pub fn of(d: &Discussion, post: &PostMeta, local: &LocalLinks<'_>) -> Self {
         let archived = d.comments().len();
@@ -198,13 +210,7 @@ impl PostView {
             comments,
             flair: post.flair.clone(),
             badges,
-            fold: if post.nsfw {
-                Some("NSFW")
-            } else if post.spoiler {
-                Some("spoiler")
-            } else {
-                None
-            },
+            fold: folded(post),
             link: post.url.as_ref().map(|url| {
                 let here = local.rewrite(url).filter(|r| r.here);
                 LinkOut {
