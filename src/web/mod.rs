@@ -64,10 +64,9 @@ pub struct Snapshot {
     version: u64,
     pages: cache::PageCache,
     derived: Derived,
-    remote_media: bool,
-    /// The content security policy of its responses (which names the
-    /// archive's media hosts when remote media are shown).
-    policy: HeaderValue,
+    /// The content security policy of its responses, made at the first
+    /// (it names the archive's media hosts when remote media are shown).
+    policy: std::sync::OnceLock<HeaderValue>,
 }
 
 impl Snapshot {
@@ -77,19 +76,33 @@ impl Snapshot {
     }
 
     /// What the server's pages of this version are made from, searching
-    /// with `index`.
-    pub fn ctx<'a>(&'a self, index: Option<&'a SearchIndex>) -> Ctx<'a> {
+    /// with `index`; `remote_media`: the reader's `--remote-media`.
+    pub fn ctx<'a>(&'a self, index: Option<&'a SearchIndex>, remote_media: bool) -> Ctx<'a> {
         Ctx {
             archive: &self.archive,
             derived: &self.derived,
-            links: Links::Server {
-                remote_media: self.remote_media,
-            },
+            links: Links::Server { remote_media },
             search: Search::Live {
                 index,
                 version: self.version,
             },
         }
+    }
+
+    /// The content security policy of this version's responses.
+    fn policy(&self, remote_media: bool) -> &HeaderValue {
+        self.policy.get_or_init(|| {
+            let hosts = if remote_media {
+                crate::site::view::media::remote_origins(&self.archive)
+            } else {
+                Vec::new()
+            };
+            HeaderValue::from_str(&crate::site::content_security_policy(false, &hosts))
+                .unwrap_or_else(|_| {
+                    HeaderValue::from_str(&crate::site::content_security_policy(false, &[]))
+                        .expect("the policy is ASCII")
+                })
+        })
     }
 
     /// This version's number: 1 for the first archive, then one more for
@@ -121,7 +134,7 @@ impl AppState {
     /// A state whose page cache holds at most `bytes`.
     pub fn with_cache_budget(archive: Archive, bytes: u64) -> Self {
         AppState {
-            current: ArcSwap::from_pointee(Snapshot::new(archive, 1, bytes, false)),
+            current: ArcSwap::from_pointee(Snapshot::new(archive, 1, bytes)),
             cache_pages: true,
             cache_bytes: bytes,
             search: None,
@@ -141,19 +154,13 @@ impl AppState {
     /// placeholder (the reader's `--remote-media`).
     pub fn with_remote_media(mut self, remote: bool) -> Self {
         self.remote_media = remote;
-        let current = std::mem::replace(
-            &mut self.current,
-            ArcSwap::from_pointee(Snapshot::new(Archive::default(), 0, 0, false)),
-        );
-        let snapshot = Arc::try_unwrap(current.into_inner())
-            .unwrap_or_else(|_| unreachable!("a state being built has no readers"));
-        self.current = ArcSwap::from_pointee(Snapshot::new(
-            snapshot.archive,
-            snapshot.version,
-            self.cache_bytes,
-            remote,
-        ));
         self
+    }
+
+    /// What the pages of `snapshot` are made from, as this server shows
+    /// them.
+    pub fn ctx<'a>(&'a self, snapshot: &'a Snapshot) -> Ctx<'a> {
+        snapshot.ctx(self.search.as_deref(), self.remote_media)
     }
 
     /// Answers to the names of `access`, with its key.
@@ -224,12 +231,7 @@ impl AppState {
     /// current one.
     pub fn replace(&self, archive: Archive) {
         let version = self.current.load().version + 1;
-        let snapshot = Arc::new(Snapshot::new(
-            archive,
-            version,
-            self.cache_bytes,
-            self.remote_media,
-        ));
+        let snapshot = Arc::new(Snapshot::new(archive, version, self.cache_bytes));
         if let Some(index) = &self.search {
             index.update(search::index::Update {
                 version,
@@ -241,22 +243,11 @@ impl AppState {
 }
 
 impl Snapshot {
-    fn new(archive: Archive, version: u64, cache_bytes: u64, remote_media: bool) -> Self {
-        let hosts = if remote_media {
-            crate::site::view::media::remote_origins(&archive)
-        } else {
-            Vec::new()
-        };
-        let policy = HeaderValue::from_str(&crate::site::content_security_policy(false, &hosts))
-            .unwrap_or_else(|_| {
-                HeaderValue::from_str(&crate::site::content_security_policy(false, &[]))
-                    .expect("the policy is ASCII")
-            });
+    fn new(archive: Archive, version: u64, cache_bytes: u64) -> Self {
         Snapshot {
             archive,
             version,
-            remote_media,
-            policy,
+            policy: std::sync::OnceLock::new(),
             pages: cache::PageCache::new(cache_bytes),
             // Orders and maps are smaller than pages; half the budget
             // again holds those of the largest threads.
@@ -286,7 +277,7 @@ async fn content_security_policy(
     request: Request,
     next: Next,
 ) -> Response {
-    let policy = state.current.load().policy.clone();
+    let policy = state.current.load().policy(state.remote_media).clone();
     let mut response = next.run(request).await;
     response
         .headers_mut()

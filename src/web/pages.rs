@@ -43,7 +43,7 @@ pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
 /// The page at `url`, from the archive being served.
 fn serve(state: &AppState, url: Url) -> Result<Response, AppError> {
     let snapshot = state.archive();
-    let page = site::render(&url, &snapshot.ctx(state.search_index().map(|i| &**i)))?;
+    let page = site::render(&url, &state.ctx(&snapshot))?;
     let status = if page.bad_input {
         StatusCode::BAD_REQUEST
     } else {
