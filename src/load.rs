@@ -87,17 +87,25 @@ fn kind(path: &Path) -> Option<Kind> {
     }
 }
 
-/// The documents inside `dir` and its subfolders, sorted. A file that
-/// cannot be read (a dangling link, say) is still listed, so that its last
-/// good version can be kept. A downloader's notes on a media file
-/// (gallery-dl's `{file}.jpg.json`) are not documents.
-fn document_paths(dir: &Path) -> std::io::Result<Vec<(PathBuf, Kind)>> {
-    let paths = walk::files(dir, &|path| kind(path).is_some() && !is_sidecar(path))?;
-    Ok(paths
+/// A folder's documents, with their kinds, and its media files.
+type Listed = (Vec<(PathBuf, Kind)>, Vec<PathBuf>);
+
+/// The documents inside `dir` and its subfolders, sorted, and (in the
+/// same walk) its media files. A file that cannot be read (a dangling
+/// link, say) is still listed, so that its last good version can be kept.
+/// A downloader's notes on a media file (gallery-dl's `{file}.jpg.json`)
+/// are not documents.
+fn document_paths(dir: &Path) -> std::io::Result<Listed> {
+    let paths = walk::files(dir, &|path| {
+        (kind(path).is_some() && !is_sidecar(path)) || media_kind(path).is_some()
+    })?;
+    let (documents, media): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|path| kind(path).is_some());
+    let documents = documents
         .into_iter()
-        .filter_map(|path| Some((kind(&path)?, path)))
-        .map(|(kind, path)| (path, kind))
-        .collect())
+        .filter_map(|path| Some((path.clone(), kind(&path)?)))
+        .collect();
+    Ok((documents, media))
 }
 
 /// `photo.jpg.json`: the notes a downloader keeps beside a media file.
@@ -235,7 +243,7 @@ impl Loader {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> std::io::Result<Loaded> {
         let started = Instant::now();
-        let listed = document_paths(&self.dir)?;
+        let (listed, media) = document_paths(&self.dir)?;
         let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
             .into_iter()
             .partition(|(_, kind)| matches!(kind, Kind::Dump { .. }));
@@ -299,7 +307,7 @@ impl Loader {
             self.known.insert(path, known);
         }
         Ok(Loaded {
-            archive: self.archive(&paths),
+            archive: self.archive(&paths, &media),
             elapsed: started.elapsed(),
             files_read,
         })
@@ -307,7 +315,7 @@ impl Loader {
 
     /// The archive of the files `paths` (in their order) and the dumps, as
     /// last read.
-    fn archive(&mut self, paths: &[(PathBuf, Kind)]) -> Archive {
+    fn archive(&mut self, paths: &[(PathBuf, Kind)], media: &[PathBuf]) -> Archive {
         let mut discussions = Vec::with_capacity(self.known.len() + self.dumps.discussions.len());
         let mut diagnostics = Vec::new();
         for (path, _) in paths {
@@ -320,7 +328,9 @@ impl Loader {
         diagnostics.extend(self.dumps.diagnostics.iter().cloned());
         let archive = Archive::new(discussions, diagnostics);
         let posts: HashSet<&str> = archive.post_ids().collect();
-        let media = self.media.scan(&|id| posts.contains(id));
+        let media = self
+            .media
+            .scan(&|id| posts.contains(id), (&self.dir, media));
         drop(posts);
         archive.with_media(Arc::new(media))
     }

@@ -93,13 +93,24 @@ impl MediaScan {
     }
 
     /// The media files of the folders whose names name a post that
-    /// `is_post` knows (by lowercase id).
-    pub fn scan(&mut self, is_post: &dyn Fn(&str) -> bool) -> MediaFiles {
+    /// `is_post` knows (by lowercase id). `listed` is a folder already
+    /// walked for its media files (the archive's, with its documents): it
+    /// is not walked again.
+    pub fn scan(
+        &mut self,
+        is_post: &dyn Fn(&str) -> bool,
+        listed: (&Path, &[PathBuf]),
+    ) -> MediaFiles {
         let mut matched = Vec::new();
         let mut seen = HashMap::new();
         for dir in &self.dirs {
-            let Ok(paths) = walk::files(dir, &|p| media_kind(p).is_some()) else {
-                continue;
+            let paths = if dir == listed.0 {
+                listed.1.to_vec()
+            } else {
+                match walk::files(dir, &|p| media_kind(p).is_some()) {
+                    Ok(paths) => paths,
+                    Err(_) => continue,
+                }
             };
             for path in paths {
                 let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
@@ -217,7 +228,7 @@ mod tests {
         std::fs::write(sub.join("me_Dawn_q7k2m.txt"), "not media").unwrap();
         let mut scan = MediaScan::new(vec![dir.path().to_owned()]);
         let is_post = |id: &str| id == "q7k2m";
-        let files = scan.scan(&is_post);
+        let files = scan.scan(&is_post, (Path::new(""), &[]));
         assert_eq!(files.len(), 1);
         let file = files.of_post("q7k2m")[0].clone();
         assert_eq!(
@@ -225,9 +236,12 @@ mod tests {
             (Some(3), Some(2), false)
         );
         assert!(file.key.ends_with(".png"));
-        assert_eq!(scan.scan(&is_post).of_post("q7k2m")[0].key, file.key);
+        assert_eq!(
+            scan.scan(&is_post, (Path::new(""), &[])).of_post("q7k2m")[0].key,
+            file.key
+        );
         std::fs::write(sub.join("me_Dawn_q7k2m.png"), tiny_png(4, 4)).unwrap();
-        let again = scan.scan(&is_post);
+        let again = scan.scan(&is_post, (Path::new(""), &[]));
         assert_ne!(again.of_post("q7k2m")[0].key, file.key);
         assert_eq!(again.of_post("q7k2m")[0].width, Some(4));
     }
