@@ -109,11 +109,13 @@ impl MediaFiles {
             all.by_post.entry(post).or_default().push(index);
             all.files.push(file);
         }
+        let files = &all.files;
+        let place = |i: &u32| {
+            let f = &files[*i as usize];
+            (f.position.unwrap_or(0), &f.path)
+        };
         for indexes in all.by_post.values_mut() {
-            indexes.sort_by_key(|&i| {
-                let f = &all.files[i as usize];
-                (f.position.unwrap_or(0), f.path.clone())
-            });
+            indexes.sort_by(|a, b| place(a).cmp(&place(b)));
         }
         all
     }

@@ -117,11 +117,8 @@ async fn subreddit_and_source_keep_one_communitys_comments() {
         let discussions = |q: &'static str| {
             let app = app.clone();
             async move {
-                let reply = get(&app, &format!("/api/search?q={q}&limit=100")).await;
-                assert_eq!(reply.status, 200, "{q}: {}", reply.body);
-                let mut ids: Vec<String> = reply.json()["discussions"]
-                    .as_array()
-                    .unwrap()
+                let mut ids: Vec<String> = super::searched(&app, q)
+                    .await
                     .iter()
                     .map(|d| d["id"].as_str().unwrap().to_owned())
                     .collect();

@@ -142,6 +142,14 @@ impl Reply {
     }
 }
 
+/// The discussions `/api/search?q={q}` matches (a hundred at most), each
+/// with its matching comments; the search must succeed.
+pub async fn searched(app: &Router, q: &str) -> Vec<serde_json::Value> {
+    let reply = get(app, &format!("/api/search?q={q}&limit=100")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{q}: {}", reply.body);
+    reply.json()["discussions"].as_array().unwrap().clone()
+}
+
 /// Sends one GET request through the router, without a socket.
 pub async fn get(app: &Router, uri: &str) -> Reply {
     get_with(app, uri, &[]).await

@@ -474,11 +474,8 @@ async fn search_leaves_out_authors_and_keeps_scores_and_flairs() {
         let ids = |q: &'static str| {
             let app = app.clone();
             async move {
-                let reply = get(&app, &format!("/api/search?q={q}&limit=100")).await;
-                assert_eq!(reply.status, 200, "{q}: {}", reply.body);
-                let mut ids: Vec<String> = reply.json()["discussions"]
-                    .as_array()
-                    .unwrap()
+                let mut ids: Vec<String> = super::searched(&app, q)
+                    .await
                     .iter()
                     .flat_map(|d| d["comments"].as_array().unwrap().clone())
                     .map(|c| c["id"].as_str().unwrap().to_owned())
