@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -57,12 +57,8 @@ pub async fn thumbnail(
     if file.video || file.bytes > THUMBNAIL_SOURCE_BYTES {
         return Err(none());
     }
-    let etag = HeaderValue::from_str(&format!("\"t-{}\"", file.key)).map_err(|_| none())?;
-    let headers = [
-        (header::ETAG, etag.clone()),
-        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE)),
-    ];
-    if request.headers().get(header::IF_NONE_MATCH) == Some(&etag) {
+    let headers = kept_for_good(&format!("t-{}", file.key)).ok_or_else(none)?;
+    if holds(&request, &headers) {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }
     let made = match state.thumbnails().0.get(&key) {
@@ -88,11 +84,8 @@ pub async fn thumbnail(
             made
         }
     };
-    let mut response = (headers, made).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    Ok(response)
+    let jpeg = [(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"))];
+    Ok((headers, jpeg, made).into_response())
 }
 
 /// The key is the file's version (its place, size and time): a changed
@@ -109,21 +102,10 @@ pub async fn serve(
         .media_files()
         .by_key(&key)
         .ok_or_else(|| AppError::NotFound("There is no media file at this address.".to_owned()))?;
-    let etag = HeaderValue::from_str(&format!("\"{}\"", file.key))
-        .map_err(|_| AppError::NotFound("There is no media file at this address.".to_owned()))?;
-    let fresh = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes() || v.as_bytes() == b"*");
-    if fresh {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [
-                (header::ETAG, etag),
-                (header::CACHE_CONTROL, HeaderValue::from_static(CACHE)),
-            ],
-        )
-            .into_response());
+    let headers = kept_for_good(&file.key)
+        .ok_or_else(|| AppError::NotFound("There is no media file at this address.".to_owned()))?;
+    if holds(&request, &headers) {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }
     let path = file.path.clone();
     drop(snapshot);
@@ -136,8 +118,26 @@ pub async fn serve(
             "This media file is no longer on disk.".to_owned(),
         ));
     }
-    let headers = response.headers_mut();
-    headers.insert(header::ETAG, etag);
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
+    response.headers_mut().extend(headers);
     Ok(response)
+}
+
+/// The headers of a response named by a version (`tag`, the key): its
+/// `ETag`, and caching for good.
+fn kept_for_good(tag: &str) -> Option<[(HeaderName, HeaderValue); 2]> {
+    let etag = HeaderValue::from_str(&format!("\"{tag}\"")).ok()?;
+    Some([
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE)),
+    ])
+}
+
+/// Whether the request already holds the version these headers name
+/// (`If-None-Match`).
+fn holds(request: &Request, headers: &[(HeaderName, HeaderValue); 2]) -> bool {
+    let etag = &headers[0].1;
+    request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v == etag || v.as_bytes() == b"*")
 }
