@@ -10,13 +10,15 @@ use crate::paging::{Budget, Cost, Pages};
 /// "continue this thread" link to their ancestor's own page.
 pub const MAX_VISIBLE_DEPTH: usize = 10;
 
-/// What one page of comments may hold, threaded or flat: Reddit shows 200;
-/// 100 keeps a page of real comments within 3,000 elements and 400 KB,
-/// and long comments end a page sooner.
+/// What one page of comments may hold, threaded or flat: 200, as Reddit
+/// shows; long comments end a page sooner, so that it stays within 3,000
+/// elements and 400 KB (each line of text may become an element). Half as
+/// many pages as 100 made: an export of a million comments fits a free
+/// host's file count.
 pub const COMMENT_BUDGET: Budget = Budget {
-    items: 100,
+    items: 200,
     bytes: 200_000,
-    lines: 1_000,
+    lines: 600,
 };
 
 /// The comments of `order` (each before its replies, sorted) that a tree

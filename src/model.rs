@@ -1029,6 +1029,11 @@ impl Archive {
         self.author_by_name.get(name).map(|&i| &self.authors[i])
     }
 
+    /// Where `name` is in [`Archive::authors`].
+    pub fn author_index(&self, name: &str) -> Option<usize> {
+        self.author_by_name.get(name).copied()
+    }
+
     /// The discussion and comment a reference points at.
     pub fn resolve(&self, at: CommentRef) -> (&Discussion, &Comment) {
         let d = &self.discussions[at.discussion()];

@@ -28,7 +28,7 @@ pub use out::MANIFEST;
 use out::{Made, Manifest, Out};
 pub use pagefind::{BUNDLE_COMMENTS, find as find_pagefind};
 pub use precompress::Precompressed;
-pub use site::name;
+pub use crate::site::url::file_name as name;
 use site::{Page, Site, Stage};
 
 /// What to export, and where.

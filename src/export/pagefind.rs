@@ -7,9 +7,12 @@ use std::process::Command;
 
 use super::ExportError;
 
-/// What Pagefind leaves out of a page: the chrome around the comments.
+/// What Pagefind leaves out of a page: the chrome around the comments, and
+/// what each comment says of itself besides its author (its times, reply
+/// count and permalink), which would be a tenth of the index.
 const IGNORED: &str = "header.site, footer.site, nav, .controls, .participants, figure.activity, \
-.legend, .pager, .pager-position, .actions, .article-elsewhere";
+.legend, .pager, .pager-position, .actions, .article-elsewhere, li.comment time, .offset, \
+.hidden-count, .permalink";
 
 /// The Pagefind program: `given`, or `pagefind` where `PATH` has it.
 pub fn find(given: Option<&Path>) -> Option<PathBuf> {
@@ -24,12 +27,27 @@ pub fn find(given: Option<&Path>) -> Option<PathBuf> {
 
 /// Comments a Pagefind bundle indexes at most. Pagefind holds an index in
 /// memory while it builds it, about 18 GB for a million comments on one
-/// run, so a large archive is indexed in bundles of this size (each about
-/// a gigabyte) that the search page merges.
-pub const BUNDLE_COMMENTS: usize = 50_000;
+/// run, so a large archive is indexed in bundles of this size (each under
+/// 2 GB to build, 12 s here) that the search page merges. Each bundle has
+/// its own word index, in about 350 files: fewer, larger bundles keep a
+/// million comments in about 2,000 files.
+pub const BUNDLE_COMMENTS: usize = 200_000;
 
-/// Fragment files (the excerpts a result shows) a bundle has at most.
-const MAX_FRAGMENTS: &str = "256";
+/// Fragment files (the excerpts a result shows) a bundle has at most: a
+/// result loads one, with the excerpts of about 30 pages.
+const MAX_FRAGMENTS: &str = "64";
+
+/// What a bundle keeps of what Pagefind writes: its index, and, in the
+/// first bundle, the script the search page loads (with its worker). The
+/// search page is our own, so Pagefind's ready-made interfaces go.
+fn kept(bundle: usize, file: &str) -> bool {
+    let shared = file.ends_with(".pf_meta")
+        || file.starts_with("wasm.")
+        || file == "pagefind-entry.json"
+        || file == "fragment"
+        || file == "index";
+    shared || (bundle == 0 && (file == "pagefind.js" || file == "pagefind-worker.js"))
+}
 
 /// Where bundle `k` (from 0) lives, from the root: `pagefind`, then
 /// `pagefind-2`, `pagefind-3`…
@@ -69,6 +87,7 @@ pub fn index(
                 .map_err(|e| ExportError::io("write", &link, e))?;
         }
         run(program, &scratch, &fresh)?;
+        trim(k, &fresh)?;
         let bundle = root.join(bundle_folder(k));
         remove_folder(&bundle)?;
         std::fs::rename(&fresh, &bundle).map_err(|e| ExportError::io("write", &bundle, e))?;
@@ -102,6 +121,26 @@ fn run(program: &Path, site: &Path, output: &Path) -> Result<(), ExportError> {
             String::from_utf8_lossy(&result.stderr).trim()
         )))
     }
+}
+
+/// Removes what bundle `k`, just made in `folder`, does not need.
+fn trim(k: usize, folder: &Path) -> Result<(), ExportError> {
+    let entries = std::fs::read_dir(folder).map_err(|e| ExportError::io("read", folder, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| ExportError::io("read", folder, e))?;
+        let name = entry.file_name();
+        if kept(k, &name.to_string_lossy()) {
+            continue;
+        }
+        let path = entry.path();
+        let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|e| ExportError::io("remove", &path, e))?;
+    }
+    Ok(())
 }
 
 /// Removes bundles `from` and after (an archive that shrank, or search

@@ -14,9 +14,12 @@ use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
 use crate::site::derived::Derived;
 use crate::site::pages::author::{comment_pages, ordered_comments};
-use crate::site::pages::index;
+use crate::site::pages::{by_name, index};
 use crate::site::query::Period;
-use crate::site::query::{AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery};
+use crate::site::query::{
+    AuthorLayout, AuthorQuery, AuthorsQuery, IndexQuery, ThreadLayout, ThreadQuery,
+};
+use crate::site::url::file_name as name;
 use crate::site::{self, Ctx, FileLayout, Links, PageError, Search, Url};
 use crate::thread::Filter;
 
@@ -226,12 +229,16 @@ impl Site {
             .zip(&self.fingerprints)
             .flat_map_iter(|(d, &fingerprint)| self.discussion_pages(d, fingerprint))
             .collect();
+        // Authors with many comments have pages of their own; everyone is
+        // on a page of names, the others with their comments.
         pages.par_extend(
             archive
                 .authors()
                 .par_iter()
+                .filter(|author| by_name::has_own_page(author))
                 .flat_map_iter(|author| self.author_pages(&author.name)),
         );
+        pages.extend(self.name_pages());
         let list = |url: Url, stage| Page::new(self, url, all, stage);
         let authors = Pages::uniform(
             archive.authors().len(),
@@ -319,6 +326,9 @@ impl Site {
         let mut pages = Vec::new();
         for layout in [ThreadLayout::Thread, ThreadLayout::Timeline] {
             let timeline = layout == ThreadLayout::Timeline;
+            if timeline && !has_timeline(d) {
+                continue;
+            }
             let count = self
                 .derived
                 .order(d, &Filter::default_view(d, timeline))
@@ -344,6 +354,38 @@ impl Site {
         pages
     }
 
+    /// The pages of names: each changes when a discussion that one of
+    /// its authors commented in does.
+    fn name_pages(&self) -> Vec<Page> {
+        let archive = &self.archive;
+        let names = by_name::name_pages(archive, &self.derived);
+        (1..=names.pages.count())
+            .into_par_iter()
+            .map(|page| {
+                let mut h = self.settings();
+                let range = names.pages.range(page).expect("a page of the pages");
+                for &i in &names.order[range] {
+                    let author = &archive.authors()[i];
+                    h.update(author.name.as_bytes());
+                    h.update(&[0]);
+                    if by_name::has_own_page(author) {
+                        h.update(&author.comments.len().to_le_bytes());
+                        continue;
+                    }
+                    let mut last = None;
+                    for at in &author.comments {
+                        if last != Some(at.discussion()) {
+                            last = Some(at.discussion());
+                            h.update(&self.fingerprints[at.discussion()].to_le_bytes());
+                        }
+                    }
+                }
+                let url = Url::ByName(Default::default()).page(page);
+                Page::new(self, url, h.digest(), Stage::Pages)
+            })
+            .collect()
+    }
+
     fn author_pages(&self, name: &str) -> Vec<Page> {
         let archive = &self.archive;
         let Some(author) = archive.author(name) else {
@@ -362,9 +404,9 @@ impl Site {
         }
         let input = h.digest();
         let refs = ordered_comments(archive, author, Default::default());
-        let count = comment_pages(archive, &refs).count();
+        let count = comment_pages(archive, &refs, AuthorLayout::Excerpts).count();
         (1..=count.max(1))
-            .map(|page| Page::new(self, Url::author(name).page(page), input, Stage::Pages))
+            .map(|page| Page::new(self, own_page(name).page(page), input, Stage::Pages))
             .collect()
     }
 
@@ -386,6 +428,26 @@ impl Site {
 }
 
 impl FileLayout for Site {
+    fn place(&self, url: &Url) -> Option<String> {
+        match url {
+            // An author without many comments: their part of a page of
+            // names.
+            // An author: their own page of excerpts, or, for one without
+            // many comments, their part of a page of names.
+            Url::Author { name, query } if *query == Default::default() => {
+                let index = self.archive.author_index(name)?;
+                let author = &self.archive.authors()[index];
+                if by_name::has_own_page(author) {
+                    return self.file(&own_page(name));
+                }
+                let page = by_name::page_of(&self.archive, &self.derived, index);
+                let file = self.file(&Url::ByName(Default::default()).page(page))?;
+                Some(format!("{file}#{}", by_name::anchor(name)))
+            }
+            _ => self.file(url),
+        }
+    }
+
     fn remote_media(&self) -> bool {
         self.remote_media
     }
@@ -400,10 +462,14 @@ impl FileLayout for Site {
             Url::Thumbnail { key } => self.thumbnails.get(key).cloned(),
             Url::Index(q) if q.sort == Default::default() => Some(paged("index", q.page.get())),
             Url::Discussion { id, query } => {
-                let name = &self.names[self.archive.position(id)?];
+                let at = self.archive.position(id)?;
+                let name = &self.names[at];
                 let stem = match query.view {
                     ThreadLayout::Thread => format!("d/{name}"),
-                    ThreadLayout::Timeline => format!("d/{name}.timeline"),
+                    ThreadLayout::Timeline if has_timeline(&self.archive.discussions()[at]) => {
+                        format!("d/{name}.timeline")
+                    }
+                    ThreadLayout::Timeline => return None,
                 };
                 let default = ThreadQuery {
                     page: query.page,
@@ -437,13 +503,16 @@ impl FileLayout for Site {
                 self.file(&Url::comment(&d.id, d.comments()[top].id.as_str()).page(page))
             }
             Url::Authors(q) if q.sort == Default::default() => Some(paged("authors", q.page.get())),
+            // An author's own page: of excerpts, for authors with many.
             Url::Author {
                 name: author,
                 query,
-            } if query.sort == Default::default() => {
-                self.archive.author(author)?;
-                Some(paged(&format!("a/{}", name(author)), query.page.get()))
+            } if query.sort == Default::default() && query.view == AuthorLayout::Excerpts => {
+                let author = self.archive.author(author)?;
+                by_name::has_own_page(author)
+                    .then(|| paged(&format!("a/{}", name(&author.name)), query.page.get()))
             }
+            Url::ByName(q) => Some(paged("a/_names", q.page.get())),
             Url::Community { community, query } if query.sort == Default::default() => {
                 self.archive.community(community)?;
                 let stem = match community {
@@ -482,6 +551,28 @@ impl FileLayout for Site {
     }
 }
 
+/// An author's own page in an export: their comments as excerpts.
+fn own_page(name: &str) -> Url {
+    Url::Author {
+        name: name.to_owned(),
+        query: AuthorQuery {
+            view: AuthorLayout::Excerpts,
+            ..AuthorQuery::default()
+        },
+    }
+}
+
+/// Comments a thread has at least for an export to hold its timeline: a
+/// thread that fills more than two pages. Shorter threads are read whole
+/// in their thread view; a timeline of each would repeat every comment a
+/// second time, in as many files and bytes again.
+pub const TIMELINE_COMMENTS: usize = 2 * crate::cut::COMMENT_BUDGET.items + 1;
+
+/// Whether an export holds `d`'s timeline.
+fn has_timeline(d: &Discussion) -> bool {
+    d.comments().len() >= TIMELINE_COMMENTS
+}
+
 /// `stem.html` for the first page, `stem.N.html` for page N. Files are
 /// flat (a folder per thread or author would cost a directory each): the
 /// dot keeps them apart, since no [`name`] has one.
@@ -490,37 +581,6 @@ fn paged(stem: &str, page: usize) -> String {
         format!("{stem}.html")
     } else {
         format!("{stem}.{page}.html")
-    }
-}
-
-/// A discussion's id or an author's name as a file name that is the
-/// same in a URL and on any file system: kept as it is when it is short
-/// and made of lowercase letters, digits, `-` and `_`; otherwise those
-/// characters of it (lowercased) and a hash of the whole name, so `Bob`
-/// and `bob` stay apart where file names ignore case.
-pub fn name(raw: &str) -> String {
-    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
-    if !raw.is_empty() && raw.len() <= 64 && raw.chars().all(plain) && !raw.starts_with(['-', '_'])
-    {
-        return raw.to_owned();
-    }
-    let mut slug = String::new();
-    for c in raw.chars().flat_map(char::to_lowercase) {
-        if slug.len() >= 40 {
-            break;
-        }
-        if plain(c) {
-            slug.push(c);
-        } else if !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_matches(['-', '_']);
-    let hash = xxhash_rust::xxh3::xxh3_64(raw.as_bytes());
-    if slug.is_empty() {
-        format!("x{:08x}", hash as u32)
-    } else {
-        format!("{slug}-{:08x}", hash as u32)
     }
 }
 
@@ -536,36 +596,6 @@ fn program_hash() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_url_and_file_system_safe_and_tell_case_apart() {
-        assert_eq!(name("abc123"), "abc123");
-        assert_eq!(name("t3_x-y"), "t3_x-y");
-        let upper = name("Bob");
-        assert!(upper.starts_with("bob-"), "{upper}");
-        assert_ne!(upper, name("bob"));
-        assert_ne!(name("Jane Doe"), name("jane doe"));
-        for raw in [
-            "",
-            "..",
-            ".",
-            "a/b",
-            "<USERNAME>",
-            "[deleted]",
-            "ü",
-            "-x",
-            &"y".repeat(300),
-        ] {
-            let safe = name(raw);
-            assert!(!safe.is_empty() && safe.len() <= 64, "{raw:?} → {safe:?}");
-            assert!(
-                safe.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
-                "{raw:?} → {safe:?}"
-            );
-            assert!(!safe.starts_with(['-', '_']), "{raw:?} → {safe:?}");
-        }
-    }
 
     #[test]
     fn first_pages_have_plain_names() {

@@ -143,6 +143,17 @@ pub struct Derived {
     /// The pages of the archive's whole timeline (a few bytes a page),
     /// made when first asked for: they read every comment's text.
     timeline: std::sync::OnceLock<crate::paging::Pages>,
+    /// The pages of names (`/by-name`), made when first asked for.
+    names: std::sync::OnceLock<NamePages>,
+}
+
+/// The archive's authors by name, cut into the pages of `/by-name`.
+pub struct NamePages {
+    /// Authors (indexes in the archive's list) in name order.
+    pub order: Arc<Vec<usize>>,
+    pub pages: crate::paging::Pages,
+    /// Each author's place in `order`, by index in the archive's list.
+    pub position: Vec<u32>,
 }
 
 impl Derived {
@@ -155,6 +166,7 @@ impl Derived {
             charts: Kind::new(bytes / 8),
             authors: Kind::new(bytes / 8),
             timeline: std::sync::OnceLock::new(),
+            names: std::sync::OnceLock::new(),
         }
     }
 
@@ -164,6 +176,11 @@ impl Derived {
         make: impl FnOnce() -> crate::paging::Pages,
     ) -> &crate::paging::Pages {
         self.timeline.get_or_init(make)
+    }
+
+    /// The pages of names, made once by `make`.
+    pub fn names(&self, make: impl FnOnce() -> NamePages) -> &NamePages {
+        self.names.get_or_init(make)
     }
 
     /// A discussion's default thread view: where "in the thread" links go.

@@ -115,6 +115,7 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
             let author = author::find_author(ctx.archive, name)?;
             author::AuthorPage::build(ctx, author, query)?.render()?
         }
+        Url::ByName(q) => by_name::ByNamePage::build(ctx, q)?.render()?,
         Url::Search(q) => match ctx.search {
             Search::Live { index, version } => return search::render(ctx, q, index, version),
             Search::Static { bundles } => {

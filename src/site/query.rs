@@ -198,17 +198,29 @@ pub enum TimeOrder {
     Old,
 }
 
+/// `/authors/{name}`: their comments whole, or the start of each (many to
+/// a page, each linked to its place in its thread).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthorLayout {
+    #[default]
+    Comments,
+    Excerpts,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorQuery {
     #[serde(default, skip_serializing_if = "is_default")]
     pub sort: TimeOrder,
     #[serde(default, skip_serializing_if = "is_default")]
+    pub view: AuthorLayout,
+    #[serde(default, skip_serializing_if = "is_default")]
     pub page: PageNumber,
 }
 
 impl ViewQuery for AuthorQuery {
-    const FIELDS: &'static [&'static str] = &["sort", "page"];
+    const FIELDS: &'static [&'static str] = &["sort", "view", "page"];
 }
 
 /// How `/authors` orders authors.
@@ -221,6 +233,19 @@ pub enum AuthorsSort {
     Name,
     /// Most recently seen first.
     Last,
+}
+
+/// `/by-name`: every author by name with the start of each comment, a
+/// page of names at a time.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByNameQuery {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub page: PageNumber,
+}
+
+impl ViewQuery for ByNameQuery {
+    const FIELDS: &'static [&'static str] = &["page"];
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

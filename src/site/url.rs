@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::assets::Asset;
 use super::query::{
-    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber, Period,
+    AuthorQuery, AuthorsQuery, ByNameQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber, Period,
     PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
 };
 use crate::model::Community;
@@ -38,6 +38,9 @@ pub enum Url {
         name: String,
         query: AuthorQuery,
     },
+    /// Every author by name, each with the start of each of their
+    /// comments (or, for those with many, a link to their own page).
+    ByName(ByNameQuery),
     Search(SearchQuery),
     /// A community's discussions: `/r/{sub}` for a subreddit, `/s/{source}`
     /// for a text document's source.
@@ -79,6 +82,7 @@ pub enum Route {
     Comment,
     Authors,
     Author,
+    ByName,
     Search,
     Subreddit,
     Source,
@@ -100,12 +104,13 @@ pub enum Route {
 
 impl Route {
     /// The routes that are HTML pages.
-    pub const PAGES: [Route; 19] = [
+    pub const PAGES: [Route; 20] = [
         Route::Index,
         Route::Discussion,
         Route::Comment,
         Route::Authors,
         Route::Author,
+        Route::ByName,
         Route::Search,
         Route::Subreddit,
         Route::Source,
@@ -131,6 +136,8 @@ impl Route {
             Route::Comment => "/d/{id}/c/{comment_id}",
             Route::Authors => "/authors",
             Route::Author => "/authors/{name}",
+            // Not under `/authors/`, where any name is an author's.
+            Route::ByName => "/by-name",
             Route::Search => "/search",
             Route::Subreddit => "/r/{name}",
             Route::Source => "/s/{name}",
@@ -175,6 +182,13 @@ pub trait FileLayout: Send + Sync {
     /// `/`-separated URL-safe segments; `None` for a view the export leaves
     /// out. A comment is held by the thread page that shows it.
     fn file(&self, url: &Url) -> Option<String>;
+
+    /// Where `url` is, from the root: its file, or, for a view held as a
+    /// part of another page (an author among others on a page of names),
+    /// that page's file and `#` the part. `None` for a view left out.
+    fn place(&self, url: &Url) -> Option<String> {
+        self.file(url)
+    }
 
     /// Whether its pages show remote media inline.
     fn remote_media(&self) -> bool {
@@ -242,7 +256,7 @@ impl Links<'_> {
     pub fn exported_href(&self, url: &Url) -> Option<String> {
         match self {
             Links::Server { .. } => Some(url.path()),
-            Links::Export { layout, from } => Some(relative_path(from, &layout.file(url)?)),
+            Links::Export { layout, from } => Some(relative_path(from, &layout.place(url)?)),
         }
     }
 
@@ -250,13 +264,20 @@ impl Links<'_> {
     pub fn holds(&self, url: &Url) -> bool {
         match self {
             Links::Server { .. } => true,
-            Links::Export { layout, .. } => layout.file(url).is_some(),
+            Links::Export { layout, .. } => layout.place(url).is_some(),
         }
     }
 
-    /// The address of `url` scrolled to a comment: `href#c-{comment}`.
+    /// The address of `url` scrolled to a comment: `href#c-{comment}`; in
+    /// an export, only `#c-{comment}` on the page that holds it.
     pub fn at(&self, url: &Url, comment: &str) -> String {
-        format!("{}#c-{}", self.href(url), segment(comment))
+        let href = self.href(url);
+        match self {
+            Links::Export { from, .. } if Some(href.as_str()) == from.rsplit('/').next() => {
+                format!("#c-{}", segment(comment))
+            }
+            _ => format!("{href}#c-{}", segment(comment)),
+        }
     }
 
     /// A comment's permalink: its page, scrolled to it.
@@ -370,6 +391,7 @@ impl Url {
             Url::Comment { .. } => Route::Comment,
             Url::Authors(_) => Route::Authors,
             Url::Author { .. } => Route::Author,
+            Url::ByName(_) => Route::ByName,
             Url::Search(_) => Route::Search,
             Url::Community { community, .. } => match community {
                 Community::Subreddit(_) => Route::Subreddit,
@@ -414,6 +436,7 @@ impl Url {
             } => with_query(route.fill(&[discussion, comment]), query),
             Url::Authors(q) => with_query(route.fill(&[]), q),
             Url::Author { name, query } => with_query(route.fill(&[name]), query),
+            Url::ByName(q) => with_query(route.fill(&[]), q),
             Url::Search(q) => with_query(route.fill(&[]), q),
             Url::Community { community, query } => {
                 with_query(route.fill(&[community.key()]), query)
@@ -443,6 +466,7 @@ impl Url {
             Url::Comment { query, .. } => query.page = number,
             Url::Authors(q) => q.page = number,
             Url::Author { query, .. } => query.page = number,
+            Url::ByName(q) => q.page = number,
             Url::Search(q) => q.page = number,
             Url::Community { query, .. } => query.page = number,
             Url::Timeline(q) => {
@@ -453,6 +477,37 @@ impl Url {
             Url::Diagnostics | Url::Api | Url::Media { .. } | Url::Thumbnail { .. } => {}
         }
         self
+    }
+}
+
+/// A discussion's id or an author's name as a file name (or a fragment)
+/// that is the same in a URL and on any file system: kept as it is when it is short
+/// and made of lowercase letters, digits, `-` and `_`; otherwise those
+/// characters of it (lowercased) and a hash of the whole name, so `Bob`
+/// and `bob` stay apart where file names ignore case.
+pub fn file_name(raw: &str) -> String {
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if !raw.is_empty() && raw.len() <= 64 && raw.chars().all(plain) && !raw.starts_with(['-', '_'])
+    {
+        return raw.to_owned();
+    }
+    let mut slug = String::new();
+    for c in raw.chars().flat_map(char::to_lowercase) {
+        if slug.len() >= 40 {
+            break;
+        }
+        if plain(c) {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches(['-', '_']);
+    let hash = xxhash_rust::xxh3::xxh3_64(raw.as_bytes());
+    if slug.is_empty() {
+        format!("x{:08x}", hash as u32)
+    } else {
+        format!("{slug}-{:08x}", hash as u32)
     }
 }
 
@@ -575,4 +630,34 @@ mod tests {
         );
         assert_eq!(Url::Index(IndexQuery::default()).page(2).path(), "/?page=2");
     }
+    #[test]
+    fn names_are_url_and_file_system_safe_and_tell_case_apart() {
+        assert_eq!(file_name("abc123"), "abc123");
+        assert_eq!(file_name("t3_x-y"), "t3_x-y");
+        let upper = file_name("Bob");
+        assert!(upper.starts_with("bob-"), "{upper}");
+        assert_ne!(upper, file_name("bob"));
+        assert_ne!(file_name("Jane Doe"), file_name("jane doe"));
+        for raw in [
+            "",
+            "..",
+            ".",
+            "a/b",
+            "<USERNAME>",
+            "[deleted]",
+            "ü",
+            "-x",
+            &"y".repeat(300),
+        ] {
+            let safe = file_name(raw);
+            assert!(!safe.is_empty() && safe.len() <= 64, "{raw:?} → {safe:?}");
+            assert!(
+                safe.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                "{raw:?} → {safe:?}"
+            );
+            assert!(!safe.starts_with(['-', '_']), "{raw:?} → {safe:?}");
+        }
+    }
+
 }

@@ -92,6 +92,12 @@ pub fn preview(markdown_text: &str) -> String {
     excerpt_at_word(&markdown::to_plain_text(lead(markdown_text, 4000)), 200)
 }
 
+/// The start of a comment's Markdown body as one line of plain text, cut
+/// at a word: what a list of many comments shows of each.
+pub fn comment_excerpt(body: &str) -> String {
+    excerpt_at_word(&markdown::to_plain_text(lead(body, 600)), 100)
+}
+
 /// The first `bytes` of `text` (at a character boundary): enough of a long
 /// body to make a short excerpt from.
 fn lead(text: &str, bytes: usize) -> &str {
@@ -103,6 +109,45 @@ fn lead(text: &str, bytes: usize) -> &str {
         cut -= 1;
     }
     &text[..cut]
+}
+
+/// A day as `2023-08-05` (UTC).
+pub fn date(time: DateTime<Utc>) -> String {
+    utc(time)[..10].to_owned()
+}
+
+/// One comment as a long list of them shows it: its discussion's title
+/// linked to its place in the thread, its date and the start of its text.
+pub struct Excerpt {
+    pub href: String,
+    pub title: String,
+    pub date: String,
+    pub text: String,
+}
+
+/// The comments at `refs` as excerpts.
+pub fn excerpts(
+    archive: &Archive,
+    derived: &crate::site::derived::Derived,
+    links: &Links,
+    refs: &[crate::model::CommentRef],
+) -> Vec<Excerpt> {
+    let mut threads: std::collections::HashMap<usize, std::sync::Arc<PagedOrder>> =
+        Default::default();
+    refs.iter()
+        .map(|&at| {
+            let (d, c) = archive.resolve(at);
+            let thread = threads
+                .entry(at.discussion())
+                .or_insert_with(|| derived.thread(d));
+            Excerpt {
+                href: in_thread(d, thread, at.comment(), links),
+                title: excerpt(&d.title, 60),
+                date: c.posted_at.map_or_else(|| "time unknown".to_owned(), date),
+                text: comment_excerpt(&c.body),
+            }
+        })
+        .collect()
 }
 
 /// A piece of text, marked when it matched a search.

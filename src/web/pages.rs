@@ -15,7 +15,7 @@ use super::error::AppError;
 use super::query::{Params, Segments};
 use crate::model::Community;
 use crate::site::query::{
-    AuthorQuery, AuthorsQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery, Period,
+    AuthorQuery, AuthorsQuery, ByNameQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery, Period,
     PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
 };
 use crate::site::{self, Route, Url};
@@ -28,6 +28,7 @@ pub fn handler(route: Route) -> MethodRouter<Arc<AppState>> {
         Route::Comment => get(comment),
         Route::Authors => get(authors),
         Route::Author => get(author),
+        Route::ByName => get(by_name),
         Route::Search => get(search),
         Route::Subreddit => get(subreddit),
         Route::Source => get(source),
@@ -96,6 +97,10 @@ async fn author(
     Params(query): Params<AuthorQuery>,
 ) -> Answer {
     serve(&state, Url::Author { name, query })
+}
+
+async fn by_name(State(state): St, Params(q): Params<ByNameQuery>) -> Answer {
+    serve(&state, Url::ByName(q))
 }
 
 async fn search(State(state): St, Params(q): Params<SearchQuery>) -> Answer {

@@ -13,9 +13,25 @@ use crate::site::Ctx;
 use crate::site::chart::{self, Chart};
 use crate::site::derived::PagedOrder;
 use crate::site::error::PageError;
-use crate::site::query::{AuthorQuery, TimeOrder};
+use crate::site::query::{AuthorLayout, AuthorQuery, TimeOrder};
 use crate::site::url::{Links, Url};
-use crate::site::view::{self, Choice, Labelled, ListItem, Meta, Pager, choices, count_of};
+use crate::site::view::{
+    self, Choice, Excerpt, Labelled, ListItem, Meta, Pager, choices, count_of,
+};
+
+/// Excerpts on one page of an author's (two elements each).
+pub const EXCERPTS_PER_PAGE: usize = 800;
+
+impl Labelled for AuthorLayout {
+    const ALL: &'static [Self] = &[AuthorLayout::Comments, AuthorLayout::Excerpts];
+
+    fn label(self) -> &'static str {
+        match self {
+            AuthorLayout::Comments => "whole comments",
+            AuthorLayout::Excerpts => "excerpts",
+        }
+    }
+}
 
 impl Labelled for TimeOrder {
     const ALL: &'static [Self] = &[TimeOrder::New, TimeOrder::Old];
@@ -55,9 +71,13 @@ pub fn ordered_comments(archive: &Archive, author: &Author, order: TimeOrder) ->
     refs
 }
 
-/// The pages of an author's comments in one order.
-pub fn comment_pages(archive: &Archive, refs: &[CommentRef]) -> Pages {
-    cut::pages_of(refs.iter().map(|&at| &*archive.resolve(at).1.body))
+/// The pages of an author's comments in one order, shown whole or as
+/// excerpts.
+pub fn comment_pages(archive: &Archive, refs: &[CommentRef], layout: AuthorLayout) -> Pages {
+    match layout {
+        AuthorLayout::Comments => cut::pages_of(refs.iter().map(|&at| &*archive.resolve(at).1.body)),
+        AuthorLayout::Excerpts => Pages::uniform(refs.len(), EXCERPTS_PER_PAGE),
+    }
 }
 
 /// Comments from across the archive as a flat list shows them, each with
@@ -76,17 +96,20 @@ pub fn items(ctx: &Ctx, refs: &[CommentRef]) -> Vec<ListItem> {
         .collect()
 }
 
-/// Fields: `meta`, `name`, `summary`, `sorts`, `chart`, `comments` (flat,
-/// each with its discussion), `pager`, `communities`, `months`.
+/// Fields: `meta`, `name`, `summary`, `views`, `sorts`, `chart`, `comments`
+/// (flat, each with its discussion) or `excerpts`, `pager`, `communities`,
+/// `months`.
 #[derive(Template)]
 #[template(path = "author.html")]
 pub struct AuthorPage {
     meta: Meta,
     name: String,
     summary: String,
+    views: Vec<Choice>,
     sorts: Vec<Choice>,
     chart: Option<Chart>,
     comments: Vec<ListItem>,
+    excerpts: Vec<Excerpt>,
     pager: Pager,
     /// Where they commented: each community with their comments in it,
     /// most first, linked where the site has its page.
@@ -156,16 +179,17 @@ fn places_and_months(
 
 /// The activity chart: each bar opens the page (oldest first) that holds
 /// its first comment; in an export, which holds only the newest-first
-/// pages, the one of those that holds it. `shown` is the page's own order
-/// (`shown_sort`) and its pages, used again where the chart links to it.
+/// pages, the one of those that holds it; of excerpts, the comment in its
+/// thread. `shown` is the page's own order (`q.sort`) and its pages, used
+/// again where the chart links to it.
 fn activity_chart(
-    links: &Links,
-    archive: &Archive,
+    ctx: &Ctx,
     author: &Author,
-    shown_sort: TimeOrder,
+    q: &AuthorQuery,
     shown: &[CommentRef],
     shown_pages: &Pages,
 ) -> Option<Chart> {
+    let (archive, links, shown_sort) = (ctx.archive, &ctx.links, q.sort);
     let owned_oldest;
     let oldest: &[CommentRef] = if shown_sort == TimeOrder::Old {
         shown
@@ -177,6 +201,13 @@ fn activity_chart(
         .iter()
         .map_while(|&at| archive.resolve(at).1.posted_at)
         .collect();
+    if q.view == AuthorLayout::Excerpts {
+        return chart::histogram(&times, |i| {
+            let at = oldest[i];
+            let d = &archive.discussions()[at.discussion()];
+            view::in_thread(d, &ctx.derived.thread(d), at.comment(), links)
+        });
+    }
     let url = |sort| Url::Author {
         name: author.name.clone(),
         query: AuthorQuery {
@@ -197,7 +228,7 @@ fn activity_chart(
             TimeOrder::Old => oldest.to_vec(),
             TimeOrder::New => ordered_comments(archive, author, sort),
         };
-        owned = (comment_pages(archive, &order), order);
+        owned = (comment_pages(archive, &order, q.view), order);
         (&owned.1, &owned.0)
     };
     let newest_position: Option<HashMap<CommentRef, usize>> = (sort == TimeOrder::New)
@@ -214,7 +245,7 @@ impl AuthorPage {
     pub fn build(ctx: &Ctx, author: &Author, q: &AuthorQuery) -> Result<Self, PageError> {
         let (archive, links) = (ctx.archive, &ctx.links);
         let refs = ordered_comments(archive, author, q.sort);
-        let pages = comment_pages(archive, &refs);
+        let pages = comment_pages(archive, &refs, q.view);
         let range = page_range(&pages, q.page.get())?;
         let url = |page| {
             Url::Author {
@@ -224,10 +255,19 @@ impl AuthorPage {
             .page(page)
         };
         let pager = Pager::new(&pages, q.page.get(), "comments", |p| links.href(&url(p)));
-        let comments = items(ctx, &refs[range])
-            .into_iter()
-            .map(ListItem::on_author_page)
-            .collect();
+        let (comments, excerpts) = match q.view {
+            AuthorLayout::Comments => (
+                items(ctx, &refs[range])
+                    .into_iter()
+                    .map(ListItem::on_author_page)
+                    .collect(),
+                Vec::new(),
+            ),
+            AuthorLayout::Excerpts => (
+                Vec::new(),
+                view::excerpts(archive, ctx.derived, links, &refs[range]),
+            ),
+        };
         let span = author
             .first_at
             .zip(author.last_at)
@@ -248,18 +288,28 @@ impl AuthorPage {
             .paged(&pager),
             name: author.name.clone(),
             summary,
+            views: choices(links, AuthorLayout::ALL, q.view, |view| Url::Author {
+                name: author.name.clone(),
+                query: AuthorQuery {
+                    view,
+                    sort: q.sort,
+                    ..AuthorQuery::default()
+                },
+            }),
             sorts: choices(links, TimeOrder::ALL, q.sort, |sort| Url::Author {
                 name: author.name.clone(),
                 query: AuthorQuery {
                     sort,
+                    view: q.view,
                     ..AuthorQuery::default()
                 },
             }),
             // On the first page only, like a discussion's.
             chart: (q.page.get() == 1)
-                .then(|| activity_chart(links, archive, author, q.sort, &refs, &pages))
+                .then(|| activity_chart(ctx, author, q, &refs, &pages))
                 .flatten(),
             comments,
+            excerpts,
             pager,
             communities,
             months,

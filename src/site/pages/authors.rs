@@ -15,7 +15,7 @@ use crate::site::url::Url;
 use crate::site::view::{self, Choice, Labelled, Meta, Pager, choices, count_of};
 
 /// Authors on one page.
-pub const PER_PAGE: usize = 100;
+pub const PER_PAGE: usize = 250;
 
 impl Labelled for AuthorsSort {
     const ALL: &'static [Self] = &[AuthorsSort::Count, AuthorsSort::Name, AuthorsSort::Last];
@@ -65,7 +65,8 @@ pub fn sorted(archive: &Archive, sort: AuthorsSort, derived: &Derived) -> Arc<Ve
     })
 }
 
-/// Fields: `meta`, `summary`, `sorts`, `authors` (AuthorRow list), `pager`.
+/// Fields: `meta`, `summary`, `sorts`, `authors` (AuthorRow list), `pager`,
+/// `by_name` (everyone by name with their comments).
 #[derive(Template)]
 #[template(path = "authors.html")]
 pub struct AuthorsPage {
@@ -74,6 +75,7 @@ pub struct AuthorsPage {
     sorts: Vec<Choice>,
     authors: Vec<AuthorRow>,
     pager: Pager,
+    by_name: Option<String>,
 }
 
 impl AuthorsPage {
@@ -112,6 +114,7 @@ impl AuthorsPage {
                 })
                 .collect(),
             pager,
+            by_name: links.exported_href(&Url::ByName(Default::default())),
         })
     }
 }

@@ -123,7 +123,8 @@ fn participants(
 }
 
 /// The activity chart: each bar opens the timeline page that holds its
-/// first comment.
+/// first comment; where the site has no timeline of the thread (an
+/// export's short thread), the thread page that shows it.
 fn activity_chart(d: &Discussion, derived: &Derived, links: &Links) -> Option<Chart> {
     let paged = derived.order(d, &Filter::default_view(d, true));
     let (timeline, pages) = (&paged.order, &paged.pages);
@@ -132,10 +133,11 @@ fn activity_chart(d: &Discussion, derived: &Derived, links: &Links) -> Option<Ch
         .iter()
         .map_while(|&i| d.comments()[i].posted_at)
         .collect();
-    chart::histogram(&times, |at| {
-        let page =
-            Url::thread(&d.id, ThreadQuery::layout(ThreadLayout::Timeline)).page(pages.page_of(at));
-        links.at(&page, d.comments()[timeline[at]].id.as_str())
+    let url = |page| Url::thread(&d.id, ThreadQuery::layout(ThreadLayout::Timeline)).page(page);
+    let thread = (!links.holds(&url(1))).then(|| derived.thread(d));
+    chart::histogram(&times, |at| match &thread {
+        Some(thread) => crate::site::view::in_thread(d, thread, timeline[at], links),
+        None => links.at(&url(pages.page_of(at)), d.comments()[timeline[at]].id.as_str()),
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod admit;
 pub mod author;
 pub mod authors;
+pub mod by_name;
 pub mod comment;
 pub mod community;
 pub mod diagnostics;

@@ -10,7 +10,7 @@ use super::page_range;
 use crate::model::{Archive, CommentRef, Community};
 use crate::site::Ctx;
 use crate::site::error::PageError;
-use crate::site::query::{Day, TimelineQuery};
+use crate::site::query::{AuthorLayout, Day, TimelineQuery};
 use crate::site::url::Url;
 use crate::site::view::{ListItem, Meta, Pager, count_of};
 
@@ -76,9 +76,9 @@ impl TimelinePage {
         let whole = community.is_none() && q.after.is_none() && q.before.is_none();
         let owned;
         let pages = if whole {
-            derived.timeline_pages(|| comment_pages(archive, &refs))
+            derived.timeline_pages(|| comment_pages(archive, &refs, AuthorLayout::Comments))
         } else {
-            owned = comment_pages(archive, &refs);
+            owned = comment_pages(archive, &refs, AuthorLayout::Comments);
             &owned
         };
         // `at`: the page holding the first comment of that day (or the

@@ -139,7 +139,7 @@ async fn the_same_flows_work_without_javascript() {
     let button = s.css("button.copy-link").await;
     assert!(!button.is_displayed().await.unwrap());
     assert!(
-        s.texts("li.comment .actions a")
+        s.texts("li.comment .permalink")
             .await
             .iter()
             .any(|t| t == "permalink")
@@ -303,7 +303,7 @@ async fn a_discussion_prints_expanded_without_controls() {
     for control in [
         "header.site",
         ".controls",
-        "li.comment .actions",
+        "li.comment .permalink",
         "details.participants",
     ] {
         assert!(
