@@ -10,15 +10,24 @@ use crate::paging::{Budget, Cost, Pages};
 /// "continue this thread" link to their ancestor's own page.
 pub const MAX_VISIBLE_DEPTH: usize = 10;
 
-/// What one page of comments may hold, threaded or flat: 200, as Reddit
-/// shows; long comments end a page sooner, so that it stays within 3,000
-/// elements and 400 KB (each line of text may become an element). Half as
-/// many pages as 100 made: an export of a million comments fits a free
-/// host's file count.
+/// What one page of a comment tree may hold: 200, as Reddit shows; long
+/// comments end a page sooner, so that it stays within 3,000 elements and
+/// 400 KB (each line of text may become an element). Half as many pages as
+/// 100 made: an export of a million comments fits a free host's file
+/// count.
 pub const COMMENT_BUDGET: Budget = Budget {
     items: 200,
     bytes: 200_000,
     lines: 600,
+};
+
+/// What one page of a flat list of comments may hold (a timeline, an
+/// author's): each names its discussion and its parent, so it costs
+/// twice the elements of a comment in a tree.
+pub const FLAT_BUDGET: Budget = Budget {
+    items: 100,
+    bytes: 200_000,
+    lines: 1_000,
 };
 
 /// The comments of `order` (each before its replies, sorted) that a tree
@@ -28,14 +37,15 @@ pub fn visible(d: &Discussion, mut order: Vec<usize>, base: usize) -> Vec<usize>
     order
 }
 
-/// The pages of a list of comments (indexes into `d`).
-pub fn comment_pages(d: &Discussion, order: &[usize]) -> Pages {
-    pages_of(order.iter().map(|&i| &*d.comments()[i].body))
+/// The pages of a list of comments (indexes into `d`), a tree or flat.
+pub fn comment_pages(d: &Discussion, order: &[usize], flat: bool) -> Pages {
+    pages_of(order.iter().map(|&i| &*d.comments()[i].body), flat)
 }
 
-/// The pages of a list of comments given by their bodies.
-pub fn pages_of<'a>(bodies: impl Iterator<Item = &'a str>) -> Pages {
-    Pages::by_cost(bodies.map(Cost::of_text), COMMENT_BUDGET)
+/// The pages of a list of comments given by their bodies, a tree or flat.
+pub fn pages_of<'a>(bodies: impl Iterator<Item = &'a str>, flat: bool) -> Pages {
+    let budget = if flat { FLAT_BUDGET } else { COMMENT_BUDGET };
+    Pages::by_cost(bodies.map(Cost::of_text), budget)
 }
 
 /// Whether comment `index` is where a tree stops and its replies go on on

@@ -466,7 +466,7 @@ fn index_for_search(
     let stale: Vec<usize> = (0..wanted.len())
         .filter(|&k| {
             old.search_bundles.get(k) != Some(&wanted[k])
-                || !out.has(&format!("{}/pagefind.js", pagefind::bundle_folder(k)))
+                || !out.has(&format!("{}/pagefind-entry.json", pagefind::bundle_folder(k)))
         })
         .collect();
     manifest.search_bundles = wanted.clone();

@@ -495,7 +495,8 @@ mod tests {
     fn fields_match_what_each_query_reads_and_writes() {
         check_fields::<ThreadQuery>("view=timeline&sort=new&author=a&depth=2&q=x&page=3");
         check_fields::<CommentQuery>("sort=old&depth=1&page=2");
-        check_fields::<AuthorQuery>("sort=old&page=2");
+        check_fields::<AuthorQuery>("sort=old&view=excerpts&page=2");
+        check_fields::<ByNameQuery>("page=2");
         check_fields::<AuthorsQuery>("sort=name&page=2");
         check_fields::<SearchQuery>("q=x&sort=new&page=2");
         check_fields::<IndexQuery>("sort=title&page=2");

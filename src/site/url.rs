@@ -592,7 +592,9 @@ mod tests {
         };
         assert!(links.is_export());
         assert_eq!(links.href(&Url::discussion("b")), "b.html");
-        assert_eq!(links.at(&Url::discussion("a"), "c1"), "a.html#c-c1");
+        // On the page that holds it, a comment is only its fragment.
+        assert_eq!(links.at(&Url::discussion("a"), "c1"), "#c-c1");
+        assert_eq!(links.at(&Url::discussion("b"), "c1"), "b.html#c-c1");
         assert_eq!(links.href(&home), "../index.html");
         assert!(!links.holds(&Url::author("x")));
         assert_eq!(links.exported_href(&Url::author("x")), None);

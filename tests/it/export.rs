@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use regex::Regex;
 use scraper::{Html, Selector};
 
 use threadview::export::{self, ExportError, Options, Search, Summary};
@@ -234,7 +235,9 @@ fn an_export_of_the_samples_links_only_to_its_own_files_and_shows_every_comment(
     ] {
         assert!(!thread.contains(absent), "{absent}");
     }
-    assert!(thread.contains("002_sourdough.timeline.html"));
+    // Short threads have no timeline in an export: it would repeat them.
+    assert!(!thread.contains("002_sourdough.timeline.html"));
+    assert!(!html_files(out.path()).keys().any(|f| f.contains(".timeline")));
 }
 
 #[test]
@@ -266,7 +269,9 @@ fn an_export_of_a_generated_archive_reaches_every_comment_on_its_pages() {
             .filter(|f| f.contains(".c."))
             .collect::<Vec<_>>()
     );
-    assert!(files.keys().any(|f| f.starts_with("a/deep_0-")));
+    // Authors with few comments are on the pages of names.
+    assert!(files["a/_names.html"].contains("id=\"u-deep_0-"));
+    assert!(!files.keys().any(|f| f.starts_with("a/deep_0-")));
     assert_eq!(summary.pages, files.len());
     assert_eq!(
         summary.files,
@@ -621,4 +626,122 @@ fn the_temporary_files_of_a_stopped_export_are_removed() {
     let again = export_to(&samples_dir(), &out).unwrap();
     assert!(!leftover.exists());
     assert_eq!((again.files, again.bytes), (first.files, first.bytes));
+}
+
+/// An archive of `threads` threads of a hundred comments each, shaped like
+/// a real one: replies nested three deep; a quarter of the comments by
+/// 250 regulars (a hundred each, so each has a page of their own), the
+/// rest by a long tail of 30,000 readers with two or three each; threads
+/// spread over five years.
+fn write_realistic_archive(dir: &Path, threads: usize) {
+    const DEPTHS: [usize; 10] = [0, 1, 2, 1, 2, 3, 0, 1, 1, 2];
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ];
+    let ordinal = |day: usize| match day {
+        1 | 21 | 31 => format!("{day}st"),
+        2 | 22 => format!("{day}nd"),
+        3 | 23 => format!("{day}rd"),
+        _ => format!("{day}th"),
+    };
+    for t in 0..threads {
+        let date = format!(
+            "{} {}, {}",
+            MONTHS[t % 12],
+            ordinal(1 + t * 7 % 28),
+            2020 + t / 12 % 5
+        );
+        let mut text = format!(
+            "Thread {t}: what would you keep if you could keep one thing?\nsubmitted by op{}\n\n\
+             The question, with a little more said about it.\n",
+            t % 50
+        );
+        for j in 0..100 {
+            let n = t * 100 + j;
+            let author = if n % 4 == 0 {
+                format!("regular{}", n / 4 % 250)
+            } else {
+                format!("reader{}", n * 7919 % 30_000)
+            };
+            let indent = "    ".repeat(DEPTHS[j % 10]);
+            let body = match n % 5 {
+                0 => format!("Number {n}: the old radio, it still works."),
+                1 => format!(
+                    "Number {n}. My grandmother's recipe box, every card in her hand, \
+                     with notes in the margins about who liked what."
+                ),
+                2 => format!(
+                    "Number {n} is *hard* to answer.\n\n{indent}Probably the photos, though \
+                     I have them [scanned](https://example.com/{n}) already."
+                ),
+                3 => format!("> the question\n\n{indent}Number {n}: a bike, no contest."),
+                _ => format!(
+                    "Number {n}, at length. {}",
+                    "It is the kind of thing you only miss when it is gone. ".repeat(3)
+                ),
+            };
+            text.push_str(&format!(
+                "\n{indent}{author} on {date} at {:02}:{:02} UTC »\n\n{indent}{body}\n",
+                j / 6 % 24,
+                j * 7 % 60
+            ));
+        }
+        std::fs::write(dir.join(format!("t{t:04}.txt")), text).unwrap();
+    }
+}
+
+/// Files under `root/sub`.
+fn files_in(root: &Path, sub: &str) -> usize {
+    std::fs::read_dir(root.join(sub)).map_or(0, |entries| entries.count())
+}
+
+#[test]
+fn a_hundred_thousand_comment_export_fits_the_free_hosts_with_room_to_spare() {
+    let dir = tempfile::tempdir().unwrap();
+    write_realistic_archive(dir.path(), 1_000);
+    let archive = load_dir(dir.path()).unwrap().archive;
+    let comments: usize = archive.discussions().iter().map(|d| d.comments().len()).sum();
+    assert_eq!(comments, 100_000);
+    let authors = archive.authors().len();
+    assert!(authors > 20_000, "{authors} authors");
+    // With search where the browser tests' Pagefind is installed (as in
+    // CI): its bundles count in the budget too.
+    let pagefind = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/.bin/pagefind");
+    let pagefind = pagefind.is_file().then_some(pagefind);
+    if pagefind.is_none() {
+        eprintln!("the export's search is not counted: Pagefind is missing (npm ci --prefix tests/browser)");
+    }
+    let out = tempfile::tempdir().unwrap();
+    let options = Options {
+        pagefind: pagefind.clone(),
+        ..Options::new(out.path().to_owned())
+    };
+    let summary = export::export(archive, &options, &|_, _| {}).unwrap();
+    assert_eq!(
+        matches!(summary.search, Search::Indexed(_)),
+        pagefind.is_some(),
+        "{summary:?}"
+    );
+    // Room to spare: half of Cloudflare Pages' free file count and of
+    // GitHub Pages' size.
+    assert!(summary.files <= 10_000, "{} files", summary.files);
+    assert!(summary.bytes <= 500_000_000, "{} bytes", summary.bytes);
+    for (host, misfit) in summary.fits() {
+        assert!(misfit.is_none(), "{host}: {misfit:?}");
+    }
+    // A thread a file; the authors on pages of names, the 250 regulars
+    // on their own: hundreds of files, not tens of thousands.
+    assert_eq!(files_in(out.path(), "d"), 1_000);
+    let author_files = files_in(out.path(), "a");
+    assert!(author_files < 1_000, "{author_files} author files");
+    assert!(out.path().join("a/regular7.html").is_file());
+    assert!(!out.path().join("a/reader7.html").exists());
+    // Every comment is on a page as `#c-{id}`.
+    let ids = Regex::new(r#"<li class="comment[^"]*" id="c-([0-9a-z]+)""#).unwrap();
+    let mut shown = BTreeSet::new();
+    for html in html_files(out.path()).values() {
+        shown.extend(ids.captures_iter(html).map(|c| c[1].to_owned()));
+    }
+    assert_eq!(shown, comment_ids(dir.path()));
 }

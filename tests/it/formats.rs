@@ -743,7 +743,7 @@ async fn stubs_show_on_the_page_where_their_list_ends() {
             "parent_id": parent, "replies": replies}})
     };
     let more = |parent: &str, count: u32| json!({"kind": "more", "data": {"count": count, "id": "m", "parent_id": parent, "children": ["m"]}});
-    let mut replies: Vec<Value> = (0..150)
+    let mut replies: Vec<Value> = (0..300)
         .map(|i| comment(format!("r{i}"), "t1_top".to_owned(), json!("")))
         .collect();
     replies.push(more("t1_top", 9));
@@ -752,7 +752,7 @@ async fn stubs_show_on_the_page_where_their_list_ends() {
         "t3_big".to_owned(),
         json!({"kind": "Listing", "data": {"children": replies}}),
     )];
-    top.extend((0..249).map(|i| comment(format!("t{i}"), "t3_big".to_owned(), json!(""))));
+    top.extend((0..499).map(|i| comment(format!("t{i}"), "t3_big".to_owned(), json!(""))));
     top.push(more("t3_big", 20));
     let thread = json!([
         {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {"id": "big", "title": "Big"}}]}},

@@ -76,6 +76,8 @@ const PAGES: &[(&str, &str)] = &[
     ("authors", "/authors"),
     ("authors_by_name", "/authors?sort=name"),
     ("author", "/authors/rail_and_rye"),
+    ("author_excerpts", "/authors/rail_and_rye?view=excerpts"),
+    ("by_name", "/by-name"),
     ("search", "/search?q=train"),
     ("search_empty", "/search"),
     ("search_bad", "/search?q=%22open"),

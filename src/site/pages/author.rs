@@ -75,7 +75,9 @@ pub fn ordered_comments(archive: &Archive, author: &Author, order: TimeOrder) ->
 /// excerpts.
 pub fn comment_pages(archive: &Archive, refs: &[CommentRef], layout: AuthorLayout) -> Pages {
     match layout {
-        AuthorLayout::Comments => cut::pages_of(refs.iter().map(|&at| &*archive.resolve(at).1.body)),
+        AuthorLayout::Comments => {
+            cut::pages_of(refs.iter().map(|&at| &*archive.resolve(at).1.body), true)
+        }
         AuthorLayout::Excerpts => Pages::uniform(refs.len(), EXCERPTS_PER_PAGE),
     }
 }

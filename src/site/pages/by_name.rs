@@ -145,7 +145,10 @@ fn entry(ctx: &Ctx, author: &Author) -> NameEntry {
     let span = author
         .first_at
         .zip(author.last_at)
-        .map(|(f, l)| format!(", from {} to {}", view::date(f), view::date(l)))
+        .map(|(f, l)| match (view::date(f), view::date(l)) {
+            (f, l) if f == l => format!(", on {f}"),
+            (f, l) => format!(", from {f} to {l}"),
+        })
         .unwrap_or_default();
     let summary = format!(
         "{} in {}{span}{}",

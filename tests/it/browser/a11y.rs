@@ -6,11 +6,14 @@ use serde_json::{Value, json};
 use super::{Session, axe_source, required};
 
 /// The main pages, with a name for their screenshots.
-const PAGES: [(&str, &str); 6] = [
+const PAGES: [(&str, &str); 8] = [
     ("index", "/"),
     ("discussion", "/d/001_tolerant-parsers"),
     ("comment", "/d/006_counting-game/c/COMMENT"),
     ("author", "/authors/kettlebell_kate"),
+    ("author_excerpts", "/authors/kettlebell_kate?view=excerpts"),
+    // Authors grouped by name: how an export holds most of them.
+    ("by_name", "/by-name"),
     ("timeline", "/d/002_sourdough?view=timeline"),
     ("search", "/search?q=starter"),
 ];

@@ -7,11 +7,11 @@ use serde_json::json;
 use super::Session;
 use crate::numbered_header;
 
-/// A folder with one discussion of 250 top-level comments: three pages.
+/// A folder with one discussion of 500 top-level comments: three pages.
 fn long_thread() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("A long thread\n\nIts article.\n");
-    for n in 0..250 {
+    for n in 0..500 {
         text.push_str(&format!(
             "\n{}\n\nComment number {n}.\n",
             numbered_header("", &format!("reader{}", n % 9), n)
@@ -32,19 +32,19 @@ async fn the_keyboard_and_old_links_carry_on_across_pages() {
     // The last comment of page 1, then j: the first of page 2.
     s.eval("const all = document.querySelectorAll('li.comment'); const li = all[all.length - 1]; li.tabIndex = -1; li.focus();")
         .await;
-    assert_eq!(s.eval(body).await, json!("Comment number 99."));
+    assert_eq!(s.eval(body).await, json!("Comment number 199."));
     s.press('j').await;
     s.wait_for_path("/d/long?page=2").await;
-    assert_eq!(s.eval(body).await, json!("Comment number 100."));
+    assert_eq!(s.eval(body).await, json!("Comment number 200."));
     // k from there goes back to the last comment of page 1.
     s.press('k').await;
     s.wait_for_path("/d/long").await;
-    assert_eq!(s.eval(body).await, json!("Comment number 99."));
+    assert_eq!(s.eval(body).await, json!("Comment number 199."));
 
     // A link made before the thread was paged: the comment is on page 3,
     // so the script opens the comment's own page.
     let id = s
-        .eval("return fetch('/api/discussions/long').then(r => r.json()).then(d => d.comments[230].id);")
+        .eval("return fetch('/api/discussions/long').then(r => r.json()).then(d => d.comments[430].id);")
         .await;
     let id = id.as_str().unwrap().to_owned();
     s.goto(&format!("/d/long#c-{id}")).await;
@@ -58,9 +58,9 @@ async fn the_keyboard_and_old_links_carry_on_across_pages() {
     s.goto("/d/long").await;
     s.css("a[rel=next]").await.click().await.unwrap();
     let position = s.css("p.position").await.text().await.unwrap();
-    assert_eq!(position, "Page 2 of 3: comments 101–200 of 250.");
+    assert_eq!(position, "Page 2 of 3: comments 201–400 of 500.");
     s.css("a.last").await.click().await.unwrap();
     let position = s.css("p.position").await.text().await.unwrap();
-    assert_eq!(position, "Page 3 of 3: comments 201–250 of 250.");
+    assert_eq!(position, "Page 3 of 3: comments 401–500 of 500.");
     s.close().await;
 }
