@@ -34,7 +34,7 @@ pub fn most_active<'a>(
     comments: impl Iterator<Item = &'a str>,
     links: &crate::site::url::Links,
 ) -> Vec<ActiveAuthor> {
-    let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+    let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
     for author in comments {
         *counts.entry(author).or_default() += 1;
     }
@@ -119,14 +119,22 @@ impl CommunityPage {
             count_of(stats.discussions.len(), "discussion", "discussions"),
             count_of(stats.comment_count, "comment", "comments")
         );
-        // Discussions started and comments made each month; a bar leads
-        // to its month's page.
-        let chart = super::period::monthly_activity(&all, Some(community), links, (600.0, 120.0));
-        let authors = most_active(
-            all.iter()
-                .flat_map(|d| d.comments().iter().map(|c| &*c.author)),
-            links,
-        );
+        // Discussions started and comments made each month (a bar leads
+        // to its month's page), and who wrote most: on the first page only,
+        // like a discussion's chart (each reads every comment).
+        let first = q.page.get() == 1;
+        let chart = first
+            .then(|| super::period::monthly_activity(&all, Some(community), links, (600.0, 120.0)))
+            .flatten();
+        let authors = if first {
+            most_active(
+                all.iter()
+                    .flat_map(|d| d.comments().iter().map(|c| &*c.author)),
+                links,
+            )
+        } else {
+            Vec::new()
+        };
         let search_url = Url::Search(SearchQuery::default());
         Ok(CommunityPage {
             meta: Meta::new(

@@ -170,10 +170,15 @@ impl PeriodPage {
             Some(Day(end.date_naive())),
         )?;
         let comments = made.len();
-        let authors = super::community::most_active(
-            made.iter().map(|&at| &*archive.resolve(at).1.author),
-            links,
-        );
+        // On the first page only, like a community's.
+        let authors = if q.page.get() == 1 {
+            super::community::most_active(
+                made.iter().map(|&at| &*archive.resolve(at).1.author),
+                links,
+            )
+        } else {
+            Vec::new()
+        };
         let place = community
             .as_ref()
             .map(|c| format!(" in {}", c.name()))
