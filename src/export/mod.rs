@@ -24,11 +24,11 @@ use rayon::prelude::*;
 
 use crate::model::Archive;
 use crate::site::assets;
+pub use crate::site::url::file_name as name;
 pub use out::MANIFEST;
 use out::{Made, Manifest, Out};
 pub use pagefind::{BUNDLE_COMMENTS, find as find_pagefind};
 pub use precompress::Precompressed;
-pub use crate::site::url::file_name as name;
 use site::{Page, Site, Stage};
 
 /// What to export, and where.
@@ -466,7 +466,10 @@ fn index_for_search(
     let stale: Vec<usize> = (0..wanted.len())
         .filter(|&k| {
             old.search_bundles.get(k) != Some(&wanted[k])
-                || !out.has(&format!("{}/pagefind-entry.json", pagefind::bundle_folder(k)))
+                || !out.has(&format!(
+                    "{}/pagefind-entry.json",
+                    pagefind::bundle_folder(k)
+                ))
         })
         .collect();
     manifest.search_bundles = wanted.clone();

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::assets::Asset;
 use super::query::{
-    AuthorQuery, AuthorsQuery, ByNameQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber, Period,
-    PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
+    AuthorQuery, AuthorsQuery, ByNameQuery, CommentQuery, CommunityQuery, IndexQuery, PageNumber,
+    Period, PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
 };
 use crate::model::Community;
 
@@ -661,5 +661,4 @@ mod tests {
             assert!(!safe.starts_with(['-', '_']), "{raw:?} → {safe:?}");
         }
     }
-
 }

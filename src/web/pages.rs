@@ -15,8 +15,8 @@ use super::error::AppError;
 use super::query::{Params, Segments};
 use crate::model::Community;
 use crate::site::query::{
-    AuthorQuery, AuthorsQuery, ByNameQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery, Period,
-    PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
+    AuthorQuery, AuthorsQuery, ByNameQuery, CommentQuery, CommunityQuery, IndexQuery, NoQuery,
+    Period, PeriodQuery, SearchQuery, ThreadQuery, TimelineQuery,
 };
 use crate::site::{self, Route, Url};
 

@@ -181,7 +181,13 @@ fn comment_ids(dir: &Path) -> BTreeSet<String> {
 pub fn write_generated_archive(dir: &Path, wide: usize) {
     let mut text = String::from("A wide and deep thread\nsubmitted by gen\n\nThe article.\n\n");
     for n in 0..wide {
-        text.push_str(&numbered_header("", &format!("writer{}", n % 97), n));
+        // One in ten by one author: enough for a page of their own.
+        let author = if n % 10 == 0 {
+            "prolific_pat".to_owned()
+        } else {
+            format!("writer{}", n % 97)
+        };
+        text.push_str(&numbered_header("", &author, n));
         text.push_str(&format!(
             "\n\nComment number {n}, with a few words to find.\n\n"
         ));
@@ -237,7 +243,11 @@ fn an_export_of_the_samples_links_only_to_its_own_files_and_shows_every_comment(
     }
     // Short threads have no timeline in an export: it would repeat them.
     assert!(!thread.contains("002_sourdough.timeline.html"));
-    assert!(!html_files(out.path()).keys().any(|f| f.contains(".timeline")));
+    assert!(
+        !html_files(out.path())
+            .keys()
+            .any(|f| f.contains(".timeline"))
+    );
 }
 
 #[test]
@@ -269,9 +279,12 @@ fn an_export_of_a_generated_archive_reaches_every_comment_on_its_pages() {
             .filter(|f| f.contains(".c."))
             .collect::<Vec<_>>()
     );
-    // Authors with few comments are on the pages of names.
+    // Authors with few comments are on the pages of names; one with many
+    // has their own page of excerpts, linked from there.
     assert!(files["a/_names.html"].contains("id=\"u-deep_0-"));
     assert!(!files.keys().any(|f| f.starts_with("a/deep_0-")));
+    assert!(files["a/prolific_pat.html"].contains("<ol class=\"excerpts\">"));
+    assert!(files["a/_names.html"].contains("<a href=\"prolific_pat.html\">prolific_pat</a>"));
     assert_eq!(summary.pages, files.len());
     assert_eq!(
         summary.files,
@@ -636,8 +649,18 @@ fn the_temporary_files_of_a_stopped_export_are_removed() {
 fn write_realistic_archive(dir: &Path, threads: usize) {
     const DEPTHS: [usize; 10] = [0, 1, 2, 1, 2, 3, 0, 1, 1, 2];
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let ordinal = |day: usize| match day {
         1 | 21 | 31 => format!("{day}st"),
@@ -701,16 +724,23 @@ fn a_hundred_thousand_comment_export_fits_the_free_hosts_with_room_to_spare() {
     let dir = tempfile::tempdir().unwrap();
     write_realistic_archive(dir.path(), 1_000);
     let archive = load_dir(dir.path()).unwrap().archive;
-    let comments: usize = archive.discussions().iter().map(|d| d.comments().len()).sum();
+    let comments: usize = archive
+        .discussions()
+        .iter()
+        .map(|d| d.comments().len())
+        .sum();
     assert_eq!(comments, 100_000);
     let authors = archive.authors().len();
     assert!(authors > 20_000, "{authors} authors");
     // With search where the browser tests' Pagefind is installed (as in
     // CI): its bundles count in the budget too.
-    let pagefind = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/.bin/pagefind");
+    let pagefind =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/.bin/pagefind");
     let pagefind = pagefind.is_file().then_some(pagefind);
     if pagefind.is_none() {
-        eprintln!("the export's search is not counted: Pagefind is missing (npm ci --prefix tests/browser)");
+        eprintln!(
+            "the export's search is not counted: Pagefind is missing (npm ci --prefix tests/browser)"
+        );
     }
     let out = tempfile::tempdir().unwrap();
     let options = Options {

@@ -35,6 +35,10 @@ async fn traversal_and_odd_paths_are_refused() {
         "/d/001_tolerant-parsers?sort=new&sort=old".to_owned(),
         "/authors?sort=name&page=2".to_owned(),
         "/authors?page=0".to_owned(),
+        "/by-name?page=0".to_owned(),
+        "/by-name?page=99".to_owned(),
+        "/authors/kettlebell_kate?view=whole".to_owned(),
+        "/authors/kettlebell_kate?view=excerpts&page=9".to_owned(),
         "/api/discussions?limit=0".to_owned(),
         "/api/discussions?limit=10&page=99".to_owned(),
         "/api/discussions/001_tolerant-parsers?format=xml".to_owned(),
@@ -61,6 +65,7 @@ async fn traversal_and_odd_paths_are_refused() {
         ("/?utm_source=chat", "/"),
         ("/static/", "/static"),
         ("/diagnostics?x", "/diagnostics"),
+        ("/by-name?sort=name", "/by-name"),
         (
             "/d/001_tolerant-parsers?sort=new&colour=blue",
             "/d/001_tolerant-parsers?sort=new",

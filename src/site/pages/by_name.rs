@@ -172,4 +172,3 @@ fn entry(ctx: &Ctx, author: &Author) -> NameEntry {
         comments,
     }
 }
-

@@ -137,7 +137,10 @@ fn activity_chart(d: &Discussion, derived: &Derived, links: &Links) -> Option<Ch
     let thread = (!links.holds(&url(1))).then(|| derived.thread(d));
     chart::histogram(&times, |at| match &thread {
         Some(thread) => crate::site::view::in_thread(d, thread, timeline[at], links),
-        None => links.at(&url(pages.page_of(at)), d.comments()[timeline[at]].id.as_str()),
+        None => links.at(
+            &url(pages.page_of(at)),
+            d.comments()[timeline[at]].id.as_str(),
+        ),
     })
 }
 

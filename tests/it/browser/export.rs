@@ -321,7 +321,11 @@ fn exporting_again_indexes_only_the_bundles_whose_pages_changed() {
     // The search page loads the first bundle's script, which merges the
     // others' indexes: Pagefind's other files are not kept.
     assert!(out.path().join("pagefind/pagefind.js").is_file());
-    for gone in ["pagefind-4/pagefind.js", "pagefind/pagefind-ui.js", "pagefind-2/pagefind-ui.css"] {
+    for gone in [
+        "pagefind-4/pagefind.js",
+        "pagefind/pagefind-ui.js",
+        "pagefind-2/pagefind-ui.css",
+    ] {
         assert!(!out.path().join(gone).exists(), "{gone}");
     }
 }
