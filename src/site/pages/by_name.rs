@@ -7,6 +7,7 @@
 
 use askama::Template;
 
+use super::author::ordered_comments;
 use super::authors::sorted;
 use super::page_range;
 use crate::model::{Archive, Author};
@@ -17,8 +18,6 @@ use crate::site::error::PageError;
 use crate::site::query::{AuthorsSort, ByNameQuery, TimeOrder};
 use crate::site::url::{Url, file_name};
 use crate::site::view::{self, Excerpt, Meta, Pager, count_of};
-
-use super::author::ordered_comments;
 
 /// Comments from which an author is listed here by a link to their own
 /// page rather than with their comments (and from which an export gives
