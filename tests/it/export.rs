@@ -4,11 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use chrono::{TimeZone, Utc};
 use regex::Regex;
 use scraper::{Html, Selector};
 
 use threadview::export::{self, ExportError, Options, Search, Summary};
 use threadview::load::load_dir;
+use threadview::model::header_text;
 
 use super::hostile::{Site, assert_inert_html, write_hostile_archive};
 use super::{numbered_header, samples_dir};
@@ -648,33 +650,7 @@ fn the_temporary_files_of_a_stopped_export_are_removed() {
 /// spread over five years.
 fn write_realistic_archive(dir: &Path, threads: usize) {
     const DEPTHS: [usize; 10] = [0, 1, 2, 1, 2, 3, 0, 1, 1, 2];
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let ordinal = |day: usize| match day {
-        1 | 21 | 31 => format!("{day}st"),
-        2 | 22 => format!("{day}nd"),
-        3 | 23 => format!("{day}rd"),
-        _ => format!("{day}th"),
-    };
     for t in 0..threads {
-        let date = format!(
-            "{} {}, {}",
-            MONTHS[t % 12],
-            ordinal(1 + t * 7 % 28),
-            2020 + t / 12 % 5
-        );
         let mut text = format!(
             "Thread {t}: what would you keep if you could keep one thing?\nsubmitted by op{}\n\n\
              The question, with a little more said about it.\n",
@@ -704,10 +680,19 @@ fn write_realistic_archive(dir: &Path, threads: usize) {
                     "It is the kind of thing you only miss when it is gone. ".repeat(3)
                 ),
             };
+            let at = Utc
+                .with_ymd_and_hms(
+                    2020 + (t / 12 % 5) as i32,
+                    (t % 12) as u32 + 1,
+                    1 + (t * 7 % 28) as u32,
+                    (j / 6 % 24) as u32,
+                    (j * 7 % 60) as u32,
+                    0,
+                )
+                .unwrap();
             text.push_str(&format!(
-                "\n{indent}{author} on {date} at {:02}:{:02} UTC »\n\n{indent}{body}\n",
-                j / 6 % 24,
-                j * 7 % 60
+                "\n{indent}{author} on {} UTC »\n\n{indent}{body}\n",
+                header_text(at)
             ));
         }
         std::fs::write(dir.join(format!("t{t:04}.txt")), text).unwrap();
