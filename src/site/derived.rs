@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
-use crate::model::Discussion;
+use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
 use crate::search::Query;
 use crate::thread::{self, Filter, Layout, SortOrder};
@@ -154,6 +154,9 @@ pub struct NamePages {
     pub pages: crate::paging::Pages,
     /// Each author's place in `order`, by index in the archive's list.
     pub position: Vec<u32>,
+    /// Where each first letter starts in `order`: `#` (digits and signs),
+    /// `A` to `Z`, then `…` (other scripts and signs after `z`).
+    pub letters: Vec<(char, usize)>,
 }
 
 impl Derived {
@@ -228,8 +231,30 @@ impl Derived {
 
     /// The archive's authors (indexes) in the order `sort`, sorted by
     /// `make` the first time: every page of `/authors` shares one sort.
-    pub fn authors(&self, sort: AuthorsSort, make: impl FnOnce() -> Vec<usize>) -> Arc<Vec<usize>> {
-        self.authors.get(sort, make)
+    /// Every author (an index in [`Archive::authors`]) in the order `sort`
+    /// asks for, sorted once per archive version.
+    pub fn sorted_authors(&self, archive: &Archive, sort: AuthorsSort) -> Arc<Vec<usize>> {
+        self.authors.get(sort, || {
+            let authors = archive.authors();
+            let mut order: Vec<usize> = (0..authors.len()).collect();
+            match sort {
+                AuthorsSort::Count => order.sort_by(|&a, &b| {
+                    let (a, b) = (&authors[a], &authors[b]);
+                    b.comments
+                        .len()
+                        .cmp(&a.comments.len())
+                        .then_with(|| a.name.cmp(&b.name))
+                }),
+                AuthorsSort::Name => order.sort_by_cached_key(|&a| {
+                    (authors[a].name.to_lowercase(), authors[a].name.clone())
+                }),
+                AuthorsSort::Last => order.sort_by(|&a, &b| {
+                    let (a, b) = (&authors[a], &authors[b]);
+                    b.last_at.cmp(&a.last_at).then_with(|| a.name.cmp(&b.name))
+                }),
+            }
+            order
+        })
     }
 
     /// The activity chart of `d`, drawn by `make` the first time.

@@ -271,12 +271,18 @@ impl Links<'_> {
     /// The address of `url` scrolled to a comment: `href#c-{comment}`; in
     /// an export, only `#c-{comment}` on the page that holds it.
     pub fn at(&self, url: &Url, comment: &str) -> String {
+        self.part(url, &format!("c-{}", segment(comment)))
+    }
+
+    /// The address of `url` scrolled to the element whose id is `part`
+    /// (URL-safe); in an export, only `#part` on the page that holds it.
+    pub fn part(&self, url: &Url, part: &str) -> String {
         let href = self.href(url);
         match self {
             Links::Export { from, .. } if Some(href.as_str()) == from.rsplit('/').next() => {
-                format!("#c-{}", segment(comment))
+                format!("#{part}")
             }
-            _ => format!("{href}#c-{}", segment(comment)),
+            _ => format!("{href}#{part}"),
         }
     }
 

@@ -546,7 +546,7 @@ pub async fn authors(
     ApiParams { query, limit }: ApiParams<AuthorsQuery>,
 ) -> Result<Response, ApiError> {
     let archive = state.archive();
-    let authors = crate::site::pages::authors::sorted(&archive, query.sort, archive.derived());
+    let authors = archive.derived().sorted_authors(&archive, query.sort);
     let paged = Paged::new(authors.len(), limit, DEFAULT_LIMIT, query.page)?;
     let list: Vec<_> = authors[paged.range.clone()]
         .iter()

@@ -1,14 +1,10 @@
 //! `/authors`: everyone who commented, with their counts, sorted and paged.
 
-use std::sync::Arc;
-
 use askama::Template;
 
 use super::page_range;
-use crate::model::Archive;
 use crate::paging::Pages;
 use crate::site::Ctx;
-use crate::site::derived::Derived;
 use crate::site::error::PageError;
 use crate::site::query::{AuthorsQuery, AuthorsSort};
 use crate::site::url::Url;
@@ -40,33 +36,9 @@ pub struct AuthorRow {
     pub last_iso: Option<String>,
 }
 
-/// Every author (an index in [`Archive::authors`]) in the order `sort` asks
-/// for, sorted once per archive version.
-pub fn sorted(archive: &Archive, sort: AuthorsSort, derived: &Derived) -> Arc<Vec<usize>> {
-    derived.authors(sort, || {
-        let authors = archive.authors();
-        let mut order: Vec<usize> = (0..authors.len()).collect();
-        match sort {
-            AuthorsSort::Count => order.sort_by(|&a, &b| {
-                let (a, b) = (&authors[a], &authors[b]);
-                b.comments
-                    .len()
-                    .cmp(&a.comments.len())
-                    .then_with(|| a.name.cmp(&b.name))
-            }),
-            AuthorsSort::Name => order
-                .sort_by_cached_key(|&a| (authors[a].name.to_lowercase(), authors[a].name.clone())),
-            AuthorsSort::Last => order.sort_by(|&a, &b| {
-                let (a, b) = (&authors[a], &authors[b]);
-                b.last_at.cmp(&a.last_at).then_with(|| a.name.cmp(&b.name))
-            }),
-        }
-        order
-    })
-}
-
 /// Fields: `meta`, `summary`, `sorts`, `authors` (AuthorRow list), `pager`,
-/// `by_name` (everyone by name with their comments).
+/// `by_name` (everyone by name with their comments), `letters` (where the
+/// names of each first letter start there).
 #[derive(Template)]
 #[template(path = "authors.html")]
 pub struct AuthorsPage {
@@ -76,12 +48,13 @@ pub struct AuthorsPage {
     authors: Vec<AuthorRow>,
     pager: Pager,
     by_name: Option<String>,
+    letters: Vec<(char, String)>,
 }
 
 impl AuthorsPage {
     pub fn build(ctx: &Ctx, q: &AuthorsQuery) -> Result<Self, PageError> {
         let (archive, links) = (ctx.archive, &ctx.links);
-        let authors = sorted(archive, q.sort, ctx.derived);
+        let authors = ctx.derived.sorted_authors(archive, q.sort);
         let pages = Pages::uniform(authors.len(), PER_PAGE);
         let range = page_range(&pages, q.page.get())?;
         let pager = Pager::new(&pages, q.page.get(), "authors", |p| {
@@ -115,6 +88,11 @@ impl AuthorsPage {
                 .collect(),
             pager,
             by_name: links.exported_href(&Url::ByName(Default::default())),
+            letters: if links.holds(&Url::ByName(Default::default())) {
+                super::by_name::letters(ctx)
+            } else {
+                Vec::new()
+            },
         })
     }
 }

@@ -8,7 +8,6 @@
 use askama::Template;
 
 use super::author::ordered_comments;
-use super::authors::sorted;
 use super::page_range;
 use crate::model::{Archive, Author};
 use crate::paging::{Budget, Cost, Pages};
@@ -43,8 +42,15 @@ pub fn has_own_page(author: &Author) -> bool {
 /// version.
 pub fn name_pages<'a>(archive: &Archive, derived: &'a Derived) -> &'a NamePages {
     derived.names(|| {
-        let order = sorted(archive, AuthorsSort::Name, derived);
+        let order = derived.sorted_authors(archive, AuthorsSort::Name);
         let authors = archive.authors();
+        let mut letters: Vec<(char, usize)> = Vec::new();
+        for (at, &i) in order.iter().enumerate() {
+            let letter = initial(&authors[i].name);
+            if letters.last().is_none_or(|&(last, _)| last != letter) {
+                letters.push((letter, at));
+            }
+        }
         let costs = order.iter().map(|&i| Cost {
             bytes: 0,
             lines: if has_own_page(&authors[i]) {
@@ -62,8 +68,37 @@ pub fn name_pages<'a>(archive: &Archive, derived: &'a Derived) -> &'a NamePages 
             order,
             pages,
             position,
+            letters,
         }
     })
+}
+
+/// Where a name goes in the list by first letter: `A` to `Z` (either
+/// case), `#` for what sorts before `a` (digits, signs), `…` after `z`.
+fn initial(name: &str) -> char {
+    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some(c) if c.is_ascii_lowercase() => c.to_ascii_uppercase(),
+        Some(c) if c < 'a' => '#',
+        _ => '…',
+    }
+}
+
+/// Links to the first name of each first letter on the pages of names.
+pub fn letters(ctx: &Ctx) -> Vec<(char, String)> {
+    let (archive, links) = (ctx.archive, &ctx.links);
+    let names = name_pages(archive, ctx.derived);
+    if names.letters.len() < 2 {
+        return Vec::new();
+    }
+    names
+        .letters
+        .iter()
+        .map(|&(letter, at)| {
+            let name = &archive.authors()[names.order[at]].name;
+            let page = Url::ByName(ByNameQuery::default()).page(names.pages.page_of(at));
+            (letter, links.part(&page, &anchor(name)))
+        })
+        .collect()
 }
 
 /// The page of names that lists the author at `index` in the archive's
@@ -91,14 +126,15 @@ pub struct NameEntry {
     pub comments: Vec<Excerpt>,
 }
 
-/// Fields: `meta`, `heading`, `summary`, `pager`, `authors` (NameEntry
-/// list).
+/// Fields: `meta`, `heading`, `summary`, `letters` (each first letter and
+/// where its names start), `pager`, `authors` (NameEntry list).
 #[derive(Template)]
 #[template(path = "by_name.html")]
 pub struct ByNamePage {
     meta: Meta,
     heading: String,
     summary: String,
+    letters: Vec<(char, String)>,
     pager: Pager,
     authors: Vec<NameEntry>,
 }
@@ -132,6 +168,7 @@ impl ByNamePage {
             meta: Meta::new(format!("{heading} · threadview"), &summary, links).paged(&pager),
             heading,
             summary,
+            letters: letters(ctx),
             pager,
             authors,
         })
@@ -169,5 +206,29 @@ fn entry(ctx: &Ctx, author: &Author) -> NameEntry {
         href: (own || !links.is_export()).then(|| links.href(&Url::author(&author.name))),
         summary,
         comments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_letters_follow_the_order_of_names() {
+        // The order compares lowercased names: signs and digits before
+        // `a`, other scripts after `z`; so each letter's names are together.
+        for (name, letter) in [
+            ("abacus_amy", 'A'),
+            ("Zed", 'Z'),
+            ("[deleted]", '#'),
+            ("<USERNAME>", '#'),
+            ("9lives", '#'),
+            ("_under", '#'),
+            ("Ærøskøbing", '…'),
+            ("田中", '…'),
+            ("~tilde", '…'),
+        ] {
+            assert_eq!(initial(name), letter, "{name}");
+        }
     }
 }
