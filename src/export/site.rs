@@ -162,6 +162,13 @@ impl Site {
                     .collect()
             })
             .collect();
+        // A discussion's pages link to its authors: to their own pages, or
+        // to their parts of the pages of names, which move to another page
+        // when authors come or go elsewhere. Its pages are made again then.
+        let places = site.author_places();
+        for (fingerprint, places) in site.fingerprints.iter_mut().zip(places) {
+            *fingerprint ^= places.rotate_left(41);
+        }
         if let Some(most) = bundle_comments {
             site.bundles = site.thread_pages_in_bundles(most);
             site.bundle_folders = (0..site.bundles.len())
@@ -169,6 +176,50 @@ impl Site {
                 .collect();
         }
         site
+    }
+
+    /// For each discussion, a hash of where its authors' links lead: the
+    /// page of names that holds each, or their own page.
+    fn author_places(&self) -> Vec<u64> {
+        let archive = &self.archive;
+        let names = by_name::name_pages(archive, &self.derived);
+        archive
+            .discussions()
+            .par_iter()
+            .map(|d| {
+                let mut authors: Vec<&str> = d.comments().iter().map(|c| &*c.author).collect();
+                authors.extend(d.submitter.as_deref());
+                authors.sort_unstable();
+                authors.dedup();
+                let mut h = Xxh3::new();
+                for index in authors.iter().filter_map(|a| archive.author_index(a)) {
+                    let place = if by_name::has_own_page(&archive.authors()[index]) {
+                        0
+                    } else {
+                        names.pages.page_of(names.position[index] as usize) as u64
+                    };
+                    h.update(&place.to_le_bytes());
+                }
+                h.digest()
+            })
+            .collect()
+    }
+
+    /// Where the pages of names start each letter, and how many there are:
+    /// what every page of names links to besides its own authors.
+    fn names_layout(&self) -> u64 {
+        let archive = &self.archive;
+        let names = by_name::name_pages(archive, &self.derived);
+        let mut h = Xxh3::new();
+        h.update(&names.pages.count().to_le_bytes());
+        h.update(&names.order.len().to_le_bytes());
+        for &(letter, at) in &names.letters {
+            h.update(&u32::from(letter).to_le_bytes());
+            h.update(&names.pages.page_of(at).to_le_bytes());
+            h.update(archive.authors()[names.order[at]].name.as_bytes());
+            h.update(&[0]);
+        }
+        h.digest()
     }
 
     /// Whether the export has search (and so a search page).
@@ -359,10 +410,12 @@ impl Site {
     fn name_pages(&self) -> Vec<Page> {
         let archive = &self.archive;
         let names = by_name::name_pages(archive, &self.derived);
+        let layout = self.names_layout();
         (1..=names.pages.count())
             .into_par_iter()
             .map(|page| {
                 let mut h = self.settings();
+                h.update(&layout.to_le_bytes());
                 let range = names.pages.range(page).expect("a page of the pages");
                 for &i in &names.order[range] {
                     let author = &archive.authors()[i];
@@ -430,8 +483,6 @@ impl Site {
 impl FileLayout for Site {
     fn place(&self, url: &Url) -> Option<String> {
         match url {
-            // An author without many comments: their part of a page of
-            // names.
             // An author: their own page of excerpts, or, for one without
             // many comments, their part of a page of names.
             Url::Author { name, query } if *query == Default::default() => {

@@ -381,6 +381,50 @@ fn exporting_again_writes_only_what_changed() {
     check_links(out.path());
 }
 
+/// Authors move between the pages of names when others come or go: the
+/// pages that link to them are made again, so no link is left behind.
+#[test]
+fn links_to_authors_follow_them_across_the_pages_of_names() {
+    let dir = tempfile::tempdir().unwrap();
+    // 300 authors of one comment each: two pages of names (250 a page).
+    let mut many = String::from("Many readers\nsubmitted by reader000\n\nThe article.\n");
+    for n in 0..300 {
+        many.push_str(&format!(
+            "\n{}\n\nComment {n}.\n",
+            numbered_header("", &format!("reader{n:03}"), n)
+        ));
+    }
+    std::fs::write(dir.path().join("many.txt"), many).unwrap();
+    // The last author of the first page submitted a thread of their own.
+    let own = format!(
+        "By the last on the page\nsubmitted by reader249\n\nText.\n\n{}\n\nMine.\n",
+        numbered_header("", "reader249", 1)
+    );
+    std::fs::write(dir.path().join("own.txt"), own).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    export_to(dir.path(), out.path()).unwrap();
+    let page = std::fs::read_to_string(out.path().join("d/own.html")).unwrap();
+    assert!(
+        page.contains("../a/_names.html#u-reader249"),
+        "on the first page"
+    );
+    check_links(out.path());
+
+    // A new name before them all pushes reader249 to the second page.
+    let first = format!(
+        "First in line\nsubmitted by a_first\n\nText.\n\n{}\n\nHello.\n",
+        numbered_header("", "a_first", 2)
+    );
+    std::fs::write(dir.path().join("first.txt"), first).unwrap();
+    export_to(dir.path(), out.path()).unwrap();
+    let page = std::fs::read_to_string(out.path().join("d/own.html")).unwrap();
+    assert!(
+        page.contains("../a/_names.2.html#u-reader249"),
+        "made again"
+    );
+    check_links(out.path());
+}
+
 #[test]
 fn one_discussion_can_be_exported_on_its_own() {
     let out = tempfile::tempdir().unwrap();
