@@ -5,6 +5,7 @@
 
 use crate::model::Discussion;
 use crate::paging::{Budget, Cost, Pages};
+use crate::thread::Layout;
 
 /// Replies deeper than this many levels below a tree's top are behind a
 /// "continue this thread" link to their ancestor's own page.
@@ -37,14 +38,18 @@ pub fn visible(d: &Discussion, mut order: Vec<usize>, base: usize) -> Vec<usize>
     order
 }
 
-/// The pages of a list of comments (indexes into `d`), a tree or flat.
-pub fn comment_pages(d: &Discussion, order: &[usize], flat: bool) -> Pages {
-    pages_of(order.iter().map(|&i| &*d.comments()[i].body), flat)
+/// The pages of a list of comments (indexes into `d`) laid out as `layout`.
+pub fn comment_pages(d: &Discussion, order: &[usize], layout: Layout) -> Pages {
+    pages_of(order.iter().map(|&i| &*d.comments()[i].body), layout)
 }
 
-/// The pages of a list of comments given by their bodies, a tree or flat.
-pub fn pages_of<'a>(bodies: impl Iterator<Item = &'a str>, flat: bool) -> Pages {
-    let budget = if flat { FLAT_BUDGET } else { COMMENT_BUDGET };
+/// The pages of a list of comments given by their bodies, laid out as
+/// `layout`.
+pub fn pages_of<'a>(bodies: impl Iterator<Item = &'a str>, layout: Layout) -> Pages {
+    let budget = match layout {
+        Layout::Tree => COMMENT_BUDGET,
+        Layout::Flat => FLAT_BUDGET,
+    };
     Pages::by_cost(bodies.map(Cost::of_text), budget)
 }
 

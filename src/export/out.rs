@@ -101,14 +101,7 @@ impl Out {
             .create_new(true)
             .open(&target);
         match new {
-            Ok(mut file) => {
-                file.write_all(content)
-                    .map_err(|e| ExportError::io("write", &target, e))?;
-                // Readable by a web server, whatever the umask says.
-                return file
-                    .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-                    .map_err(|e| ExportError::io("write", &target, e));
-            }
+            Ok(mut file) => return fill(&mut file, content, &target),
             Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
                 return Err(ExportError::io("write", &target, e));
             }
@@ -118,11 +111,7 @@ impl Out {
             .prefix(TEMPORARY)
             .tempfile_in(folder)
             .map_err(|e| ExportError::io("write", &target, e))?;
-        file.write_all(content)
-            .map_err(|e| ExportError::io("write", &target, e))?;
-        file.as_file()
-            .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-            .map_err(|e| ExportError::io("write", &target, e))?;
+        fill(file.as_file_mut(), content, &target)?;
         file.persist(&target)
             .map_err(|e| ExportError::io("write", &target, e.error))?;
         Ok(())
@@ -169,4 +158,13 @@ impl Out {
         let json = serde_json::to_vec(manifest).expect("a manifest serializes");
         self.write(MANIFEST, &json)
     }
+}
+
+/// Writes `content` into `file` (for `target`), readable by a web server
+/// whatever the umask says.
+fn fill(file: &mut std::fs::File, content: &[u8], target: &Path) -> Result<(), ExportError> {
+    file.write_all(content)
+        .map_err(|e| ExportError::io("write", target, e))?;
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .map_err(|e| ExportError::io("write", target, e))
 }

@@ -10,7 +10,7 @@ use xxhash_rust::xxh3::Xxh3;
 use super::pagefind;
 use crate::cut::{continued_from, continues};
 use crate::model::Community;
-use crate::model::{Archive, Discussion};
+use crate::model::{Archive, Author, Discussion};
 use crate::paging::Pages;
 use crate::site::derived::Derived;
 use crate::site::pages::author::{comment_pages, ordered_comments};
@@ -287,7 +287,7 @@ impl Site {
                 .authors()
                 .par_iter()
                 .filter(|author| by_name::has_own_page(author))
-                .flat_map_iter(|author| self.author_pages(&author.name)),
+                .flat_map_iter(|author| self.author_pages(author)),
         );
         pages.extend(self.name_pages());
         let list = |url: Url, stage| Page::new(self, url, all, stage);
@@ -423,14 +423,8 @@ impl Site {
                     h.update(&[0]);
                     if by_name::has_own_page(author) {
                         h.update(&author.comments.len().to_le_bytes());
-                        continue;
-                    }
-                    let mut last = None;
-                    for at in &author.comments {
-                        if last != Some(at.discussion()) {
-                            last = Some(at.discussion());
-                            h.update(&self.fingerprints[at.discussion()].to_le_bytes());
-                        }
+                    } else {
+                        self.hash_discussions_of(&mut h, author);
                     }
                 }
                 let url = Url::ByName(Default::default()).page(page);
@@ -439,15 +433,9 @@ impl Site {
             .collect()
     }
 
-    fn author_pages(&self, name: &str) -> Vec<Page> {
-        let archive = &self.archive;
-        let Some(author) = archive.author(name) else {
-            return Vec::new();
-        };
-        // An author's page shows their comments and the discussions they
-        // are in: it changes when one of those does.
-        let mut h = self.settings();
-        h.update(name.as_bytes());
+    /// Hashes what `author`'s comments are shown from: each discussion
+    /// they commented in (its fingerprint), once.
+    fn hash_discussions_of(&self, h: &mut Xxh3, author: &Author) {
         let mut last = None;
         for at in &author.comments {
             if last != Some(at.discussion()) {
@@ -455,11 +443,19 @@ impl Site {
                 h.update(&self.fingerprints[at.discussion()].to_le_bytes());
             }
         }
+    }
+
+    /// An author's own pages: their comments as excerpts, which change
+    /// when one of their discussions does.
+    fn author_pages(&self, author: &Author) -> Vec<Page> {
+        let mut h = self.settings();
+        h.update(author.name.as_bytes());
+        self.hash_discussions_of(&mut h, author);
         let input = h.digest();
-        let refs = ordered_comments(archive, author, Default::default());
-        let count = comment_pages(archive, &refs, AuthorLayout::Excerpts).count();
+        let refs = ordered_comments(&self.archive, author, Default::default());
+        let count = comment_pages(&self.archive, &refs, AuthorLayout::Excerpts).count();
         (1..=count.max(1))
-            .map(|page| Page::new(self, own_page(name).page(page), input, Stage::Pages))
+            .map(|page| Page::new(self, own_page(&author.name).page(page), input, Stage::Pages))
             .collect()
     }
 

@@ -33,7 +33,7 @@ pub struct PagedOrder {
 impl PagedOrder {
     fn new(d: &Discussion, order: Vec<usize>, layout: Layout) -> Self {
         PagedOrder {
-            pages: comment_pages(d, &order, layout == Layout::Flat),
+            pages: comment_pages(d, &order, layout),
             order,
             layout,
             comment_count: d.comments().len(),

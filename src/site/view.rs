@@ -113,7 +113,7 @@ fn lead(text: &str, bytes: usize) -> &str {
 
 /// A day as `2023-08-05` (UTC).
 pub fn date(time: DateTime<Utc>) -> String {
-    utc(time)[..10].to_owned()
+    format!("{:04}-{:02}-{:02}", time.year(), time.month(), time.day())
 }
 
 /// One comment as a long list of them shows it: its discussion's title

@@ -76,7 +76,8 @@ pub fn ordered_comments(archive: &Archive, author: &Author, order: TimeOrder) ->
 pub fn comment_pages(archive: &Archive, refs: &[CommentRef], layout: AuthorLayout) -> Pages {
     match layout {
         AuthorLayout::Comments => {
-            cut::pages_of(refs.iter().map(|&at| &*archive.resolve(at).1.body), true)
+            let bodies = refs.iter().map(|&at| &*archive.resolve(at).1.body);
+            cut::pages_of(bodies, crate::thread::Layout::Flat)
         }
         AuthorLayout::Excerpts => Pages::uniform(refs.len(), EXCERPTS_PER_PAGE),
     }

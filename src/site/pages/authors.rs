@@ -88,11 +88,7 @@ impl AuthorsPage {
                 .collect(),
             pager,
             by_name: links.exported_href(&Url::ByName(Default::default())),
-            letters: if links.holds(&Url::ByName(Default::default())) {
-                super::by_name::letters(ctx)
-            } else {
-                Vec::new()
-            },
+            letters: super::by_name::letters(ctx),
         })
     }
 }
