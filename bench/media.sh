@@ -17,12 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ffmpeg=${1:-ffmpeg}
 
-cargo build --release --quiet --bin threadview
-bin=./target/release/threadview
-work=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+# The build, $work (removed at exit with the server $pid) and wait_for_url.
+. bench/common.sh
 
 archive=$work/archive
 mkdir -p "$archive/ferries" "$archive/media"
@@ -82,7 +78,7 @@ echo "| media in an empty folder | $(mkdir -p "$work/none" && load_ms --media "$
 
 "$bin" "$archive" --port 0 --no-index >"$work/url" 2>"$work/log" &
 pid=$!
-for _ in $(seq 600); do [ -s "$work/url" ] && break; sleep 0.1; done
+wait_for_url "$work/url"
 base=$(awk '{print $NF}' "$work/url" | sed 's#/$##')
 # Thumbnails: the first request makes one (decoding a photo), the next
 # comes from memory.

@@ -17,12 +17,8 @@ corpus=${1:?usage: bench/pages.sh SHARED_CORPUS_DIR [COMMENTS]}
 comments=${2:-1000000}
 tools=$(cd "$corpus/.." && pwd)/tools
 
-cargo build --release --quiet --bin threadview
-bin=./target/release/threadview
-work=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+# The build, $work (removed at exit with the server $pid) and wait_for_url.
+. bench/common.sh
 
 archive=$work/archive
 python3 "$tools/make_scale.py" "$corpus" "$archive" $((comments - 100000)) >/dev/null
@@ -32,7 +28,7 @@ files=$(find "$archive" -name '*.txt' | wc -l)
 
 "$bin" "$archive" --port 0 --index-dir "$work/index" >"$work/url" 2>"$work/log" &
 pid=$!
-for _ in $(seq 600); do [ -s "$work/url" ] && break; sleep 0.1; done
+wait_for_url "$work/url"
 base=$(awk '{print $NF}' "$work/url" | sed 's#/$##')
 hub=$(curl -s "$base/api/discussions/megathread?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["comments"][0]["id"])')
 author=$(curl -s "$base/api/authors?limit=1" | python3 -c 'import json,sys,urllib.parse; print(urllib.parse.quote(json.load(sys.stdin)[0]["name"], safe=""))')
