@@ -10,6 +10,7 @@ pub mod paging;
 pub mod parse;
 pub mod search;
 pub mod site;
+pub mod store;
 pub mod thread;
 pub mod thumbnail;
 pub mod watch;

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use crate::formats::{dump::Dumps, json};
 use crate::model::{Archive, Diagnostic, Discussion, Names};
 use crate::parse::{Parsed, parse_bytes_in};
+use crate::store::{FileKind, Fingerprint, Record, Store, StoreError, StoredFile};
 
 /// What loading a folder produced, and what it cost.
 pub struct Loaded {
@@ -33,6 +34,27 @@ pub struct Loaded {
     pub elapsed: Duration,
     /// How many files were read (the others were unchanged).
     pub files_read: usize,
+    /// How many of those were parsed (the others had the content the store
+    /// holds, under a new modification time).
+    pub files_parsed: usize,
+    /// Whether what the store held was served (else it was empty, or had
+    /// to be made again: why).
+    pub store: StoreState,
+}
+
+/// What became of the store in a load.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum StoreState {
+    /// It was already read (a reload), or had nothing yet.
+    #[default]
+    Current,
+    /// What it held was read instead of the files it came from.
+    Restored { files: usize },
+    /// It could not be read (damaged: why) and was made again.
+    Rebuilt(String),
+    /// What changed could not be written (why): the files it lacks are
+    /// read again at the next start.
+    Unwritten(String),
 }
 
 /// A file's modification time and size: when both are unchanged, so is it.
@@ -41,6 +63,8 @@ type Stamp = (SystemTime, u64);
 /// What the loader knows of one file.
 struct Known {
     stamp: Option<Stamp>,
+    /// A hash of the content it was made from.
+    hash: Option<u64>,
     discussion: Option<Arc<Discussion>>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -63,6 +87,11 @@ pub struct Loader {
     names: Names,
     /// The folders searched for the posts' media files.
     media: MediaScan,
+    /// Where what the files made is kept, so the next start reads it
+    /// instead of parsing them.
+    store: Store,
+    /// Whether the store's content was read (at the first load).
+    restored: bool,
 }
 
 /// The kinds of file a folder may hold, by name.
@@ -115,14 +144,30 @@ fn is_sidecar(path: &Path) -> bool {
         .is_some_and(|stem| media_kind(stem).is_some())
 }
 
-/// Reads one file of a single discussion.
-fn parse_file(path: &Path, kind: Kind, names: &Names) -> std::io::Result<Parsed> {
+/// A file of a single discussion read again.
+enum Fresh {
+    /// Parsed, with the hash of its content.
+    Parsed(u64, Box<Parsed>),
+    /// Its content is what the loader holds (its hash).
+    Same(u64),
+}
+
+/// Reads one file of a single discussion, and parses it unless its content
+/// hashes to `known`.
+fn read_file(path: &Path, kind: Kind, names: &Names, known: Option<u64>) -> std::io::Result<Fresh> {
     let bytes = std::fs::read(path)?;
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    if known == Some(hash) {
+        return Ok(Fresh::Same(hash));
+    }
     let name = file_name(path);
-    Ok(match kind {
-        Kind::Thread => json::parse(&name, &bytes),
-        _ => parse_bytes_in(&name, &bytes, names),
-    })
+    Ok(Fresh::Parsed(
+        hash,
+        Box::new(match kind {
+            Kind::Thread => json::parse(&name, &bytes),
+            _ => parse_bytes_in(&name, &bytes, names),
+        }),
+    ))
 }
 
 /// Counts the bytes read through it (the progress of a dump).
@@ -189,8 +234,45 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
+/// A stamp as the store keeps it, with the content's hash.
+fn fingerprint(stamp: Option<Stamp>, hash: Option<u64>) -> Option<Fingerprint> {
+    let (modified, size) = stamp?;
+    let modified_ns = match modified.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_nanos()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_nanos()).unwrap_or(i64::MAX),
+    };
+    Some(Fingerprint {
+        size,
+        modified_ns,
+        hash,
+    })
+}
+
+/// The stamp a fingerprint keeps.
+fn stamp_of(fingerprint: Fingerprint) -> Stamp {
+    let ns = fingerprint.modified_ns;
+    let modified = if ns >= 0 {
+        SystemTime::UNIX_EPOCH + Duration::from_nanos(ns as u64)
+    } else {
+        SystemTime::UNIX_EPOCH - Duration::from_nanos(ns.unsigned_abs())
+    };
+    (modified, fingerprint.size)
+}
+
+impl Kind {
+    fn stored(self) -> FileKind {
+        match self {
+            Kind::Text => FileKind::Text,
+            Kind::Thread => FileKind::Thread,
+            Kind::Dump { .. } => FileKind::Dump,
+        }
+    }
+}
+
 impl Loader {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
+    /// A loader of `dir` that keeps what it reads in `store`, and starts
+    /// from what the store holds.
+    pub fn new(dir: impl Into<PathBuf>, store: Store) -> Self {
         let dir = dir.into();
         Loader {
             media: MediaScan::new(vec![dir.clone()]),
@@ -198,7 +280,76 @@ impl Loader {
             known: HashMap::new(),
             dumps: DumpGroup::default(),
             names: Names::default(),
+            store,
+            restored: false,
         }
+    }
+
+    /// The store it keeps what it reads in.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A file's place in the store: its path in the folder, `/` between
+    /// folders.
+    fn stored_path(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.dir).unwrap_or(path);
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        parts.join("/")
+    }
+
+    /// Reads what the store holds into what the loader knows (once). A
+    /// damaged store is emptied, and the files are read instead.
+    fn restore(&mut self) -> StoreState {
+        if std::mem::replace(&mut self.restored, true) {
+            return StoreState::Current;
+        }
+        match self.read_store() {
+            Ok(0) => StoreState::Current,
+            Ok(files) => StoreState::Restored { files },
+            Err(err) => {
+                self.known.clear();
+                self.dumps = DumpGroup::default();
+                let why = err.to_string();
+                match self.store.reset() {
+                    Ok(()) => StoreState::Rebuilt(why),
+                    Err(again) => StoreState::Unwritten(format!("{why}; then {again}")),
+                }
+            }
+        }
+    }
+
+    fn read_store(&mut self) -> Result<usize, StoreError> {
+        let files: Vec<StoredFile> = self.store.files()?;
+        let mut dumps = DumpGroup::default();
+        for file in &files {
+            let path = self.dir.join(&file.path);
+            let stamp = file.fingerprint.map(stamp_of);
+            if file.kind == FileKind::Dump {
+                dumps.stamps.push((path, stamp));
+                continue;
+            }
+            let (discussions, diagnostics) = self.store.made_by(Some(file), &self.names)?;
+            let known = Known {
+                stamp,
+                hash: file.fingerprint.and_then(|f| f.hash),
+                discussion: discussions.into_iter().next().map(Arc::new),
+                diagnostics,
+            };
+            self.known.insert(path, known);
+        }
+        if !dumps.stamps.is_empty() {
+            // In the order the folder lists them, as when they were read.
+            dumps.stamps.sort_by(|a, b| a.0.cmp(&b.0));
+            let (discussions, diagnostics) = self.store.made_by(None, &self.names)?;
+            dumps.discussions = discussions.into_iter().map(Arc::new).collect();
+            dumps.diagnostics = diagnostics;
+        }
+        self.dumps = dumps;
+        Ok(files.len())
     }
 
     /// Searches `dirs` for media files instead of the archive's folder
@@ -243,17 +394,19 @@ impl Loader {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> std::io::Result<Loaded> {
         let started = Instant::now();
+        let mut store_state = self.restore();
         let (listed, media) = document_paths(&self.dir)?;
         let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
             .into_iter()
             .partition(|(_, kind)| matches!(kind, Kind::Dump { .. }));
-        let dump_stamps: Vec<(PathBuf, Option<Stamp>)> = dump_paths
+        let mut dump_stamps: Vec<(PathBuf, Option<Stamp>)> = dump_paths
             .into_iter()
             .map(|(path, _)| {
                 let stamp = stamp(&path);
                 (path, stamp)
             })
             .collect();
+        dump_stamps.sort_by(|a, b| a.0.cmp(&b.0));
         let dumps_stale = dump_stamps != self.dumps.stamps
             || dump_stamps
                 .iter()
@@ -281,14 +434,40 @@ impl Loader {
         let done = AtomicU64::new(0);
         let advance =
             |bytes: u64| progress(done.fetch_add(bytes, Ordering::Relaxed) + bytes, total);
-        let fresh: Vec<(PathBuf, Option<Stamp>, std::io::Result<Parsed>)> = stale
+        let known = &self.known;
+        let fresh: Vec<(PathBuf, Option<Stamp>, std::io::Result<Fresh>)> = stale
             .into_par_iter()
             .map(|(path, kind, stamp)| {
-                let parsed = parse_file(path, kind, &self.names);
+                let hash = known
+                    .get(path)
+                    .and_then(|k| k.discussion.as_ref().and(k.hash));
+                let read = read_file(path, kind, &self.names, hash);
                 advance(size(&stamp));
-                (path.clone(), stamp, parsed)
+                (path.clone(), stamp, read)
             })
             .collect();
+        let files_parsed = fresh
+            .iter()
+            .filter(|(_, _, read)| matches!(read, Ok(Fresh::Parsed(..))))
+            .count();
+
+        let listed: HashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
+        let gone: Vec<String> = self
+            .known
+            .keys()
+            .filter(|path| !listed.contains(path))
+            .map(|path| self.stored_path(path))
+            .collect();
+        self.known.retain(|path, _| listed.contains(path));
+        let kinds: HashMap<&PathBuf, Kind> = paths.iter().map(|(p, k)| (p, *k)).collect();
+        let mut updated = Vec::with_capacity(fresh.len());
+        for (path, stamp, read) in fresh {
+            let previous = self.known.remove(&path);
+            let known = Known::after(&file_name(&path), stamp, read, previous);
+            updated.push(path.clone());
+            self.known.insert(path, known);
+        }
+        let mut written = self.keep(&updated, &kinds, &gone);
         if dumps_stale {
             let paths: Vec<PathBuf> = dump_stamps.iter().map(|(path, _)| path.clone()).collect();
             let (discussions, diagnostics) = read_dumps(&paths, &advance);
@@ -297,20 +476,74 @@ impl Loader {
                 discussions,
                 diagnostics,
             };
+            written = written.and_then(|()| self.keep_dumps());
         }
-
-        let listed: HashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
-        self.known.retain(|path, _| listed.contains(path));
-        for (path, stamp, parsed) in fresh {
-            let previous = self.known.remove(&path).and_then(|k| k.discussion);
-            let known = Known::after(&file_name(&path), stamp, parsed, previous);
-            self.known.insert(path, known);
+        if let Err(err) = written {
+            store_state = StoreState::Unwritten(err.to_string());
         }
         Ok(Loaded {
             archive: self.archive(&paths, &media),
             elapsed: started.elapsed(),
             files_read,
+            files_parsed,
+            store: store_state,
         })
+    }
+
+    /// Writes what the files `updated` now hold to the store, in batches
+    /// of about [`BATCH_BYTES`] of documents, and forgets those `gone`.
+    fn keep(
+        &mut self,
+        updated: &[PathBuf],
+        kinds: &HashMap<&PathBuf, Kind>,
+        gone: &[String],
+    ) -> Result<(), StoreError> {
+        let mut batch: Vec<(String, &PathBuf)> = Vec::new();
+        let mut bytes = 0;
+        let mut first = true;
+        for (i, path) in updated.iter().enumerate() {
+            let known = &self.known[path];
+            bytes += known.stamp.map_or(0, |(_, len)| len);
+            batch.push((self.stored_path(path), path));
+            if bytes >= BATCH_BYTES || i + 1 == updated.len() {
+                let records: Vec<Record<'_>> = batch
+                    .iter()
+                    .map(|(stored, path)| {
+                        let known = &self.known[*path];
+                        Record {
+                            path: stored,
+                            kind: kinds.get(path).map_or(FileKind::Text, |k| k.stored()),
+                            fingerprint: fingerprint(known.stamp, known.hash),
+                            discussion: known.discussion.as_deref(),
+                            diagnostics: &known.diagnostics,
+                        }
+                    })
+                    .collect();
+                let forget = if first { gone } else { &[] };
+                self.store.write(&records, forget)?;
+                first = false;
+                batch.clear();
+                bytes = 0;
+            }
+        }
+        if first && !gone.is_empty() {
+            self.store.write(&[], gone)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what the dumps made to the store.
+    fn keep_dumps(&mut self) -> Result<(), StoreError> {
+        let stored: Vec<(String, Option<Fingerprint>)> = self
+            .dumps
+            .stamps
+            .iter()
+            .map(|(path, stamp)| (self.stored_path(path), fingerprint(*stamp, None)))
+            .collect();
+        let files: Vec<(&str, Option<Fingerprint>)> =
+            stored.iter().map(|(p, f)| (p.as_str(), *f)).collect();
+        self.store
+            .write_dumps(&files, &self.dumps.discussions, &self.dumps.diagnostics)
     }
 
     /// The archive of the files `paths` (in their order) and the dumps, as
@@ -337,30 +570,46 @@ impl Loader {
 }
 
 impl Known {
-    /// What is known of the file `name` once read again (`parsed`): its
-    /// new discussion, or the last good one (`previous`) when it no longer
+    /// What is known of the file `name` once read again (`read`): its new
+    /// discussion, or the last good one (of `previous`) when it no longer
     /// yields one, said in a diagnostic.
     fn after(
         name: &str,
         stamp: Option<Stamp>,
-        parsed: std::io::Result<Parsed>,
-        previous: Option<Arc<Discussion>>,
+        read: std::io::Result<Fresh>,
+        previous: Option<Known>,
     ) -> Known {
-        let (discussion, mut diagnostics, stamp) = match parsed {
+        let (hash, parsed) = match read {
+            Ok(Fresh::Same(hash)) => {
+                let previous = previous.expect("a file is only the same as one known");
+                return Known {
+                    stamp,
+                    hash: Some(hash),
+                    ..previous
+                };
+            }
+            Ok(Fresh::Parsed(hash, parsed)) => (Some(hash), Ok(*parsed)),
+            Err(err) => (None, Err(err)),
+        };
+        let previous = previous.and_then(|k| k.discussion);
+        let (discussion, mut diagnostics, stamp, hash) = match parsed {
             Ok(Parsed {
                 discussion: Some(d),
                 diagnostics,
             }) => {
                 return Known {
                     stamp,
+                    hash,
                     discussion: Some(Arc::new(d)),
                     diagnostics,
                 };
             }
+            // The last good version is kept, but not under this content's
+            // hash: the same content is parsed again next time.
             Ok(Parsed {
                 discussion: None,
                 diagnostics,
-            }) => (previous, diagnostics, stamp),
+            }) => (previous, diagnostics, stamp, None),
             // No stamp: the next load tries again.
             Err(err) => {
                 let unreadable = Diagnostic {
@@ -368,7 +617,7 @@ impl Known {
                     line: None,
                     message: format!("cannot read the file: {err}"),
                 };
-                (previous, vec![unreadable], None)
+                (previous, vec![unreadable], None, None)
             }
         };
         if discussion.is_some() {
@@ -376,6 +625,7 @@ impl Known {
         }
         Known {
             stamp,
+            hash,
             discussion,
             diagnostics,
         }
@@ -390,7 +640,12 @@ fn kept_last_good(name: &str) -> Diagnostic {
     }
 }
 
-/// Loads every document of `dir` once.
+/// About how many bytes of documents one transaction of the store holds.
+const BATCH_BYTES: u64 = 64 << 20;
+
+/// Loads every document of `dir` once, keeping what it reads in a store in
+/// memory.
 pub fn load_dir(dir: &Path) -> std::io::Result<Loaded> {
-    Loader::new(dir).load(&HashSet::new())
+    let store = Store::in_memory().map_err(std::io::Error::other)?;
+    Loader::new(dir, store).load(&HashSet::new())
 }

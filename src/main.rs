@@ -11,7 +11,9 @@ use tracing_subscriber::EnvFilter;
 
 use threadview::export::{self, Search};
 use threadview::load::Loader;
-use threadview::search::index::Location;
+use threadview::load::StoreState;
+use threadview::search::index::{Location, cache_path};
+use threadview::store::{Opened, Store, StoreError};
 use threadview::watch::watch;
 use threadview::web::access::{self, Access, KeyChoice};
 use threadview::web::{AppState, app};
@@ -57,6 +59,16 @@ struct MediaOptions {
     remote_media: bool,
 }
 
+/// Where the parsed archive is kept.
+#[derive(Args, Clone, Default)]
+struct StoreOptions {
+    /// The file to keep the parsed archive in (SQLite), so that the next
+    /// start reads it instead of every document; by default a file for
+    /// this archive in the user's cache folder, beside the search index.
+    #[arg(long = "store", value_name = "FILE")]
+    path: Option<PathBuf>,
+}
+
 #[derive(Args)]
 struct MediaCommand {
     /// The folder of discussions.
@@ -73,6 +85,8 @@ struct MediaCommand {
     /// the archive's folder).
     #[arg(long = "media", value_name = "DIR")]
     media_dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    store: StoreOptions,
 }
 
 #[derive(Args)]
@@ -112,6 +126,8 @@ struct Export {
     precompress: bool,
     #[command(flatten)]
     media: MediaOptions,
+    #[command(flatten)]
+    store: StoreOptions,
 }
 
 #[derive(Args)]
@@ -160,6 +176,8 @@ struct Serve {
     concurrency: Option<usize>,
     #[command(flatten)]
     media: MediaOptions,
+    #[command(flatten)]
+    store: StoreOptions,
 }
 
 /// Why the command stopped.
@@ -179,6 +197,8 @@ enum Fatal {
     },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
     #[error(transparent)]
     Export(#[from] export::ExportError),
     #[error("the export stopped unexpectedly: {0}")]
@@ -226,16 +246,45 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// The store of `dir`: `--store`, else a file in the user's cache folder,
+/// else (said in the log) memory.
+fn open_store(dir: &Path, options: &StoreOptions) -> Result<Store, Fatal> {
+    let default = || cache_path(dir, "store").map(|folder| folder.join("archive.sqlite"));
+    let (path, ours) = match &options.path {
+        Some(path) => (Some(path.clone()), false),
+        None => (default(), true),
+    };
+    let Some(path) = path else {
+        tracing::warn!("no cache folder for the store on this system; keeping it in memory");
+        return Ok(Store::in_memory()?);
+    };
+    let (store, opened) = Store::open_or_memory(&path, ours)?;
+    match opened {
+        Opened::Kept => tracing::info!("reading the parsed archive from {}", store.describe()),
+        Opened::Created => tracing::info!("keeping the parsed archive in {}", store.describe()),
+        Opened::Rebuilt(why) => tracing::warn!(
+            "the store {} is made again from the documents: {why}",
+            path.display()
+        ),
+    }
+    Ok(store)
+}
+
 /// Loads the folder `dir`, with a progress bar and the problems found
 /// logged.
-fn load(dir: &Path, media: &[PathBuf]) -> Result<(Loader, threadview::model::Archive), Fatal> {
+fn load(
+    dir: &Path,
+    media: &[PathBuf],
+    store: &StoreOptions,
+) -> Result<(Loader, threadview::model::Archive), Fatal> {
     for folder in media.iter().filter(|folder| !folder.is_dir()) {
         tracing::warn!(
             "--media {}: no such folder; its pictures and videos are shown as placeholders",
             folder.display()
         );
     }
-    let mut loader = Loader::new(dir).with_media_dirs(media.to_vec());
+    let store = open_store(dir, store)?;
+    let mut loader = Loader::new(dir, store).with_media_dirs(media.to_vec());
     let bar = Progress::new(
         "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
     );
@@ -246,6 +295,21 @@ fn load(dir: &Path, media: &[PathBuf]) -> Result<(Loader, threadview::model::Arc
             source,
         })?;
     bar.finish();
+    match &loaded.store {
+        StoreState::Current => {}
+        StoreState::Restored { files } => {
+            tracing::info!(
+                "{files} files read from the store, {} parsed",
+                loaded.files_parsed
+            )
+        }
+        StoreState::Rebuilt(why) => {
+            tracing::warn!("the store could not be read ({why}); it was made again")
+        }
+        StoreState::Unwritten(why) => tracing::warn!(
+            "the store could not be brought up to date ({why}); the next start reads the changed files again"
+        ),
+    }
     let archive = loaded.archive;
     threadview::release_freed_memory();
     for diagnostic in &archive.diagnostics {
@@ -270,7 +334,7 @@ fn load(dir: &Path, media: &[PathBuf]) -> Result<(Loader, threadview::model::Arc
 }
 
 fn run_export(args: Export) -> Result<(), Fatal> {
-    let (_, archive) = load(&args.dir, &args.media.media_dirs)?;
+    let (_, archive) = load(&args.dir, &args.media.media_dirs, &args.store)?;
     threadview::keep_large_allocations();
     let pagefind = if args.no_search {
         None
@@ -346,7 +410,7 @@ fn run_export(args: Export) -> Result<(), Fatal> {
 
 /// `threadview media`: what the posts name, and what is missing.
 fn run_media(args: MediaCommand) -> Result<(), Fatal> {
-    let (_, archive) = load(&args.dir, &args.media_dirs)?;
+    let (_, archive) = load(&args.dir, &args.media_dirs, &args.store)?;
     let missing = archive.missing_media();
     if args.missing {
         let mut out = std::io::stdout().lock();
@@ -377,7 +441,7 @@ fn run_media(args: MediaCommand) -> Result<(), Fatal> {
 }
 
 async fn run(args: Serve) -> Result<(), Fatal> {
-    let (loader, archive) = load(&args.dir, &args.media.media_dirs)?;
+    let (loader, archive) = load(&args.dir, &args.media.media_dirs, &args.store)?;
 
     let shutdown = shutdown_signal().map_err(Fatal::Signals)?;
     let address = SocketAddr::new(args.host, args.port);

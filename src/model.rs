@@ -548,7 +548,10 @@ impl Discussion {
         self.comment_media.iter().map(|(i, m)| (*i as usize, m))
     }
 
-    /// The texts the comments' marks name by number.
+    /// The texts the comments' marks name by number, numbered in comment
+    /// order (a comment's flair before its removal reason), each text
+    /// once: every reader numbers them so, and the store numbers them
+    /// again the same way.
     pub(crate) fn with_labels(mut self, labels: Vec<Arc<str>>) -> Self {
         self.labels = labels;
         self
@@ -611,6 +614,17 @@ impl Discussion {
                 .map(|at| self.time_texts[at].1.to_string())
                 .unwrap_or_default(),
         }
+    }
+
+    /// The time texts kept (comments whose clock is [`Clock::Text`]), by
+    /// comment index.
+    pub(crate) fn time_texts(&self) -> &[(u32, TimeText)] {
+        &self.time_texts
+    }
+
+    /// The stubs of replies not archived, `(parent or NO_PARENT, count)`.
+    pub(crate) fn unarchived_stubs(&self) -> &[(u32, u32)] {
+        &self.unarchived
     }
 
     /// Records replies that were not archived: `(parent, count)` for each

@@ -74,7 +74,7 @@ async fn reload_on_change(
         let mut changed = HashSet::new();
         let mut everything = false;
         let mut note = |change: Change, changed: &mut HashSet<PathBuf>| match change {
-            Some(paths) => changed.extend(paths.into_iter().filter(|p| loader.watches(p))),
+            Some(paths) => changed.extend(paths),
             None => everything = true,
         };
         note(first, &mut changed);
@@ -85,6 +85,7 @@ async fn reload_on_change(
         {
             note(change, &mut changed);
         }
+        changed.retain(|p| loader.watches(p));
         if changed.is_empty() && !everything {
             continue;
         }

@@ -98,6 +98,11 @@ impl Marks {
     }
 
     /// Whether Reddit hid the score when it was captured.
+    /// The score as the source gave it, shown or hidden.
+    pub(crate) fn raw_score(&self) -> Option<i32> {
+        self.has(Self::HAS_SCORE).then_some(self.score)
+    }
+
     pub fn score_hidden(&self) -> bool {
         self.has(Self::SCORE_HIDDEN)
     }
@@ -254,6 +259,11 @@ impl Labels {
         self.texts.push(shared.clone());
         self.ids.insert(shared, id);
         id
+    }
+
+    /// The texts, by number.
+    pub(crate) fn into_texts(self) -> Vec<Arc<str>> {
+        self.texts
     }
 
     pub fn get(&self, id: u32) -> Option<&Arc<str>> {

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use threadview::load::load_dir;
 use threadview::web::access::{Access, KeyChoice};
 use threadview::web::{AppState, app};
 
@@ -18,7 +17,7 @@ use super::{app_over, get, get_with, network_address, samples_dir};
 const ARCHIVE_TITLE: &str = "Night trains are back in Europe";
 
 fn state_with(access: Access) -> Arc<AppState> {
-    let loaded = load_dir(&samples_dir()).expect("the samples load");
+    let loaded = crate::load(&samples_dir()).expect("the samples load");
     Arc::new(AppState::new(loaded.archive).with_access(access))
 }
 

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use threadview::load::load_dir;
 use threadview::model::Discussion;
 use threadview::parse::parse_bytes;
 
@@ -34,7 +33,7 @@ fn expected(name: &str) -> Option<Vec<usize>> {
 
 #[test]
 fn every_bad_file_loads_or_is_reported_with_its_line() {
-    let loaded = load_dir(&fixtures()).unwrap();
+    let loaded = crate::load(&fixtures()).unwrap();
     let archive = &loaded.archive;
     let mut names: Vec<String> = std::fs::read_dir(fixtures())
         .unwrap()
@@ -114,7 +113,7 @@ fn no_text_is_lost() {
 
 #[test]
 fn tabs_spaces_and_jumps_nest_as_the_format_says() {
-    let archive = load_dir(&fixtures()).unwrap().archive;
+    let archive = crate::load(&fixtures()).unwrap().archive;
     let depths = |id: &str| -> Vec<(String, usize)> {
         archive
             .get(id)

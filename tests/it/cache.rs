@@ -4,7 +4,6 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use threadview::load::load_dir;
 use threadview::web::{AppState, app};
 
 use super::{app_over, get, get_with, samples_dir};
@@ -106,11 +105,11 @@ async fn gzip_is_compressed_once_and_decompresses_to_the_page() {
 async fn a_reload_drops_the_pages_of_the_old_archive() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), "Old title\n\nBody.\n").unwrap();
-    let state = Arc::new(AppState::new(load_dir(dir.path()).unwrap().archive));
+    let state = Arc::new(AppState::new(crate::load(dir.path()).unwrap().archive));
     let app = app(state.clone());
     assert!(get(&app, "/d/a").await.body.contains("Old title"));
     std::fs::write(dir.path().join("a.txt"), "New title\n\nBody.\n").unwrap();
-    state.replace(load_dir(dir.path()).unwrap().archive);
+    state.replace(crate::load(dir.path()).unwrap().archive);
     assert!(get(&app, "/d/a").await.body.contains("New title"));
 }
 
@@ -154,7 +153,7 @@ async fn accept_encoding_is_negotiated_with_its_quality_values() {
 
 #[tokio::test]
 async fn the_page_cache_keeps_to_its_budget_however_many_pages_are_visited() {
-    let archive = load_dir(&samples_dir()).unwrap().archive;
+    let archive = crate::load(&samples_dir()).unwrap().archive;
     let budget = 256 << 10;
     let state = Arc::new(AppState::with_cache_budget(archive, budget));
     let app = app(state.clone());

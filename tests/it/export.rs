@@ -9,7 +9,6 @@ use regex::Regex;
 use scraper::{Html, Selector};
 
 use threadview::export::{self, ExportError, Options, Search, Summary};
-use threadview::load::load_dir;
 use threadview::model::header_text;
 
 use super::hostile::{Site, assert_inert_html, write_hostile_archive};
@@ -37,7 +36,7 @@ fn export_within(
     max_files: Option<usize>,
     max_bytes: Option<u64>,
 ) -> Result<Summary, ExportError> {
-    let archive = load_dir(dir).expect("the folder loads").archive;
+    let archive = crate::load(dir).expect("the folder loads").archive;
     let options = Options {
         discussions,
         force,
@@ -169,7 +168,7 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// Every comment id of the archive in `dir`.
 fn comment_ids(dir: &Path) -> BTreeSet<String> {
-    let archive = load_dir(dir).unwrap().archive;
+    let archive = crate::load(dir).unwrap().archive;
     archive
         .discussions()
         .iter()
@@ -607,7 +606,7 @@ fn precompressed_siblings_match_their_files_and_are_counted_apart() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let run = |precompress: bool| {
-        let archive = load_dir(&samples_dir()).unwrap().archive;
+        let archive = crate::load(&samples_dir()).unwrap().archive;
         let options = Options {
             precompress,
             ..Options::new(out.clone())
@@ -752,7 +751,7 @@ fn files_in(root: &Path, sub: &str) -> usize {
 fn a_hundred_thousand_comment_export_fits_the_free_hosts_with_room_to_spare() {
     let dir = tempfile::tempdir().unwrap();
     write_realistic_archive(dir.path(), 1_000);
-    let archive = load_dir(dir.path()).unwrap().archive;
+    let archive = crate::load(dir.path()).unwrap().archive;
     let comments: usize = archive
         .discussions()
         .iter()

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Timelike, Utc};
 use serde_json::{Value, json};
 
-use threadview::load::{Loader, load_dir};
+use threadview::load::Loader;
 use threadview::model::{Archive, Discussion};
 
 use crate::{get, samples_dir};
@@ -50,7 +50,7 @@ fn diagnostics_of(archive: &Archive, file: &str) -> Vec<(Option<usize>, String)>
 
 #[test]
 fn reddit_thread_json_keeps_nesting_ids_seconds_and_stubs() {
-    let archive = load_dir(&fixtures()).unwrap().archive;
+    let archive = crate::load(&fixtures()).unwrap().archive;
     let d = archive
         .get("lighthouse-keepers")
         .expect("named by its file");
@@ -86,7 +86,7 @@ fn reddit_thread_json_keeps_nesting_ids_seconds_and_stubs() {
 
 #[test]
 fn bdfr_json_is_told_apart_by_its_shape() {
-    let archive = load_dir(&fixtures()).unwrap().archive;
+    let archive = crate::load(&fixtures()).unwrap().archive;
     let d = archive.get("canal-boats").unwrap();
     assert_eq!(d.title, "Restoring a 1930s narrowboat: what I learned");
     assert_eq!(d.source.as_deref(), Some("canalhistory.example.org"));
@@ -110,7 +110,7 @@ fn bdfr_json_is_told_apart_by_its_shape() {
 
 #[test]
 fn dumps_rebuild_threads_from_link_and_parent_ids() {
-    let archive = load_dir(&fixtures()).unwrap().archive;
+    let archive = crate::load(&fixtures()).unwrap().archive;
     let d = archive.get("tf001").expect("named by its post id");
     assert_eq!(d.title, "Show us your smallest houseplant");
     assert_eq!(d.source.as_deref(), Some("r/tinyfolk"));
@@ -150,7 +150,7 @@ fn dumps_rebuild_threads_from_link_and_parent_ids() {
 
 #[test]
 fn every_kind_of_bad_line_is_reported_with_its_line() {
-    let archive = load_dir(&fixtures()).unwrap().archive;
+    let archive = crate::load(&fixtures()).unwrap().archive;
     let comments = diagnostics_of(&archive, "r_tinyfolk_comments.jsonl");
     let expect = [
         (6, "replies to comment kgone, which is not in the archive"),
@@ -256,7 +256,7 @@ fn dump_only_folder() -> tempfile::TempDir {
 
 #[test]
 fn zstd_dumps_read_like_plain_ones_even_with_a_large_window() {
-    let plain = load_dir(dump_only_folder().path()).unwrap().archive;
+    let plain = crate::load(dump_only_folder().path()).unwrap().archive;
     let dir = tempfile::tempdir().unwrap();
     let posts = std::fs::read(fixtures().join("r_tinyfolk_posts.jsonl")).unwrap();
     let comments = std::fs::read(fixtures().join("r_tinyfolk_comments.jsonl")).unwrap();
@@ -267,7 +267,7 @@ fn zstd_dumps_read_like_plain_ones_even_with_a_large_window() {
         zstd(&comments, Some(28)),
     )
     .unwrap();
-    let packed = load_dir(dir.path()).unwrap().archive;
+    let packed = crate::load(dir.path()).unwrap().archive;
     assert_eq!(packed.discussions().len(), plain.discussions().len());
     for (a, b) in packed.discussions().iter().zip(plain.discussions()) {
         assert_eq!(tree(a), tree(b));
@@ -293,7 +293,7 @@ fn a_truncated_zstd_dump_keeps_what_was_read() {
         &packed[..packed.len() * 2 / 3],
     )
     .unwrap();
-    let archive = load_dir(dir.path()).unwrap().archive;
+    let archive = crate::load(dir.path()).unwrap().archive;
     assert!(
         archive
             .diagnostics
@@ -312,7 +312,8 @@ fn a_changed_dump_is_read_again_and_threads_move_with_it() {
         dir.path().join("canal-boats.json"),
     )
     .unwrap();
-    let mut loader = Loader::new(dir.path());
+    let store = tempfile::tempdir().unwrap();
+    let mut loader = Loader::new(dir.path(), crate::store_in(&store));
     let first = loader.load(&HashSet::new()).unwrap();
     let again = loader.load(&HashSet::new()).unwrap();
     assert_eq!(again.files_read, 0, "nothing changed");
@@ -575,7 +576,7 @@ fn shape(d: &Discussion) -> Shape {
 
 #[test]
 fn the_samples_survive_a_round_trip_through_every_format() {
-    let samples = load_dir(&samples_dir()).unwrap().archive;
+    let samples = crate::load(&samples_dir()).unwrap().archive;
     assert!(samples.discussions().len() >= 5);
     let json_dir = tempfile::tempdir().unwrap();
     let bdfr_dir = tempfile::tempdir().unwrap();
@@ -616,7 +617,7 @@ fn the_samples_survive_a_round_trip_through_every_format() {
         ("a dump", &dump_dir),
         ("a zstd dump", &zst_dir),
     ] {
-        let loaded = load_dir(dir.path()).unwrap().archive;
+        let loaded = crate::load(dir.path()).unwrap().archive;
         let mut got: Vec<&Discussion> = loaded.discussions().iter().map(|d| &**d).collect();
         // Dumps name threads by post id (rt0, rt1, …): put them back in
         // the samples' order.
@@ -664,7 +665,7 @@ fn the_samples_survive_a_round_trip_through_every_format() {
 
 #[test]
 fn the_round_trip_keeps_the_comment_ids() {
-    let samples = load_dir(&samples_dir()).unwrap().archive;
+    let samples = crate::load(&samples_dir()).unwrap().archive;
     let dir = tempfile::tempdir().unwrap();
     for d in samples.discussions() {
         std::fs::write(
@@ -673,7 +674,7 @@ fn the_round_trip_keeps_the_comment_ids() {
         )
         .unwrap();
     }
-    let loaded = load_dir(dir.path()).unwrap().archive;
+    let loaded = crate::load(dir.path()).unwrap().archive;
     for d in samples.discussions() {
         let back = loaded.get(&d.id).unwrap();
         let ids = |d: &Discussion| d.comments().iter().map(|c| c.id).collect::<Vec<_>>();
@@ -697,7 +698,7 @@ fn json_that_is_no_thread_is_skipped_with_a_reason() {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let archive = load_dir(dir.path()).unwrap().archive;
+    let archive = crate::load(dir.path()).unwrap().archive;
     assert!(archive.discussions().is_empty());
     for (name, _) in files {
         let said = diagnostics_of(&archive, name);

@@ -21,6 +21,7 @@ mod routes;
 mod search;
 mod snapshots;
 mod socket;
+mod store;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -32,7 +33,8 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use threadview::load::load_dir;
+use threadview::load::{Loaded, Loader, StoreState};
+use threadview::store::{Opened, Store};
 use threadview::web::{AppState, app};
 
 /// Held by the tests that load the machine (a browser, the huge inputs) so
@@ -89,10 +91,41 @@ pub fn network_address() -> Option<std::net::IpAddr> {
     found
 }
 
+/// The documents of `dir` as the server serves them after a restart: read
+/// into a store in a temporary folder, then read back from it with nothing
+/// parsed again. The archive read back must be the one the files made.
+pub fn load(dir: &Path) -> std::io::Result<Loaded> {
+    let folder = tempfile::tempdir()?;
+    let path = folder.path().join("archive.sqlite");
+    let (store, opened) = Store::open(&path, true).expect("a new store opens");
+    assert_eq!(opened, Opened::Created);
+    let first = Loader::new(dir, store).load(&Default::default())?;
+    let (store, opened) = Store::open(&path, true).expect("the store opens again");
+    assert_eq!(opened, Opened::Kept);
+    let again = Loader::new(dir, store).load(&Default::default())?;
+    assert_eq!(again.files_parsed, 0, "nothing is parsed again");
+    let restored = matches!(again.store, StoreState::Restored { .. });
+    assert!(restored || first.files_read == 0, "{:?}", again.store);
+    assert_eq!(
+        again.archive.discussions(),
+        first.archive.discussions(),
+        "the store gives back what the files made"
+    );
+    assert_eq!(again.archive.diagnostics, first.archive.diagnostics);
+    Ok(again)
+}
+
+/// A new store in `folder` (a test's temporary folder).
+pub fn store_in(folder: &tempfile::TempDir) -> Store {
+    let (store, _) =
+        Store::open(&folder.path().join("archive.sqlite"), true).expect("a store opens");
+    store
+}
+
 /// The whole app over the documents of `dir`, searching with an index
 /// built in `index` (waited for).
 pub fn app_indexed(dir: &Path, index: &Path) -> Router {
-    let archive = load_dir(dir).expect("the folder loads").archive;
+    let archive = load(dir).expect("the folder loads").archive;
     let state = Arc::new(AppState::new(archive).with_search_index(search_location(index)));
     assert!(
         state
@@ -110,7 +143,7 @@ fn search_location(index: &Path) -> threadview::search::index::Location {
 
 /// The whole app over the documents of `dir`.
 pub fn app_over(dir: &Path) -> Router {
-    let loaded = load_dir(dir).expect("the folder loads");
+    let loaded = load(dir).expect("the folder loads");
     app(Arc::new(AppState::new(loaded.archive)))
 }
 

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use threadview::load::load_dir;
 use threadview::model::MediaKind;
 use threadview::web::{AppState, app};
 
@@ -342,7 +341,7 @@ async fn a_link_that_leads_out_of_the_folder_is_not_served() {
     )
     .unwrap();
     std::os::unix::fs::symlink(&secret, dir.path().join("post_q7k2m.jpg")).unwrap();
-    let archive = load_dir(dir.path()).unwrap().archive;
+    let archive = crate::load(dir.path()).unwrap().archive;
     assert_eq!(archive.media_files().len(), 0, "the link is not followed");
     let app = app(Arc::new(AppState::new(archive)));
     let page = get(&app, "/d/post_q7k2m").await;
@@ -359,7 +358,7 @@ async fn remote_media_is_shown_only_when_asked_and_the_policy_names_its_hosts() 
         .to_owned();
     assert!(policy.contains("img-src 'self';"), "{policy}");
     assert!(policy.contains("media-src 'self';"), "{policy}");
-    let archive = load_dir(&media_dir()).unwrap().archive;
+    let archive = crate::load(&media_dir()).unwrap().archive;
     let open = app(Arc::new(AppState::new(archive).with_remote_media(true)));
     let page = get(&open, MISSING).await;
     assert!(
@@ -420,7 +419,7 @@ async fn the_api_lists_each_discussions_media_in_order() {
 
 #[test]
 fn missing_lists_exactly_the_files_that_are_not_on_disk() {
-    let archive = load_dir(&media_dir()).unwrap().archive;
+    let archive = crate::load(&media_dir()).unwrap().archive;
     let missing: BTreeSet<(String, String, MediaKind)> = archive
         .missing_media()
         .into_iter()
@@ -531,7 +530,8 @@ fn subfolders_and_new_media_files_are_read_again_on_reload() {
     std::fs::create_dir(&sub).unwrap();
     let json = "ferries/harbourfan_Morning fog over the pier_q7k2m.json";
     std::fs::copy(media_dir().join(json), dir.path().join(json)).unwrap();
-    let mut loader = threadview::load::Loader::new(dir.path());
+    let store = tempfile::tempdir().unwrap();
+    let mut loader = threadview::load::Loader::new(dir.path(), crate::store_in(&store));
     let first = loader.load(&Default::default()).unwrap().archive;
     assert_eq!(first.discussions().len(), 1, "read from the subfolder");
     assert_eq!(first.media_files().len(), 0);
@@ -561,7 +561,7 @@ fn an_export_with_remote_media_names_its_hosts_in_each_pages_policy() {
         remote_media: true,
         ..threadview::export::Options::new(out.clone())
     };
-    let archive = load_dir(&media_dir()).unwrap().archive;
+    let archive = crate::load(&media_dir()).unwrap().archive;
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();
     let pages = html_files(&out);
     let (_, page) = pages

@@ -34,12 +34,15 @@ fn write_atomically(path: &Path, text: &str) {
     std::fs::rename(&tmp, path).unwrap();
 }
 
-async fn serve(dir: &Path) -> (Router, Arc<AppState>, Watch) {
-    let mut loader = Loader::new(dir);
+/// The app over `dir`, reloading as it changes; its store's folder lives
+/// as long as the watch.
+async fn serve(dir: &Path) -> (Router, Arc<AppState>, (Watch, tempfile::TempDir)) {
+    let store = tempfile::tempdir().unwrap();
+    let mut loader = Loader::new(dir, crate::store_in(&store));
     let loaded = loader.load(&Default::default()).unwrap();
     let state = Arc::new(AppState::new(loaded.archive));
     let watch = watch(loader, state.clone()).unwrap();
-    (app(state.clone()), state, watch)
+    (app(state.clone()), state, (watch, store))
 }
 
 /// Waits (at most [`WITHIN`]) until `check` holds for the discussion list.
@@ -150,7 +153,8 @@ async fn a_request_sees_one_archive_never_a_mix() {
 fn a_held_archive_is_unchanged_by_a_swap() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), doc("Old", 1)).unwrap();
-    let mut loader = Loader::new(dir.path());
+    let store = tempfile::tempdir().unwrap();
+    let mut loader = Loader::new(dir.path(), crate::store_in(&store));
     let state = AppState::new(loader.load(&Default::default()).unwrap().archive);
     let held = state.archive();
     std::fs::write(dir.path().join("a.txt"), doc("New", 2)).unwrap();

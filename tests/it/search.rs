@@ -45,7 +45,8 @@ fn write_docs(dir: &Path) {
 
 /// The app over `docs` with an index in `index`, built.
 fn indexed(docs: &Path, index: &Path) -> (Router, Arc<AppState>, Loader) {
-    let mut loader = Loader::new(docs);
+    let store = tempfile::tempdir().unwrap();
+    let mut loader = Loader::new(docs, crate::store_in(&store));
     let archive = loader.load(&Default::default()).unwrap().archive;
     let state =
         Arc::new(AppState::new(archive).with_search_index(Location::Folder(index.to_owned())));
@@ -319,10 +320,7 @@ async fn a_changed_file_is_reindexed_alone_and_a_restart_reuses_the_index() {
     assert_eq!(authors(&router, "ferry").await, ["gus"]);
     // A deleted file leaves the index at the next update.
     std::fs::remove_file(&path).unwrap();
-    let archive = Loader::new(docs.path())
-        .load(&Default::default())
-        .unwrap()
-        .archive;
+    let archive = crate::load(docs.path()).unwrap().archive;
     state.replace(archive);
     assert!(state.search_index().unwrap().wait_version(2, WAIT));
     assert_eq!(count(&router, "ferry").await, 0);
@@ -371,10 +369,7 @@ async fn a_damaged_or_unfinished_index_is_rebuilt_not_served() {
 async fn until_the_index_is_ready_the_scan_answers_and_says_so() {
     let docs = tempfile::tempdir().unwrap();
     write_docs(docs.path());
-    let archive = Loader::new(docs.path())
-        .load(&Default::default())
-        .unwrap()
-        .archive;
+    let archive = crate::load(docs.path()).unwrap().archive;
     // An index never started: as if its build were under way.
     let pending = SearchIndex::new(Location::Memory);
     let state = Arc::new(AppState::new(archive).with_index(pending.clone()));
@@ -454,10 +449,7 @@ async fn a_burst_past_the_limit_gets_503s_and_nothing_else() {
         }
         std::fs::write(docs.path().join(format!("{n:02}.txt")), text).unwrap();
     }
-    let archive = Loader::new(docs.path())
-        .load(&Default::default())
-        .unwrap()
-        .archive;
+    let archive = crate::load(docs.path()).unwrap().archive;
     let state = Arc::new(AppState::new(archive).with_concurrency(2));
     let router = app(state);
     let requests: Vec<_> = (0..48)

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use axum::Router;
 use threadview::export::{self, Options};
-use threadview::load::load_dir;
 
 use super::export::html_files;
 use super::{app_over, get, get_with, samples_dir};
@@ -130,7 +129,7 @@ fn an_export() {
     let (dir, archive) = archive();
     let out = dir.path().join("site");
     let options = Options::new(out.clone());
-    let loaded = load_dir(&archive).unwrap().archive;
+    let loaded = crate::load(&archive).unwrap().archive;
     export::export(loaded, &options, &|_, _| {}).unwrap();
     let pages = html_files(&out);
     let files: Vec<&str> = pages.keys().map(String::as_str).collect();
@@ -159,7 +158,7 @@ async fn the_pages_that_refuse_or_admit() {
     );
 
     // No peer address: another machine, to the check.
-    let loaded = load_dir(&samples_dir()).unwrap();
+    let loaded = crate::load(&samples_dir()).unwrap();
     let access = Access::new(
         "127.0.0.1:3000".parse().unwrap(),
         Vec::new(),

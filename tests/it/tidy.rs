@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
         "thread",
         "cut",
         "thumbnail",
+        "store",
     ],
     &["load"],
     &["site"],

@@ -14,14 +14,23 @@ impl Location {
     /// The folder for the archive at `archive` in the user's cache folder
     /// (XDG on Linux, the platform's own elsewhere): one per archive.
     pub fn cache_for(archive: &Path) -> Option<PathBuf> {
-        let dirs = directories::ProjectDirs::from("", "", "threadview")?;
-        let canonical = archive
-            .canonicalize()
-            .unwrap_or_else(|_| archive.to_owned());
-        let key = xxhash_rust::xxh3::xxh3_64(canonical.to_string_lossy().as_bytes());
-        Some(dirs.cache_dir().join("index").join(format!("{key:016x}")))
+        cache_path(archive, "index")
     }
+}
 
+/// The folder for the archive at `archive` in the user's cache folder
+/// (XDG on Linux, the platform's own elsewhere) under `what` (`index`,
+/// `store`): one per archive, named by a hash of its canonical path.
+pub fn cache_path(archive: &Path, what: &str) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "threadview")?;
+    let canonical = archive
+        .canonicalize()
+        .unwrap_or_else(|_| archive.to_owned());
+    let key = xxhash_rust::xxh3::xxh3_64(canonical.to_string_lossy().as_bytes());
+    Some(dirs.cache_dir().join(what).join(format!("{key:016x}")))
+}
+
+impl Location {
     /// `folder` if it can be created and written, else memory (and why).
     pub fn writable(folder: PathBuf) -> (Location, Option<String>) {
         let probe = folder.join(".threadview-probe");

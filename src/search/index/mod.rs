@@ -21,7 +21,7 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
-pub use location::Location;
+pub use location::{Location, cache_path};
 use store::Engine;
 
 use super::{Query, ResultOrder, Results};

@@ -182,7 +182,7 @@ async fn an_export_works_under_a_prefix_and_from_disk_with_and_without_javascrip
     let Some(axe) = axe() else { return };
     let out = tempfile::tempdir().unwrap();
     let pagefind = pagefind();
-    let archive = threadview::load::load_dir(&samples_dir()).unwrap().archive;
+    let archive = crate::load(&samples_dir()).unwrap().archive;
     let options = Options {
         pagefind: pagefind.clone(),
         // Several bundles, merged by the search page.
@@ -292,7 +292,7 @@ fn exporting_again_indexes_only_the_bundles_whose_pages_changed() {
     }
     let out = tempfile::tempdir().unwrap();
     let run = || {
-        let archive = threadview::load::load_dir(dir.path()).unwrap().archive;
+        let archive = crate::load(dir.path()).unwrap().archive;
         let options = Options {
             pagefind: Some(pagefind.clone()),
             bundle_comments: 20,

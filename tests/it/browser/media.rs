@@ -143,7 +143,7 @@ const PICTURES: &str = "return new Promise(done => { \
 #[tokio::test]
 async fn an_export_opened_from_disk_shows_its_pictures() {
     let out = tempfile::tempdir().unwrap();
-    let archive = threadview::load::load_dir(&media_dir()).unwrap().archive;
+    let archive = crate::load(&media_dir()).unwrap().archive;
     let options = threadview::export::Options::new(out.path().to_owned());
     threadview::export::export(archive, &options, &|_, _| {}).unwrap();
     // A browser, no server: the pages come from disk.

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use threadview::load::load_dir;
 use threadview::web::access::{Access, KeyChoice};
 use threadview::web::{AppState, app};
 
@@ -17,7 +16,7 @@ const VIEW: &str = "/d/003_night-trains?sort=new";
 
 async fn start() -> Option<Session> {
     Session::start_on_network(|| {
-        let loaded = load_dir(&samples_dir()).expect("the samples load");
+        let loaded = crate::load(&samples_dir()).expect("the samples load");
         let access = Access::new(
             "0.0.0.0:0".parse().unwrap(),
             Vec::new(),

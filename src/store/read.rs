@@ -1,0 +1,363 @@
+//! Reading what files made back into the model, exactly as parsed: a
+//! discussion read from the store equals the one its file made
+//! (`tests.rs` checks it on every fixture).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Row;
+
+use super::write::comment_range;
+use super::{FileKind, Fingerprint, Store, StoreError, StoredFile};
+use crate::model::{
+    Comment, CommentId, Community, Diagnostic, Discussion, Distinguished, Edited, Labels, Marks,
+    Media, MediaKind, Names, Poll, PostMeta, RemovalKind, TimeText,
+};
+
+fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
+    seconds.and_then(|s| DateTime::from_timestamp(s, 0))
+}
+
+fn edited(value: Option<i64>) -> Option<Edited> {
+    value.map(|at| match at {
+        0 => Edited::Unknown,
+        at => DateTime::from_timestamp(at, 0).map_or(Edited::Unknown, Edited::At),
+    })
+}
+
+/// A value the schema does not allow, found in a column.
+fn invalid(column: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("not a valid {what}").into(),
+    )
+}
+
+impl Store {
+    /// Every file the store holds, by path.
+    pub fn files(&self) -> Result<Vec<StoredFile>, StoreError> {
+        let mut query = self
+            .conn
+            .prepare("SELECT id, path, kind, size, modified_ns, hash FROM files ORDER BY path")?;
+        let files = query
+            .query_map([], |row| {
+                let kind: String = row.get(2)?;
+                let size: Option<i64> = row.get(3)?;
+                let modified_ns: Option<i64> = row.get(4)?;
+                let hash: Option<String> = row.get(5)?;
+                let hash = match hash {
+                    Some(hex) => {
+                        Some(u64::from_str_radix(&hex, 16).map_err(|_| invalid(5, "hash"))?)
+                    }
+                    None => None,
+                };
+                Ok(StoredFile {
+                    id: row.get(0)?,
+                    path: row.get(1)?,
+                    kind: FileKind::of_str(&kind).ok_or_else(|| invalid(2, "kind"))?,
+                    fingerprint: match (size, modified_ns) {
+                        (Some(size), Some(modified_ns)) => Some(Fingerprint {
+                            size: size as u64,
+                            modified_ns,
+                            hash,
+                        }),
+                        _ => None,
+                    },
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(files)
+    }
+
+    /// What file `file` (None: the dumps) made: its discussions, in the
+    /// order they were written, and its diagnostics.
+    pub fn made_by(
+        &self,
+        file: Option<&StoredFile>,
+        names: &Names,
+    ) -> Result<(Vec<Discussion>, Vec<Diagnostic>), StoreError> {
+        let file = file.map(|f| f.id);
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM discussions WHERE file IS ?1 ORDER BY id")?
+            .query_map([file], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let discussions = ids
+            .into_iter()
+            .map(|id| self.discussion(id, names))
+            .collect::<Result<_, _>>()?;
+        let diagnostics = self
+            .conn
+            .prepare_cached(
+                "SELECT name, line, message FROM diagnostics WHERE file IS ?1 ORDER BY rowid",
+            )?
+            .query_map([file], |row| {
+                Ok(Diagnostic {
+                    file: row.get(0)?,
+                    line: row.get::<_, Option<i64>>(1)?.map(|l| l as usize),
+                    message: row.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((discussions, diagnostics))
+    }
+
+    /// Discussion `id` (the row's), whole.
+    pub(crate) fn discussion(&self, id: i64, names: &Names) -> Result<Discussion, StoreError> {
+        let head = self
+            .conn
+            .prepare_cached(
+                "SELECT name, title, source, submitter, body, community_kind, community, post
+                 FROM discussions WHERE id = ?1",
+            )?
+            .query_row([id], |row| {
+                let community = match (
+                    row.get::<_, Option<String>>(5)?.as_deref(),
+                    row.get::<_, Option<String>>(6)?,
+                ) {
+                    (Some("subreddit"), Some(name)) => Some(Community::Subreddit(name)),
+                    (Some("source"), Some(name)) => Some(Community::Source(name)),
+                    (None, None) => None,
+                    _ => return Err(invalid(5, "community")),
+                };
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, String>(4)?,
+                    community,
+                    row.get::<_, bool>(7)?,
+                ))
+            })?;
+        let (name, title, source, submitter, body, community, has_post) = head;
+        let (comments, labels, time_texts) = self.comments(id, names)?;
+        let mut post_media = Vec::new();
+        let mut thumbnail = None;
+        let mut comment_media = Vec::new();
+        let mut query = self.conn.prepare_cached(
+            "SELECT comment, role, kind, url, width, height, caption, poster, animated, removed,
+               duration, title, provider
+             FROM media WHERE discussion = ?1 ORDER BY rowid",
+        )?;
+        let mut rows = query.query([id])?;
+        while let Some(row) = rows.next()? {
+            let media = media(row)?;
+            match row.get_ref(1)?.as_str()? {
+                "post" => post_media.push(media),
+                "thumbnail" => thumbnail = Some(media),
+                _ => {
+                    let comment: i64 = row.get(0)?;
+                    comment_media.push((comment as u32, media));
+                }
+            }
+        }
+        let stubs: Vec<(Option<usize>, u32)> = self
+            .conn
+            .prepare_cached(
+                "SELECT parent, count FROM unarchived WHERE discussion = ?1 ORDER BY rowid",
+            )?
+            .query_map([id], |row| {
+                Ok((
+                    row.get::<_, Option<i64>>(0)?.map(|p| p as usize),
+                    row.get::<_, i64>(1)? as u32,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut discussion = Discussion::new(name, title, source, submitter, body, comments)
+            .with_unarchived(stubs)
+            .with_labels(labels)
+            .with_time_texts(time_texts)
+            .with_comment_media(comment_media)
+            .with_community(community);
+        if has_post {
+            let mut post = self.post(id)?;
+            post.media = post_media;
+            post.thumbnail = thumbnail;
+            discussion = discussion.with_post(post);
+        }
+        Ok(discussion)
+    }
+
+    /// A discussion's comments in file order, with the labels their marks
+    /// name and the time texts kept.
+    #[allow(clippy::type_complexity)]
+    fn comments(
+        &self,
+        id: i64,
+        names: &Names,
+    ) -> Result<(Vec<Comment>, Vec<Arc<str>>, Vec<(u32, TimeText)>), StoreError> {
+        let (first, last) = comment_range(id);
+        let mut query = self.conn.prepare_cached(
+            "SELECT c.comment_id, a.name, c.parent, c.depth, c.posted_at, c.clock, c.time_text,
+               c.body, c.score, c.score_hidden, c.edited, c.distinguished, c.stickied,
+               c.controversial, c.flair, c.removed, c.removal_reason
+             FROM comments c JOIN authors a ON a.id = c.author
+             WHERE c.id BETWEEN ?1 AND ?2 ORDER BY c.id",
+        )?;
+        let mut rows = query.query([first, last])?;
+        let mut comments = Vec::new();
+        // Labels are numbered as the readers number them: in comment order,
+        // a comment's flair before its removal reason.
+        let mut labels = Labels::default();
+        let mut time_texts = Vec::new();
+        let mut author: Option<Arc<str>> = None;
+        while let Some(row) = rows.next()? {
+            let name = row.get_ref(1)?.as_str()?;
+            // Runs of one author's comments share the lookup.
+            let shared = match &author {
+                Some(a) if &**a == name => a.clone(),
+                _ => names.get(name),
+            };
+            author = Some(shared.clone());
+            let clock = match row.get::<_, i64>(5)? {
+                0 => crate::model::Clock::Minutes,
+                1 => crate::model::Clock::Text,
+                2 => crate::model::Clock::Seconds,
+                _ => return Err(invalid(5, "clock").into()),
+            };
+            let index = comments.len() as u32;
+            if let Some(text) = row.get_ref(6)?.as_str_or_null()? {
+                time_texts.push((
+                    index,
+                    TimeText::new(text).ok_or_else(|| invalid(6, "time"))?,
+                ));
+            }
+            let mut marks = Marks::default();
+            if let Some(score) = row.get::<_, Option<i64>>(8)? {
+                marks = marks.with_score(score);
+            }
+            let distinguished = match row.get_ref(11)?.as_str_or_null()? {
+                Some(d) => Some(Distinguished::of_reddit(d).ok_or_else(|| invalid(11, "mark"))?),
+                None => None,
+            };
+            marks = marks
+                .with_score_hidden(row.get(9)?)
+                .with_edited(edited(row.get(10)?))
+                .with_distinguished(distinguished)
+                .with_stickied(row.get(12)?)
+                .with_controversial(row.get(13)?);
+            if let Some(flair) = row.get_ref(14)?.as_str_or_null()? {
+                marks = marks.with_flair_label(Some(labels.id(flair)));
+            }
+            let removal = match row.get_ref(15)?.as_str_or_null()? {
+                None => None,
+                Some("moderators") => Some(RemovalKind::Moderators),
+                Some("author") => Some(RemovalKind::Author),
+                Some("author_later") => Some(RemovalKind::AuthorLater),
+                Some("reason") => {
+                    let reason: String = row.get(16)?;
+                    Some(RemovalKind::Reason(labels.id(&reason)))
+                }
+                Some(_) => return Err(invalid(15, "removal").into()),
+            };
+            let parent: Option<i64> = row.get(2)?;
+            let parent = match parent {
+                Some(p) if (0..i64::from(index)).contains(&p) => p as u32,
+                Some(_) => return Err(invalid(2, "parent").into()),
+                None => Comment::NO_PARENT,
+            };
+            let depth: i64 = row.get(3)?;
+            comments.push(Comment {
+                id: CommentId::from_source(row.get_ref(0)?.as_str()?),
+                author: shared,
+                posted_at: time(row.get(4)?),
+                parent,
+                depth_clock: Comment::depth_clock(depth as u32, clock),
+                body: row.get::<_, String>(7)?.into_boxed_str(),
+                marks: marks.with_removal(removal),
+            });
+        }
+        Ok((comments, labels.into_texts(), time_texts))
+    }
+
+    /// What the post of discussion `id` says of itself (but its media).
+    fn post(&self, id: i64) -> Result<PostMeta, StoreError> {
+        let post = self
+            .conn
+            .prepare_cached(
+                "SELECT post_id, subreddit, posted_at, score, upvote_permille, num_comments,
+                   flair, nsfw, spoiler, locked, archived, stickied, distinguished, edited,
+                   permalink, url, suggested_sort, ranked, crosspost_parent, crosspost_title,
+                   poll
+                 FROM discussions WHERE id = ?1",
+            )?
+            .query_row([id], |row| {
+                let distinguished = match row.get_ref(12)?.as_str_or_null()? {
+                    Some(d) => {
+                        Some(Distinguished::of_reddit(d).ok_or_else(|| invalid(12, "mark"))?)
+                    }
+                    None => None,
+                };
+                let poll = match row.get_ref(20)?.as_str_or_null()? {
+                    Some(json) => Some(poll(json).ok_or_else(|| invalid(20, "poll"))?),
+                    None => None,
+                };
+                Ok(PostMeta {
+                    id: row.get(0)?,
+                    subreddit: row.get(1)?,
+                    posted_at: time(row.get(2)?),
+                    score: row.get(3)?,
+                    upvote_permille: row.get(4)?,
+                    num_comments: row.get::<_, Option<i64>>(5)?.map(|n| n as u64),
+                    flair: row.get(6)?,
+                    nsfw: row.get(7)?,
+                    spoiler: row.get(8)?,
+                    locked: row.get(9)?,
+                    archived: row.get(10)?,
+                    stickied: row.get(11)?,
+                    distinguished,
+                    edited: edited(row.get(13)?),
+                    permalink: row.get(14)?,
+                    url: row.get(15)?,
+                    suggested_sort: row.get(16)?,
+                    ranked: row.get(17)?,
+                    crosspost_parent: row.get(18)?,
+                    crosspost_title: row.get(19)?,
+                    poll,
+                    media: Vec::new(),
+                    thumbnail: None,
+                })
+            })?;
+        Ok(post)
+    }
+}
+
+/// A poll from its JSON: `{"options": [[text, votes], …], "total": n}`.
+fn poll(json: &str) -> Option<Poll> {
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        options: Vec<(String, Option<u64>)>,
+        total: Option<u64>,
+    }
+    let stored: Stored = serde_json::from_str(json).ok()?;
+    Some(Poll {
+        options: stored.options,
+        total: stored.total,
+    })
+}
+
+/// A media row (from its third column on).
+fn media(row: &Row<'_>) -> rusqlite::Result<Media> {
+    let kind = match row.get_ref(2)?.as_str()? {
+        "image" => MediaKind::Image,
+        "video" => MediaKind::Video,
+        "gallery_item" => MediaKind::GalleryItem,
+        "embed" => MediaKind::Embed,
+        _ => return Err(invalid(2, "media kind")),
+    };
+    Ok(Media {
+        kind,
+        url: row.get(3)?,
+        width: row.get(4)?,
+        height: row.get(5)?,
+        caption: row.get(6)?,
+        poster: row.get(7)?,
+        animated: row.get(8)?,
+        removed: row.get(9)?,
+        duration: row.get(10)?,
+        title: row.get(11)?,
+        provider: row.get(12)?,
+    })
+}

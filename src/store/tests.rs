@@ -1,0 +1,147 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::model::{Names, RemovalKind};
+
+/// A Reddit thread from our fixtures.
+fn thread(json: &str) -> crate::model::Discussion {
+    crate::formats::json::parse("thread.json", json.as_bytes())
+        .discussion
+        .expect("the fixture is a thread")
+}
+
+#[track_caller]
+fn round_trip(d: &crate::model::Discussion) {
+    let mut store = Store::in_memory().unwrap();
+    let diagnostics = vec![crate::model::Diagnostic {
+        file: "x".into(),
+        line: Some(3),
+        message: "odd".into(),
+    }];
+    let record = Record {
+        path: "sub/x.json",
+        kind: FileKind::Thread,
+        fingerprint: Some(Fingerprint {
+            size: 12,
+            modified_ns: -5,
+            hash: Some(u64::MAX),
+        }),
+        discussion: Some(d),
+        diagnostics: &diagnostics,
+    };
+    store.write(&[record], &[]).unwrap();
+    let files = store.files().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].path, "sub/x.json");
+    assert_eq!(files[0].fingerprint, record.fingerprint);
+    let (read, read_diagnostics) = store.made_by(Some(&files[0]), &Names::default()).unwrap();
+    assert_eq!(read, vec![d.clone()]);
+    assert_eq!(read[0].fingerprint(), d.fingerprint());
+    assert_eq!(read_diagnostics, diagnostics);
+}
+
+#[test]
+fn reddit_threads_with_polls_flairs_and_media_read_back_equal() {
+    let d = thread(include_str!(
+        "../../tests/fixtures/reddit/summer-timetable.json"
+    ));
+    assert!(
+        d.post().is_some_and(|p| p.poll.is_some()),
+        "the fixture has a poll"
+    );
+    assert!((0..d.comments().len()).any(|i| d.flair(i).is_some()));
+    round_trip(&d);
+    let d = thread(include_str!(
+        "../../tests/fixtures/media/r_ferries_harbour_lights.json"
+    ));
+    assert!(d.media().len() > 1, "the fixture has a gallery");
+    assert!(
+        d.all_comment_media().next().is_some(),
+        "and a comment's picture"
+    );
+    round_trip(&d);
+}
+
+#[test]
+fn marks_the_readers_could_make_read_back_equal() {
+    use crate::model::{Comment, CommentId, Discussion, Distinguished, Edited, Marks};
+    let at = chrono::DateTime::from_timestamp(1_700_000_000, 0);
+    let comment = |i: u32, parent: u32, marks: Marks| Comment {
+        id: CommentId::from_source(&format!("c{i}")),
+        author: Arc::from(if i.is_multiple_of(2) { "ann" } else { "bo" }),
+        posted_at: at,
+        parent,
+        depth_clock: Comment::depth_clock(
+            u32::from(parent != Comment::NO_PARENT),
+            crate::model::Clock::Seconds,
+        ),
+        body: format!("body {i}").into(),
+        marks,
+    };
+    let none = Comment::NO_PARENT;
+    let comments = vec![
+        comment(
+            0,
+            none,
+            Marks::default().with_score(-3).with_score_hidden(true),
+        ),
+        comment(
+            1,
+            0,
+            Marks::default()
+                .with_edited(Some(Edited::Unknown))
+                .with_flair_label(Some(0)),
+        ),
+        comment(
+            2,
+            0,
+            Marks::default()
+                .with_removal(Some(RemovalKind::Reason(1)))
+                .with_flair_label(Some(0)),
+        ),
+        comment(
+            3,
+            none,
+            Marks::default()
+                .with_distinguished(Some(Distinguished::Admin))
+                .with_stickied(true)
+                .with_controversial(true)
+                .with_removal(Some(RemovalKind::AuthorLater)),
+        ),
+        comment(
+            4,
+            3,
+            Marks::default()
+                .with_edited(at.map(Edited::At))
+                .with_removal(Some(RemovalKind::Author))
+                .with_score(i64::MAX),
+        ),
+    ];
+    // Labels numbered as every reader numbers them: in comment order, a
+    // comment's flair before its removal reason.
+    let d = Discussion::new(
+        "t".into(),
+        "T".into(),
+        None,
+        Some("ann".into()),
+        String::new(),
+        comments,
+    )
+    .with_labels(vec!["spam".into(), "Flair".into()])
+    .with_unarchived([(None, 0), (Some(3), 7)]);
+    assert_eq!(d.flair(1), Some("spam"));
+    assert_eq!(d.removal(2), Some(crate::model::Removal::Reason("Flair")));
+    round_trip(&d);
+}
+
+#[test]
+fn text_documents_with_odd_times_read_back_equal() {
+    let text = "Title\n\nby someone\n\nBody *here*.\n\nann on May 1st, 2024 at 10:00 UTC »\n\nx\n\n    bo on May 1, 2024 at 9:01 UTC »\n\n    y\n\nann on February 30th, 2024 at 10:02 UTC »\n\nz\n";
+    let d = crate::parse::parse("t.txt", text).discussion.unwrap();
+    assert!(
+        d.comments()
+            .iter()
+            .any(|c| c.clock() == crate::model::Clock::Text)
+    );
+    round_trip(&d);
+}
