@@ -234,6 +234,42 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
+/// A file's place in the store: its path in the folder `dir`, `/` between
+/// folders.
+fn stored_path(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// A file to read: where, its kind and stamp, and the hash of the content
+/// that made what the loader holds of it (if anything).
+type Work = (PathBuf, Kind, Option<Stamp>, Option<u64>);
+
+/// What the files of `batch` made, as the store keeps it.
+fn records<'a>(
+    dir: &Path,
+    known: &'a HashMap<PathBuf, Known>,
+    batch: &[(PathBuf, Kind)],
+) -> Vec<Record<'a>> {
+    batch
+        .iter()
+        .map(|(path, kind)| {
+            let known = &known[path];
+            Record {
+                path: stored_path(dir, path),
+                kind: kind.stored(),
+                fingerprint: fingerprint(known.stamp, known.hash),
+                discussion: known.discussion.as_deref(),
+                diagnostics: &known.diagnostics,
+            }
+        })
+        .collect()
+}
+
 /// A stamp as the store keeps it, with the content's hash.
 fn fingerprint(stamp: Option<Stamp>, hash: Option<u64>) -> Option<Fingerprint> {
     let (modified, size) = stamp?;
@@ -288,17 +324,6 @@ impl Loader {
     /// The store it keeps what it reads in.
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    /// A file's place in the store: its path in the folder, `/` between
-    /// folders.
-    fn stored_path(&self, path: &Path) -> String {
-        let relative = path.strip_prefix(&self.dir).unwrap_or(path);
-        let parts: Vec<String> = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        parts.join("/")
     }
 
     /// Reads what the store holds into what the loader knows (once). A
@@ -434,40 +459,25 @@ impl Loader {
         let done = AtomicU64::new(0);
         let advance =
             |bytes: u64| progress(done.fetch_add(bytes, Ordering::Relaxed) + bytes, total);
-        let known = &self.known;
-        let fresh: Vec<(PathBuf, Option<Stamp>, std::io::Result<Fresh>)> = stale
-            .into_par_iter()
-            .map(|(path, kind, stamp)| {
-                let hash = known
-                    .get(path)
-                    .and_then(|k| k.discussion.as_ref().and(k.hash));
-                let read = read_file(path, kind, &self.names, hash);
-                advance(size(&stamp));
-                (path.clone(), stamp, read)
-            })
-            .collect();
-        let files_parsed = fresh
-            .iter()
-            .filter(|(_, _, read)| matches!(read, Ok(Fresh::Parsed(..))))
-            .count();
-
         let listed: HashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
         let gone: Vec<String> = self
             .known
             .keys()
             .filter(|path| !listed.contains(path))
-            .map(|path| self.stored_path(path))
+            .map(|path| stored_path(&self.dir, path))
             .collect();
         self.known.retain(|path, _| listed.contains(path));
-        let kinds: HashMap<&PathBuf, Kind> = paths.iter().map(|(p, k)| (p, *k)).collect();
-        let mut updated = Vec::with_capacity(fresh.len());
-        for (path, stamp, read) in fresh {
-            let previous = self.known.remove(&path);
-            let known = Known::after(&file_name(&path), stamp, read, previous);
-            updated.push(path.clone());
-            self.known.insert(path, known);
-        }
-        let mut written = self.keep(&updated, &kinds, &gone);
+        // With what each file's content hashed to when it last made a
+        // discussion: the same content is not parsed again.
+        let work: Vec<Work> = stale
+            .into_iter()
+            .map(|(path, kind, stamp)| {
+                let known = self.known.get(path);
+                let hash = known.and_then(|k| k.discussion.as_ref().and(k.hash));
+                (path.clone(), kind, stamp, hash)
+            })
+            .collect();
+        let (files_parsed, mut written) = self.ingest(work, &gone, &advance);
         if dumps_stale {
             let paths: Vec<PathBuf> = dump_stamps.iter().map(|(path, _)| path.clone()).collect();
             let (discussions, diagnostics) = read_dumps(&paths, &advance);
@@ -490,46 +500,75 @@ impl Loader {
         })
     }
 
-    /// Writes what the files `updated` now hold to the store, in batches
-    /// of about [`BATCH_BYTES`] of documents, and forgets those `gone`.
-    fn keep(
+    /// Reads and parses the files of `work` in parallel while one writer
+    /// keeps what they made in the store, in transactions of about
+    /// [`BATCH_BYTES`] of documents, and forgets the files `gone`. How
+    /// many files were parsed, and whether the store took it all.
+    fn ingest(
         &mut self,
-        updated: &[PathBuf],
-        kinds: &HashMap<&PathBuf, Kind>,
+        work: Vec<Work>,
         gone: &[String],
-    ) -> Result<(), StoreError> {
-        let mut batch: Vec<(String, &PathBuf)> = Vec::new();
-        let mut bytes = 0;
-        let mut first = true;
-        for (i, path) in updated.iter().enumerate() {
-            let known = &self.known[path];
-            bytes += known.stamp.map_or(0, |(_, len)| len);
-            batch.push((self.stored_path(path), path));
-            if bytes >= BATCH_BYTES || i + 1 == updated.len() {
-                let records: Vec<Record<'_>> = batch
-                    .iter()
-                    .map(|(stored, path)| {
-                        let known = &self.known[*path];
-                        Record {
-                            path: stored,
-                            kind: kinds.get(path).map_or(FileKind::Text, |k| k.stored()),
-                            fingerprint: fingerprint(known.stamp, known.hash),
-                            discussion: known.discussion.as_deref(),
-                            diagnostics: &known.diagnostics,
-                        }
-                    })
-                    .collect();
-                let forget = if first { gone } else { &[] };
-                self.store.write(&records, forget)?;
-                first = false;
+        advance: &(dyn Fn(u64) + Sync),
+    ) -> (usize, Result<(), StoreError>) {
+        // A first ingest (or most of the archive anew) makes the comments'
+        // indexes once at the end, by sorting.
+        let bulk = work.len() > BULK_FILES.max(self.known.len() / 2);
+        let Loader {
+            dir,
+            known,
+            names,
+            store,
+            ..
+        } = self;
+        let mut written = Ok(());
+        if bulk {
+            written = store.drop_indexes();
+        }
+        if !gone.is_empty() {
+            written = written.and_then(|()| store.write(&[], gone));
+        }
+        let mut parsed = 0;
+        let (tx, rx) = std::sync::mpsc::sync_channel(256);
+        std::thread::scope(|scope| {
+            let names = &*names;
+            scope.spawn(move || {
+                work.into_par_iter()
+                    .for_each_with(tx, |tx, (path, kind, stamp, hash)| {
+                        let read = read_file(&path, kind, names, hash);
+                        advance(stamp.map_or(0, |(_, len)| len));
+                        // The writer stops listening only when it is done.
+                        let _ = tx.send((path, kind, stamp, read));
+                    });
+            });
+            let mut batch: Vec<(PathBuf, Kind)> = Vec::new();
+            let mut bytes = 0;
+            let mut flush = |batch: &mut Vec<(PathBuf, Kind)>, known: &HashMap<PathBuf, Known>| {
+                if written.is_ok() && !batch.is_empty() {
+                    written = store.write(&records(dir, known, batch), &[]);
+                }
                 batch.clear();
-                bytes = 0;
+            };
+            for (path, kind, stamp, read) in rx {
+                if matches!(read, Ok(Fresh::Parsed(..))) {
+                    parsed += 1;
+                }
+                let previous = known.remove(&path);
+                let now = Known::after(&file_name(&path), stamp, read, previous);
+                bytes += stamp.map_or(0, |(_, len)| len);
+                known.insert(path.clone(), now);
+                batch.push((path, kind));
+                if bytes >= BATCH_BYTES {
+                    flush(&mut batch, known);
+                    bytes = 0;
+                }
             }
+            flush(&mut batch, known);
+        });
+        if bulk {
+            written = written.and_then(|()| store.make_indexes());
         }
-        if first && !gone.is_empty() {
-            self.store.write(&[], gone)?;
-        }
-        Ok(())
+        store.release();
+        (parsed, written)
     }
 
     /// Writes what the dumps made to the store.
@@ -538,7 +577,7 @@ impl Loader {
             .dumps
             .stamps
             .iter()
-            .map(|(path, stamp)| (self.stored_path(path), fingerprint(*stamp, None)))
+            .map(|(path, stamp)| (stored_path(&self.dir, path), fingerprint(*stamp, None)))
             .collect();
         let files: Vec<(&str, Option<Fingerprint>)> =
             stored.iter().map(|(p, f)| (p.as_str(), *f)).collect();
@@ -639,6 +678,10 @@ fn kept_last_good(name: &str) -> Diagnostic {
         message: "showing the last version of this file that could be read".to_owned(),
     }
 }
+
+/// How many files read at once are written without the comments' indexes,
+/// which are made after (more than half of the archive's files too).
+const BULK_FILES: usize = 1000;
 
 /// About how many bytes of documents one transaction of the store holds.
 const BATCH_BYTES: u64 = 64 << 20;

@@ -80,8 +80,7 @@ CREATE TABLE comments (
     removed TEXT CHECK (removed IN ('moderators', 'author', 'author_later', 'reason')),
     removal_reason TEXT
 );
-CREATE INDEX comments_by_author ON comments (author);
-CREATE INDEX comments_by_time ON comments (posted_at);
+-- (comments_by_author and comments_by_time: store/indexes.sql)
 
 -- A post's media (role 'post', in order, and 'thumbnail') and a comment's.
 CREATE TABLE media (

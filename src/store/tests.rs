@@ -19,7 +19,7 @@ fn round_trip(d: &crate::model::Discussion) {
         message: "odd".into(),
     }];
     let record = Record {
-        path: "sub/x.json",
+        path: "sub/x.json".to_owned(),
         kind: FileKind::Thread,
         fingerprint: Some(Fingerprint {
             size: 12,
@@ -29,7 +29,7 @@ fn round_trip(d: &crate::model::Discussion) {
         discussion: Some(d),
         diagnostics: &diagnostics,
     };
-    store.write(&[record], &[]).unwrap();
+    store.write(std::slice::from_ref(&record), &[]).unwrap();
     let files = store.files().unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].path, "sub/x.json");

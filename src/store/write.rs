@@ -3,17 +3,17 @@
 
 use std::sync::Arc;
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use rustc_hash::FxHashMap;
 
 use super::{FileKind, Fingerprint, Store, StoreError};
 use crate::model::{Clock, Diagnostic, Discussion, Edited, Media, MediaKind, Removal};
 
 /// What one file made, to be kept under its fingerprint.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Record<'a> {
     /// Relative to the archive's folder, with `/` between folders.
-    pub path: &'a str,
+    pub path: String,
     pub kind: FileKind,
     /// None: it could not be read, and is read again next time.
     pub fingerprint: Option<Fingerprint>,
@@ -23,33 +23,35 @@ pub struct Record<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
-/// The rows of one write, with the authors it has seen.
+/// The rows of one write, with the authors' ids it knows.
 struct Writer<'t> {
     tx: Transaction<'t>,
-    authors: FxHashMap<Arc<str>, i64>,
+    authors: &'t mut FxHashMap<Arc<str>, i64>,
 }
 
 impl Store {
     /// Keeps `records` (each replacing what its file made before) and
     /// forgets the files `gone`, in one transaction.
     pub fn write(&mut self, records: &[Record<'_>], gone: &[String]) -> Result<(), StoreError> {
-        let mut writer = Writer::new(self.conn.transaction()?);
-        for path in gone {
-            if let Some(id) = writer.file_id(path)? {
+        let mut writer = Writer::new(self.conn.transaction()?, &mut self.authors);
+        let written = (|| {
+            for path in gone {
+                if let Some(id) = writer.file_id(path)? {
+                    writer.clear(Some(id))?;
+                    writer.tx.execute("DELETE FROM files WHERE id = ?1", [id])?;
+                }
+            }
+            for record in records {
+                let id = writer.file(&record.path, record.kind, record.fingerprint)?;
                 writer.clear(Some(id))?;
-                writer.tx.execute("DELETE FROM files WHERE id = ?1", [id])?;
+                if let Some(d) = record.discussion {
+                    writer.discussion(Some(id), d)?;
+                }
+                writer.diagnostics(Some(id), record.diagnostics)?;
             }
-        }
-        for record in records {
-            let id = writer.file(record.path, record.kind, record.fingerprint)?;
-            writer.clear(Some(id))?;
-            if let Some(d) = record.discussion {
-                writer.discussion(Some(id), d)?;
-            }
-            writer.diagnostics(Some(id), record.diagnostics)?;
-        }
-        writer.tx.commit()?;
-        Ok(())
+            Ok(())
+        })();
+        writer.finish(written)
     }
 
     /// Replaces what the dumps made, as a group (their threads span files):
@@ -60,20 +62,27 @@ impl Store {
         discussions: &[Arc<Discussion>],
         diagnostics: &[Diagnostic],
     ) -> Result<(), StoreError> {
-        let mut writer = Writer::new(self.conn.transaction()?);
-        writer.clear(None)?;
-        writer
-            .tx
-            .execute("DELETE FROM files WHERE kind = 'dump'", [])?;
-        for &(path, fingerprint) in files {
-            writer.file(path, FileKind::Dump, fingerprint)?;
-        }
-        for d in discussions {
-            writer.discussion(None, d)?;
-        }
-        writer.diagnostics(None, diagnostics)?;
-        writer.tx.commit()?;
-        Ok(())
+        let mut writer = Writer::new(self.conn.transaction()?, &mut self.authors);
+        let written = (|| {
+            writer.clear(None)?;
+            writer
+                .tx
+                .execute("DELETE FROM files WHERE kind = 'dump'", [])?;
+            for &(path, fingerprint) in files {
+                writer.file(path, FileKind::Dump, fingerprint)?;
+            }
+            for d in discussions {
+                writer.discussion(None, d)?;
+            }
+            writer.diagnostics(None, diagnostics)
+        })();
+        writer.finish(written)
+    }
+
+    /// Forgets the authors' ids it keeps between writes (at the end of an
+    /// ingest: they would grow with the archive).
+    pub fn release(&mut self) {
+        self.authors = FxHashMap::default();
     }
 }
 
@@ -100,10 +109,19 @@ pub(super) fn media_kind(kind: MediaKind) -> &'static str {
 }
 
 impl<'t> Writer<'t> {
-    fn new(tx: Transaction<'t>) -> Self {
-        Writer {
-            tx,
-            authors: FxHashMap::default(),
+    fn new(tx: Transaction<'t>, authors: &'t mut FxHashMap<Arc<str>, i64>) -> Self {
+        Writer { tx, authors }
+    }
+
+    /// Commits what was written, or (on an error) rolls it back and
+    /// forgets the authors' ids it made.
+    fn finish(self, written: rusqlite::Result<()>) -> Result<(), StoreError> {
+        match written.and_then(|()| self.tx.commit()) {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                self.authors.clear();
+                Err(err.into())
+            }
         }
     }
 
@@ -187,13 +205,20 @@ impl<'t> Writer<'t> {
         if let Some(&id) = self.authors.get(name) {
             return Ok(id);
         }
-        let id = self
+        let known: Option<i64> = self
             .tx
-            .prepare_cached(
-                "INSERT INTO authors (name) VALUES (?1)
-                 ON CONFLICT (name) DO UPDATE SET name = name RETURNING id",
-            )?
-            .query_row([&**name], |row| row.get(0))?;
+            .prepare_cached("SELECT id FROM authors WHERE name = ?1")?
+            .query_row([&**name], |row| row.get(0))
+            .optional()?;
+        let id = match known {
+            Some(id) => id,
+            None => {
+                self.tx
+                    .prepare_cached("INSERT INTO authors (name) VALUES (?1)")?
+                    .execute([&**name])?;
+                self.tx.last_insert_rowid()
+            }
+        };
         self.authors.insert(name.clone(), id);
         Ok(id)
     }
@@ -206,8 +231,19 @@ impl<'t> Writer<'t> {
             .iter()
             .map(|(i, text)| (*i, text.as_str()))
             .collect();
-        for (position, c) in d.comments().iter().enumerate() {
-            let author = self.author(&c.author)?;
+        let authors: Vec<i64> = d
+            .comments()
+            .iter()
+            .map(|c| self.author(&c.author))
+            .collect::<rusqlite::Result<_>>()?;
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO comments (id, discussion, position, comment_id, author, parent,
+               depth, posted_at, clock, time_text, body, score, score_hidden, edited,
+               distinguished, stickied, controversial, flair, removed, removal_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+               ?16, ?17, ?18, ?19, ?20)",
+        )?;
+        for ((position, c), author) in d.comments().iter().enumerate().zip(authors) {
             let marks = &c.marks;
             let (removed, reason) = match d.removal(position) {
                 None => (None, None),
@@ -221,37 +257,30 @@ impl<'t> Writer<'t> {
                 Clock::Text => 1,
                 Clock::Seconds => 2,
             };
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO comments (id, discussion, position, comment_id, author, parent,
-                       depth, posted_at, clock, time_text, body, score, score_hidden, edited,
-                       distinguished, stickied, controversial, flair, removed, removal_reason)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                       ?16, ?17, ?18, ?19, ?20)",
-                )?
-                .execute(params![
-                    first + position as i64,
-                    id,
-                    position as i64,
-                    c.id.as_str(),
-                    author,
-                    c.parent().map(|p| p as i64),
-                    c.depth() as i64,
-                    seconds(c.posted_at),
-                    clock,
-                    texts.get(&(position as u32)),
-                    &*c.body,
-                    marks.raw_score(),
-                    marks.score_hidden(),
-                    edited(marks.edited()),
-                    marks.distinguished().map(|d| d.as_str()),
-                    marks.stickied(),
-                    marks.controversial(),
-                    d.flair(position),
-                    removed,
-                    reason,
-                ])?;
+            insert.execute(params![
+                first + position as i64,
+                id,
+                position as i64,
+                c.id.as_str(),
+                author,
+                c.parent().map(|p| p as i64),
+                c.depth() as i64,
+                seconds(c.posted_at),
+                clock,
+                texts.get(&(position as u32)),
+                &*c.body,
+                marks.raw_score(),
+                marks.score_hidden(),
+                edited(marks.edited()),
+                marks.distinguished().map(|d| d.as_str()),
+                marks.stickied(),
+                marks.controversial(),
+                d.flair(position),
+                removed,
+                reason,
+            ])?;
         }
+        drop(insert);
         if let Some(post) = d.post() {
             for m in &post.media {
                 self.media(id, None, "post", m)?;
