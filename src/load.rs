@@ -350,21 +350,24 @@ impl Loader {
     fn read_store(&mut self) -> Result<usize, StoreError> {
         let files: Vec<StoredFile> = self.store.files()?;
         let mut dumps = DumpGroup::default();
+        let mut documents = Vec::with_capacity(files.len());
         for file in &files {
-            let path = self.dir.join(&file.path);
-            let stamp = file.fingerprint.map(stamp_of);
             if file.kind == FileKind::Dump {
-                dumps.stamps.push((path, stamp));
-                continue;
+                let path = self.dir.join(&file.path);
+                dumps.stamps.push((path, file.fingerprint.map(stamp_of)));
+            } else {
+                documents.push(file);
             }
-            let (discussions, diagnostics) = self.store.made_by(Some(file), &self.names)?;
+        }
+        let made = self.store.made_by_each(&documents, &self.names)?;
+        for (file, (discussions, diagnostics)) in documents.into_iter().zip(made) {
             let known = Known {
-                stamp,
+                stamp: file.fingerprint.map(stamp_of),
                 hash: file.fingerprint.and_then(|f| f.hash),
                 discussion: discussions.into_iter().next().map(Arc::new),
                 diagnostics,
             };
-            self.known.insert(path, known);
+            self.known.insert(self.dir.join(&file.path), known);
         }
         if !dumps.stamps.is_empty() {
             // In the order the folder lists them, as when they were read.

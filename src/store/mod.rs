@@ -220,6 +220,20 @@ impl Store {
         Ok(store)
     }
 
+    /// Another connection to the store at `path`, to read only.
+    fn reader(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_owned()),
+            authors: Default::default(),
+        })
+    }
+
     /// Opens an existing file and checks it is a whole store of this
     /// version.
     fn check(path: &Path) -> Result<Store, Check> {

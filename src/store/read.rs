@@ -103,6 +103,51 @@ impl Store {
         Ok((discussions, diagnostics))
     }
 
+    /// What each of `files` made ([`Store::made_by`]), in their order:
+    /// read by as many connections as there are cores, for a store in a
+    /// file (WAL lets them read side by side).
+    #[allow(clippy::type_complexity)]
+    pub fn made_by_each(
+        &self,
+        files: &[&StoredFile],
+        names: &Names,
+    ) -> Result<Vec<(Vec<Discussion>, Vec<Diagnostic>)>, StoreError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let readers: Vec<Store> = match &self.path {
+            Some(path) if threads > 1 && files.len() > 1 => (0..threads)
+                .map(|_| Store::reader(path))
+                .collect::<Result<_, _>>()?,
+            _ => Vec::new(),
+        };
+        if readers.is_empty() {
+            return files.iter().map(|f| self.made_by(Some(f), names)).collect();
+        }
+        let chunk = files.len().div_ceil(readers.len());
+        let parts: Vec<Result<Vec<_>, StoreError>> = std::thread::scope(|scope| {
+            let running: Vec<_> = files
+                .chunks(chunk)
+                .zip(readers)
+                .map(|(files, reader)| {
+                    scope.spawn(move || {
+                        files
+                            .iter()
+                            .map(|f| reader.made_by(Some(f), names))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|t| t.join().expect("reading the store does not panic"))
+                .collect()
+        });
+        let mut made = Vec::with_capacity(files.len());
+        for part in parts {
+            made.extend(part?);
+        }
+        Ok(made)
+    }
+
     /// Discussion `id` (the row's), whole.
     pub(crate) fn discussion(&self, id: i64, names: &Names) -> Result<Discussion, StoreError> {
         let head = self
