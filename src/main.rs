@@ -12,10 +12,12 @@ use tracing_subscriber::EnvFilter;
 use threadview::export::{self, Search};
 use threadview::load::Loader;
 use threadview::load::StoreState;
+use threadview::search::index::SearchIndex;
 use threadview::search::index::{Location, cache_path};
 use threadview::store::{Opened, Store, StoreError};
 use threadview::watch::watch;
 use threadview::web::access::{self, Access, KeyChoice};
+use threadview::web::loading::Loading;
 use threadview::web::{AppState, app};
 
 /// A local web viewer for archived discussions.
@@ -277,6 +279,16 @@ fn load(
     media: &[PathBuf],
     store: &StoreOptions,
 ) -> Result<(Loader, threadview::model::Archive), Fatal> {
+    load_showing(dir, media, store, &|_, _| {})
+}
+
+/// [`load`], telling `progress` too how far it is (bytes read, of all).
+fn load_showing(
+    dir: &Path,
+    media: &[PathBuf],
+    store: &StoreOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(Loader, threadview::model::Archive), Fatal> {
     for folder in media.iter().filter(|folder| !folder.is_dir()) {
         tracing::warn!(
             "--media {}: no such folder; its pictures and videos are shown as placeholders",
@@ -289,7 +301,10 @@ fn load(
         "loading {bar:40} {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {elapsed}",
     );
     let loaded = loader
-        .load_with_progress(&Default::default(), &|done, total| bar.update(done, total))
+        .load_with_progress(&Default::default(), &|done, total| {
+            bar.update(done, total);
+            progress(done, total);
+        })
         .map_err(|source| Fatal::Read {
             dir: dir.to_owned(),
             source,
@@ -441,8 +456,6 @@ fn run_media(args: MediaCommand) -> Result<(), Fatal> {
 }
 
 async fn run(args: Serve) -> Result<(), Fatal> {
-    let (loader, archive) = load(&args.dir, &args.media.media_dirs, &args.store)?;
-
     let shutdown = shutdown_signal().map_err(Fatal::Signals)?;
     let address = SocketAddr::new(args.host, args.port);
     let listen = |source| Fatal::Listen { address, source };
@@ -457,7 +470,8 @@ async fn run(args: Serve) -> Result<(), Fatal> {
     };
     let access = Access::new(bound, args.allowed_hosts.clone(), choice);
     let url = local_url(bound);
-    println!("threadview is serving {} at {url}", args.dir.display());
+    // Said on stdout once the archive is served, after its address.
+    let mut announce = Vec::new();
     if !args.host.is_loopback() {
         tracing::warn!("listening on {bound}: the archive is visible to the network");
         if access.key().is_none() {
@@ -475,19 +489,19 @@ async fn run(args: Serve) -> Result<(), Fatal> {
                     .map(|name| format!("{name}:{}", bound.port())),
             );
         for name in names {
-            println!(
+            announce.push(format!(
                 "  on the network: {}",
                 share_url(&format!("http://{name}/"), access.key())
-            );
+            ));
         }
     }
     if !args.allowed_hosts.is_empty()
         && let Some(key) = access.key()
     {
-        println!(
+        announce.push(format!(
             "  through {}: add ?key={key} to its address",
             args.allowed_hosts.join(", ")
-        );
+        ));
     }
     // Bound to one address of the network, this machine is a reader there
     // too (its requests do not come from loopback).
@@ -502,16 +516,62 @@ async fn run(args: Serve) -> Result<(), Fatal> {
         tracing::warn!("could not open a browser: {e}");
     }
 
-    let mut state = AppState::with_cache_budget(archive, args.cache_mib.saturating_mul(1 << 20))
-        .with_access(access)
-        .with_remote_media(args.media.remote_media);
+    // The server answers at once: until the archive is read (a first
+    // start parses it into the store), every page says how far it is.
+    let loading = Loading::new();
+    let mut state = AppState::with_cache_budget(
+        threadview::model::Archive::default(),
+        args.cache_mib.saturating_mul(1 << 20),
+    )
+    .with_access(access)
+    .with_remote_media(args.media.remote_media)
+    .with_loading(loading.clone());
     if let Some(permits) = args.concurrency {
         state = state.with_concurrency(permits);
     }
     if !args.no_index {
-        state = state.with_search_index(index_location(&args));
+        state = state.with_index(SearchIndex::new(index_location(&args)));
     }
     let state = Arc::new(state);
+    tracing::info!("listening at {url}; reading {}", args.dir.display());
+    // The peer's address tells a request from this machine (no key needed)
+    // from one from the network.
+    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let mut server = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+    });
+    let reading = {
+        let (dir, media, store) = (
+            args.dir.clone(),
+            args.media.media_dirs.clone(),
+            args.store.clone(),
+        );
+        let loading = loading.clone();
+        tokio::task::spawn_blocking(move || {
+            load_showing(&dir, &media, &store, &|done, total| {
+                loading.update(done, total)
+            })
+        })
+    };
+    let (loader, archive) = tokio::select! {
+        read = reading => read??,
+        served = &mut server => {
+            // Stopped while reading: what the store took is kept, and a
+            // first ingest stopped halfway is made again at the next start.
+            served?.map_err(Fatal::Serve)?;
+            tracing::info!("stopped before the archive was read");
+            std::process::exit(0);
+        }
+    };
+    state.replace(archive);
+    state.start_index();
+    loading.finish();
+    println!("threadview is serving {} at {url}", args.dir.display());
+    for line in announce {
+        println!("{line}");
+    }
     let _watch = match watch(loader, state.clone()) {
         Ok(watch) => Some(watch),
         Err(e) => {
@@ -519,13 +579,7 @@ async fn run(args: Serve) -> Result<(), Fatal> {
             None
         }
     };
-    // The peer's address tells a request from this machine (no key needed)
-    // from one from the network.
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(Fatal::Serve)
+    server.await?.map_err(Fatal::Serve)
 }
 
 /// Where the search index is kept: `--index-dir`, else the user's cache

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 pub mod cache;
 mod error;
+pub mod loading;
 mod media;
 mod pages;
 pub mod query;
@@ -55,6 +56,9 @@ pub struct AppState {
     remote_media: bool,
     /// The thumbnails made for lists.
     thumbnails: media::Thumbnails,
+    /// How far the first reading of the archive is, while the server
+    /// answers before it is done.
+    loading: Option<Arc<loading::Loading>>,
 }
 
 /// One version of the archive with the pages rendered from it.
@@ -142,7 +146,15 @@ impl AppState {
             access: access::Access::local(),
             remote_media: false,
             thumbnails: media::Thumbnails::new(THUMBNAIL_BYTES),
+            loading: None,
         }
+    }
+
+    /// Answers every page with how far `loading` is until it finishes
+    /// (the archive it was made with is a placeholder until then).
+    pub fn with_loading(mut self, loading: Arc<loading::Loading>) -> Self {
+        self.loading = Some(loading);
+        self
     }
 
     /// The thumbnails made for lists.
@@ -177,14 +189,22 @@ impl AppState {
     /// Builds (or opens) a search index at `location` in the background;
     /// searches scan until it is ready.
     pub fn with_search_index(self, location: search::index::Location) -> Self {
-        let index = SearchIndex::new(location);
-        let snapshot = self.current.load();
-        index.start(search::index::Update {
-            version: snapshot.version,
-            discussions: snapshot.discussions().to_vec(),
-        });
-        drop(snapshot);
-        self.with_index(index)
+        let state = self.with_index(SearchIndex::new(location));
+        state.start_index();
+        state
+    }
+
+    /// Starts the search index (given with [`AppState::with_index`]) on
+    /// the current archive: once it is in place, when the server answered
+    /// while reading it.
+    pub fn start_index(&self) {
+        if let Some(index) = &self.search {
+            let snapshot = self.current.load();
+            index.start(search::index::Update {
+                version: snapshot.version,
+                discussions: snapshot.discussions().to_vec(),
+            });
+        }
     }
 
     /// Searches with `index` (started or not).
@@ -334,6 +354,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         // A liveness check, and the baseline of the benchmarks: plain axum.
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::middleware::from_fn(trim_trailing_slash))
+        // Nothing of an archive still being read is shown, or cached.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            loading::gate,
+        ))
         // Before everything that reads the archive, the cache included.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

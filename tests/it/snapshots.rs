@@ -189,6 +189,27 @@ async fn the_pages_that_refuse_or_admit() {
     }
 }
 
+/// The page every address answers while the archive is first read.
+#[tokio::test]
+async fn the_page_while_the_archive_is_read() {
+    use std::sync::Arc;
+    use threadview::web::loading::Loading;
+    use threadview::web::{AppState, app};
+    let _versionless = versionless();
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"\d+:\d\d so far", "[elapsed] so far");
+    let _elapsed = settings.bind_to_scope();
+    let loading = Loading::new();
+    loading.update(108_000_000, 203_147_301);
+    let app = app(Arc::new(
+        AppState::new(threadview::model::Archive::default()).with_loading(loading),
+    ));
+    insta::assert_snapshot!(
+        "page_loading",
+        page(&app, "/d/003_night-trains?sort=new").await
+    );
+}
+
 /// The pages that show media (pictures from disk, a gallery, a spoiler's
 /// gallery partly on disk, placeholders, a video, an embed, thumbnails),
 /// over our media fixtures. A file's key names its place and time on

@@ -292,3 +292,38 @@ fn the_samples_restart_from_the_store_with_their_diagnostics() {
         "the samples have odd input"
     );
 }
+
+#[tokio::test]
+async fn while_the_archive_is_read_every_page_says_how_far_and_none_is_kept() {
+    use std::sync::Arc;
+    use threadview::web::loading::Loading;
+    use threadview::web::{AppState, app};
+    let loading = Loading::new();
+    loading.update(50, 200);
+    let state = Arc::new(
+        AppState::new(threadview::model::Archive::default()).with_loading(loading.clone()),
+    );
+    let app = app(state.clone());
+    for uri in ["/", "/d/003_night-trains", "/authors?page=2", "/search?q=x"] {
+        let reply = super::get(&app, uri).await;
+        assert_eq!(reply.status.as_u16(), 503, "{uri}");
+        assert_eq!(reply.headers["retry-after"], "2");
+        assert_eq!(reply.headers["cache-control"], "no-store");
+        assert!(reply.body.contains("(25%)"), "{}", reply.body);
+        assert!(reply.body.contains(r#"http-equiv="refresh""#));
+    }
+    let api = super::get(&app, "/api/discussions").await;
+    assert_eq!(api.status.as_u16(), 503);
+    assert_eq!(api.json()["loading"]["total"], 200);
+    let style = super::get(&app, "/static/style.css").await;
+    assert_eq!(style.status.as_u16(), 200, "the page's own stylesheet");
+
+    state.replace(load_dir(&samples_dir()).unwrap().archive);
+    loading.finish();
+    let index = super::get(&app, "/").await;
+    assert_eq!(index.status.as_u16(), 200);
+    assert!(
+        index.body.contains("003_night-trains"),
+        "the archive, not a kept page"
+    );
+}

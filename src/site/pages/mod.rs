@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod discussion;
 pub mod error;
 pub mod index;
+pub mod loading;
 pub mod period;
 pub mod refused;
 pub mod search;
