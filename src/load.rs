@@ -332,7 +332,9 @@ impl Loader {
         if std::mem::replace(&mut self.restored, true) {
             return StoreState::Current;
         }
-        match self.read_store() {
+        let read = self.read_store();
+        self.store.release();
+        match read {
             Ok(0) => StoreState::Current,
             Ok(files) => StoreState::Restored { files },
             Err(err) => {

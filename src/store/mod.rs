@@ -112,6 +112,9 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The ids of the authors written in this ingest.
     authors: rustc_hash::FxHashMap<std::sync::Arc<str>, i64>,
+    /// The names of the authors read (shared through the loader's
+    /// `Names`), by id.
+    author_names: std::cell::RefCell<rustc_hash::FxHashMap<i64, std::sync::Arc<str>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -128,6 +131,7 @@ impl Store {
             conn,
             path: None,
             authors: Default::default(),
+            author_names: Default::default(),
         };
         store.create()?;
         Ok(store)
@@ -203,6 +207,7 @@ impl Store {
             conn: Connection::open(&fresh)?,
             path: Some(fresh.clone()),
             authors: Default::default(),
+            author_names: Default::default(),
         };
         // Large pages: a comment's row of text fits one, and a million
         // of them go in with fewer page changes.
@@ -215,6 +220,7 @@ impl Store {
             conn: Connection::open(path)?,
             path: Some(path.to_owned()),
             authors: Default::default(),
+            author_names: Default::default(),
         };
         store.tune()?;
         Ok(store)
@@ -231,6 +237,7 @@ impl Store {
             conn,
             path: Some(path.to_owned()),
             authors: Default::default(),
+            author_names: Default::default(),
         })
     }
 
@@ -263,6 +270,7 @@ impl Store {
             conn,
             path: Some(path.to_owned()),
             authors: Default::default(),
+            author_names: Default::default(),
         };
         store
             .tune()

@@ -235,11 +235,10 @@ impl Store {
     ) -> Result<(Vec<Comment>, Vec<Arc<str>>, Vec<(u32, TimeText)>), StoreError> {
         let (first, last) = comment_range(id);
         let mut query = self.conn.prepare_cached(
-            "SELECT c.comment_id, a.name, c.parent, c.depth, c.posted_at, c.clock, c.time_text,
-               c.body, c.score, c.score_hidden, c.edited, c.distinguished, c.stickied,
-               c.controversial, c.flair, c.removed, c.removal_reason
-             FROM comments c JOIN authors a ON a.id = c.author
-             WHERE c.id BETWEEN ?1 AND ?2 ORDER BY c.id",
+            "SELECT comment_id, author, parent, depth, posted_at, clock, time_text, body, score,
+               score_hidden, edited, distinguished, stickied, controversial, flair, removed,
+               removal_reason
+             FROM comments WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
         )?;
         let mut rows = query.query([first, last])?;
         let mut comments = Vec::new();
@@ -247,15 +246,21 @@ impl Store {
         // a comment's flair before its removal reason.
         let mut labels = Labels::default();
         let mut time_texts = Vec::new();
-        let mut author: Option<Arc<str>> = None;
+        let mut known = self.author_names.borrow_mut();
         while let Some(row) = rows.next()? {
-            let name = row.get_ref(1)?.as_str()?;
-            // Runs of one author's comments share the lookup.
-            let shared = match &author {
-                Some(a) if &**a == name => a.clone(),
-                _ => names.get(name),
+            let author: i64 = row.get(1)?;
+            let shared = match known.get(&author) {
+                Some(name) => name.clone(),
+                None => {
+                    let name: String = self
+                        .conn
+                        .prepare_cached("SELECT name FROM authors WHERE id = ?1")?
+                        .query_row([author], |row| row.get(0))?;
+                    let shared = names.get(&name);
+                    known.insert(author, shared.clone());
+                    shared
+                }
             };
-            author = Some(shared.clone());
             let clock = match row.get::<_, i64>(5)? {
                 0 => crate::model::Clock::Minutes,
                 1 => crate::model::Clock::Text,

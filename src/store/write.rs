@@ -83,6 +83,7 @@ impl Store {
     /// ingest: they would grow with the archive).
     pub fn release(&mut self) {
         self.authors = FxHashMap::default();
+        self.author_names = Default::default();
     }
 }
 
