@@ -7,7 +7,9 @@
 # plain and zstd-compressed, then loads each of the three folders with the
 # server and prints the load time, the throughput in MB/s of input, and the
 # anonymous resident memory (RssAnon) per comment (the loader alone:
-# --no-index).
+# --no-index). Each folder is loaded twice with a store in the work
+# folder: the first start parses it into the store, the second reads the
+# store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:?usage: bench/dump.sh CORPUS [COMMENTS]}
@@ -29,7 +31,7 @@ mkdir -p "$work/empty"
 # Starts the server on DIR and waits until it listens; sets $pid.
 start() {
   rm -f "$work/url" "$work/log"
-  "$bin" "$1" --port 0 --no-index >"$work/url" 2>"$work/log" &
+  "$bin" "$1" --port 0 --no-index --store "$work/$(basename "$1").sqlite" >"$work/url" 2>"$work/log" &
   pid=$!
   for _ in $(seq 3000); do [ -s "$work/url" ] && break; sleep 0.1; done
 }
@@ -50,17 +52,20 @@ start "$work/empty"; sleep 0.5; empty=$(field RssAnon); stop
 # Throughput is of the input as read, and for the zstd pair also of the JSON
 # it decompresses to (the plain pair's size).
 json=$(cat "$work/jsonl"/* | wc -c)
-echo "| input | files | bytes | comments | load | MB/s read | MB/s of JSON | RssAnon | bytes/comment | peak RSS (VmHWM) |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| input | start | files | bytes | comments | load | MB/s read | MB/s of JSON | RssAnon | bytes/comment | peak RSS (VmHWM) | store |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for kind in text jsonl zst; do
   dir=$work/$kind
   bytes=$(cat "$dir"/* | wc -c)
   [ "$kind" = text ] && of=$bytes || of=$json
   files=$(ls "$dir" | wc -l)
-  start "$dir"; sleep 1
-  s=$(seconds); anon=$(field RssAnon); hwm=$(field VmHWM)
-  stop
-  awk -v k="$kind" -v f="$files" -v b="$bytes" -v o="$of" -v c="$comments" -v s="$s" -v a="$anon" -v e="$empty" -v h="$hwm" 'BEGIN {
-    printf "| %s | %d | %.0f MB | %d | %.2f s | %.0f | %.0f | %.0f MiB | %.0f | %.0f MiB |\n",
-      k, f, b / 1e6, c, s, b / 1e6 / s, o / 1e6 / s, a / 1024, (a - e) * 1024 / c, h / 1024 }'
+  for run in first again; do
+    start "$dir"; sleep 1
+    s=$(seconds); anon=$(field RssAnon); hwm=$(field VmHWM)
+    stop
+    store=$(stat -c %s "$work/$kind.sqlite")
+    awk -v k="$kind" -v r="$run" -v f="$files" -v b="$bytes" -v o="$of" -v c="$comments" -v s="$s" -v a="$anon" -v e="$empty" -v h="$hwm" -v st="$store" 'BEGIN {
+      printf "| %s | %s | %d | %.0f MB | %d | %.2f s | %.0f | %.0f | %.0f MiB | %.0f | %.0f MiB | %.0f MB |\n",
+        k, r, f, b / 1e6, c, s, b / 1e6 / s, o / 1e6 / s, a / 1024, (a - e) * 1024 / c, h / 1024, st / 1e6 }'
+  done
 done

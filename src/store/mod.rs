@@ -148,7 +148,9 @@ impl Store {
         let why = match Store::check(path) {
             Ok(store) => return Ok((store, Opened::Kept)),
             Err(Check::Stale(why)) => why,
-            Err(Check::Foreign) if ours => "it is not a threadview store".to_owned(),
+            Err(Check::Foreign) if ours => {
+                "it is not a threadview store, or cannot be read".to_owned()
+            }
             Err(Check::Foreign) => {
                 return Err(StoreError::NotOurs {
                     path: path.to_owned(),
@@ -245,7 +247,9 @@ impl Store {
     /// version.
     fn check(path: &Path) -> Result<Store, Check> {
         let stale = |why: String| Check::Stale(why);
-        let header = read_header(path).map_err(|e| stale(format!("it cannot be read: {e}")))?;
+        // A file that cannot be read is not known to be a store: it is
+        // made again only where threadview keeps its own.
+        let header = read_header(path).map_err(|_| Check::Foreign)?;
         let Some(header) = header else {
             return Err(Check::Foreign);
         };
@@ -293,6 +297,9 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "cache_size", -65_536)?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Another threadview on the same archive (an export while the
+        // server runs) may be writing: wait for it rather than fail.
+        self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(())
     }
 
@@ -372,7 +379,7 @@ impl Store {
 enum Check {
     /// A store of another version, or damaged: made again.
     Stale(String),
-    /// Not a store at all.
+    /// Not a store at all, or not readable enough to tell.
     Foreign,
 }
 

@@ -212,6 +212,14 @@ fn a_database_that_is_not_a_store_is_never_touched() {
     assert!(matches!(err, StoreError::NotOurs { .. }), "{err}");
     assert!(err.to_string().contains("not a threadview store"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
+    // Nor is a file that is no database at all.
+    let notes = folder.path().join("notes.txt");
+    std::fs::write(&notes, "my notes").unwrap();
+    assert!(matches!(
+        Store::open(&notes, false),
+        Err(StoreError::NotOurs { .. })
+    ));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes");
 }
 
 #[test]

@@ -1,0 +1,41 @@
+//! Fuzzes the store's round trip: whatever a reader makes of arbitrary
+//! bytes (as our text format, or as a Reddit thread), written to a store and
+//! read back, must be the same discussion, with the same fingerprint. Run
+//! with `RUSTC_BOOTSTRAP=1 cargo fuzz run store`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use threadview::formats::json;
+use threadview::model::Names;
+use threadview::parse::parse_bytes;
+use threadview::store::{FileKind, Fingerprint, Record, Store};
+
+fuzz_target!(|data: &[u8]| {
+    let (kind, parsed) = match data.first() {
+        Some(b'[') | Some(b'{') => (FileKind::Thread, json::parse("fuzz.json", data)),
+        _ => (FileKind::Text, parse_bytes("fuzz.txt", data)),
+    };
+    let mut store = Store::in_memory().expect("a store in memory");
+    let record = Record {
+        path: "fuzz".to_owned(),
+        kind,
+        fingerprint: Some(Fingerprint {
+            size: data.len() as u64,
+            modified_ns: 0,
+            hash: None,
+        }),
+        discussion: parsed.discussion.as_ref(),
+        diagnostics: &parsed.diagnostics,
+    };
+    store.write(&[record], &[]).expect("the store takes what a reader made");
+    let files = store.files().expect("its files read back");
+    let (discussions, diagnostics) = store
+        .made_by(Some(&files[0]), &Names::default())
+        .expect("what it made reads back");
+    assert_eq!(discussions.first(), parsed.discussion.as_ref());
+    assert_eq!(discussions.len(), usize::from(parsed.discussion.is_some()));
+    if let Some(d) = &parsed.discussion {
+        assert_eq!(discussions[0].fingerprint(), d.fingerprint());
+    }
+    assert_eq!(diagnostics, parsed.diagnostics);
+});
