@@ -321,11 +321,6 @@ impl Loader {
         }
     }
 
-    /// The store it keeps what it reads in.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Reads what the store holds into what the loader knows (once). A
     /// damaged store is emptied, and the files are read instead.
     fn restore(&mut self) -> StoreState {

@@ -192,10 +192,6 @@ impl Store {
         }
     }
 
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
     /// Makes a new store at `path`: beside it first, then renamed into
     /// place, so the path never holds a store without its tables (a start
     /// killed at that moment would leave a file no one could tell apart

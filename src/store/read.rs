@@ -25,6 +25,16 @@ fn edited(value: Option<i64>) -> Option<Edited> {
     })
 }
 
+/// Column `column`'s `moderator` or `admin`, if any.
+fn distinguished(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<Distinguished>> {
+    match row.get_ref(column)?.as_str_or_null()? {
+        Some(d) => Distinguished::of_reddit(d)
+            .map(Some)
+            .ok_or_else(|| invalid(column, "mark")),
+        None => Ok(None),
+    }
+}
+
 /// A value the schema does not allow, found in a column.
 fn invalid(column: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -278,10 +288,7 @@ impl Store {
             if let Some(score) = row.get::<_, Option<i64>>(8)? {
                 marks = marks.with_score(score);
             }
-            let distinguished = match row.get_ref(11)?.as_str_or_null()? {
-                Some(d) => Some(Distinguished::of_reddit(d).ok_or_else(|| invalid(11, "mark"))?),
-                None => None,
-            };
+            let distinguished = distinguished(row, 11)?;
             marks = marks
                 .with_score_hidden(row.get(9)?)
                 .with_edited(edited(row.get(10)?))
@@ -334,12 +341,7 @@ impl Store {
                  FROM discussions WHERE id = ?1",
             )?
             .query_row([id], |row| {
-                let distinguished = match row.get_ref(12)?.as_str_or_null()? {
-                    Some(d) => {
-                        Some(Distinguished::of_reddit(d).ok_or_else(|| invalid(12, "mark"))?)
-                    }
-                    None => None,
-                };
+                let distinguished = distinguished(row, 12)?;
                 let poll = match row.get_ref(20)?.as_str_or_null()? {
                     Some(json) => Some(poll(json).ok_or_else(|| invalid(20, "poll"))?),
                     None => None,

@@ -100,7 +100,7 @@ fn edited(edited: Option<Edited>) -> Option<i64> {
     })
 }
 
-pub(super) fn media_kind(kind: MediaKind) -> &'static str {
+fn media_kind(kind: MediaKind) -> &'static str {
     match kind {
         MediaKind::Image => "image",
         MediaKind::Video => "video",
