@@ -4,6 +4,8 @@
 // - keyboard: j/k next/previous comment, n/p next/previous thread,
 //   c or Enter collapse/expand, ? the list of shortcuts;
 // - printing expands every collapsed comment;
+// - while the archive is first read, its page follows the progress and
+//   opens the page asked for when it is done;
 // - in an exported site, the search page, from the Pagefind index.
 (function () {
   "use strict";
@@ -17,6 +19,32 @@
   var onward = document.querySelector("[data-continue]");
   if (onward) {
     window.location.replace(onward.getAttribute("data-continue"));
+    return;
+  }
+
+  // While the archive is first read: ask again every two seconds, show
+  // the new figures, and open the page once it is served.
+  var reading = document.querySelector("main[data-reading]");
+  if (reading) {
+    var again = function () {
+      fetch(window.location.href, { cache: "no-store" }).then(function (response) {
+        if (response.status !== 503) {
+          window.location.reload();
+          return;
+        }
+        return response.text().then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.querySelector("main[data-reading]");
+          if (fresh) {
+            reading.replaceChildren.apply(reading, Array.from(fresh.childNodes));
+          }
+          window.setTimeout(again, 2000);
+        });
+      }, function () {
+        window.setTimeout(again, 2000);
+      });
+    };
+    window.setTimeout(again, 2000);
     return;
   }
 

@@ -1,6 +1,6 @@
 //! While the archive is first read, every address but the assets answers
-//! 503 with how far the reading is (a page that refreshes itself, or the
-//! API's JSON), never a page of an empty archive.
+//! 503 with how far the reading is (a page, or the API's JSON), never a
+//! page of an empty archive.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -78,7 +78,8 @@ pub async fn gate(State(state): State<Arc<AppState>>, request: Request, next: Ne
         }))
         .into_response()
     } else {
-        match LoadingPage::build(reading, &Links::SERVER).render() {
+        let again = super::access::local_location(path, request.uri().query());
+        match LoadingPage::build(reading, again, &Links::SERVER).render() {
             Ok(html) => Html(html).into_response(),
             Err(err) => return super::AppError::from(err).into_response(),
         }

@@ -1,6 +1,6 @@
 //! The page every address answers with while the archive is first read
 //! (a first start on a large archive parses it into the store): how far
-//! the reading is, refreshed every two seconds, with no script needed.
+//! the reading is, with a link to ask again (the script asks by itself).
 
 use askama::Template;
 
@@ -28,7 +28,8 @@ impl Reading {
 }
 
 /// Fields: `counted` (whether the documents to read are counted yet),
-/// `percent`, `done` and `total` (in words), `elapsed`, `style`, `icon`.
+/// `percent`, `done` and `total` (in words), `elapsed`, `again` (the
+/// address asked for), `style`, `icon`, `script`.
 #[derive(Template)]
 #[template(path = "loading.html")]
 pub struct LoadingPage {
@@ -37,8 +38,10 @@ pub struct LoadingPage {
     done: String,
     total: String,
     elapsed: String,
+    again: String,
     style: String,
     icon: String,
+    script: String,
 }
 
 /// A size in bytes, as people read it: `812 KB`, `1.4 GB`.
@@ -58,15 +61,19 @@ fn size(bytes: u64) -> String {
 }
 
 impl LoadingPage {
-    pub fn build(reading: Reading, links: &Links) -> Self {
+    /// The page for a request of `again` (a local address: a path and its
+    /// query).
+    pub fn build(reading: Reading, again: String, links: &Links) -> Self {
         LoadingPage {
             counted: reading.total > 0,
             percent: reading.percent(),
             done: size(reading.done),
             total: size(reading.total),
             elapsed: format!("{}:{:02}", reading.seconds / 60, reading.seconds % 60),
+            again,
             style: links.asset(Asset::Style),
             icon: links.asset(Asset::Icon),
+            script: links.asset(Asset::Script),
         }
     }
 }

@@ -224,3 +224,79 @@ async fn screenshots_at_phone_and_desktop_widths_without_overflow() {
     assert!(overflowing.is_empty(), "{}", overflowing.join("\n"));
     s.close().await;
 }
+
+/// The page of a first start: axe finds nothing in it; with JavaScript it
+/// follows the progress and opens the page asked for once the archive is
+/// read; without, its link does.
+#[tokio::test]
+async fn the_first_start_page_opens_the_page_asked_for_once_the_archive_is_read() {
+    use std::sync::Arc;
+    use threadview::web::loading::Loading;
+    use threadview::web::{AppState, app};
+    let Some(axe) = axe() else { return };
+    let loading = Loading::new();
+    loading.update(108_000_000, 203_147_301);
+    let state = Arc::new(
+        AppState::new(threadview::model::Archive::default()).with_loading(loading.clone()),
+    );
+    let served = state.clone();
+    let Some(s) = Session::start_with(move || app(served)).await else {
+        return;
+    };
+    s.goto("/d/003_night-trains").await;
+    assert_eq!(s.texts("h1").await, ["Reading the archive"]);
+    let found = violations_in_both_schemes(
+        &s,
+        &axe,
+        &[("first start".to_owned(), "/d/003_night-trains".to_owned())],
+    )
+    .await;
+    assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    s.goto("/d/003_night-trains").await;
+    s.screenshot("first-start").await;
+    // The script asks again every two seconds and shows the new figures.
+    loading.update(150_000_000, 203_147_301);
+    let title = "Night trains are back in Europe. Are they any good?";
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        seen = s.texts("main p").await;
+        if seen.iter().any(|p| p.contains("(73%)")) {
+            break;
+        }
+    }
+    assert!(seen.iter().any(|p| p.contains("(73%)")), "{seen:?}");
+    let archive = crate::load(&crate::samples_dir()).unwrap().archive;
+    state.replace(archive);
+    loading.finish();
+    let mut heading = Vec::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        heading = s.texts("h1").await;
+        if heading == [title] {
+            break;
+        }
+    }
+    assert_eq!(heading, [title], "opened by itself");
+
+    // Without JavaScript, its link opens the page asked for.
+    let loading = Loading::new();
+    let state = Arc::new(
+        AppState::new(threadview::model::Archive::default()).with_loading(loading.clone()),
+    );
+    let served = state.clone();
+    s.close().await;
+    let Some(s) = Session::start_with(move || app(served)).await else {
+        return;
+    };
+    s.javascript(false).await;
+    s.goto("/d/003_night-trains?sort=new").await;
+    assert_eq!(s.texts("h1").await, ["Reading the archive"]);
+    state.replace(crate::load(&crate::samples_dir()).unwrap().archive);
+    loading.finish();
+    s.css("main a").await.click().await.unwrap();
+    assert_eq!(s.texts("h1").await, [title]);
+    let path = s.eval("return location.pathname + location.search;").await;
+    assert_eq!(path, "/d/003_night-trains?sort=new");
+    s.close().await;
+}
