@@ -337,3 +337,90 @@ async fn while_the_archive_is_read_every_page_says_how_far_and_none_is_kept() {
         "the archive, not a kept page"
     );
 }
+
+/// The queries `docs/SCHEMA.md` gives, on a store another connection is
+/// using, opened read-only as `sqlite3 -readonly` or Datasette would:
+/// they answer what the archive says.
+#[test]
+fn the_schemas_example_queries_answer_what_the_archive_says() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reddit");
+    let store = tempfile::tempdir().unwrap();
+    let path = store.path().join("archive.sqlite");
+    let (opened, _) = Store::open(&path, true).unwrap();
+    let mut loader = Loader::new(fixtures.as_path(), opened);
+    let archive = loader.load(&Default::default()).unwrap().archive;
+    // The loader (the server's writer) keeps its connection open.
+    let reader =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let schema = include_str!("../../docs/SCHEMA.md");
+    let queries: Vec<&str> = schema
+        .split("```sql\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .collect();
+    assert_eq!(queries.len(), 3, "the three examples");
+
+    // The most active authors, with their threads.
+    let top: Vec<(String, i64, i64)> = reader
+        .prepare(queries[0])
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!top.is_empty());
+    for (name, comments, threads) in &top {
+        let author = archive.author(name).unwrap();
+        assert_eq!(*comments as usize, author.comments.len(), "{name}");
+        assert_eq!(*threads as usize, author.discussion_count, "{name}");
+    }
+    let most = archive.authors().iter().map(|a| a.comments.len()).max();
+    assert_eq!(top[0].1 as usize, most.unwrap());
+
+    // Comments per month add up to every comment with a time.
+    let months: Vec<(String, i64)> = reader
+        .prepare(queries[1])
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let timed = archive
+        .discussions()
+        .iter()
+        .flat_map(|d| d.comments())
+        .filter(|c| c.posted_at.is_some())
+        .count();
+    assert_eq!(
+        months.iter().map(|(_, n)| *n as usize).sum::<usize>(),
+        timed
+    );
+    assert!(months.windows(2).all(|w| w[0].0 < w[1].0), "in order");
+
+    // The highest-scored comments of a subreddit, best first.
+    let subreddit = archive
+        .discussions()
+        .iter()
+        .find_map(|d| d.subreddit().map(str::to_owned))
+        .expect("a Reddit thread");
+    let best = queries[2].replace("'AskHistorians'", &format!("'{subreddit}'"));
+    let scores: Vec<i64> = reader
+        .prepare(&best)
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!scores.is_empty());
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let highest = archive
+        .discussions()
+        .iter()
+        .filter(|d| d.subreddit() == Some(subreddit.as_str()))
+        .flat_map(|d| d.comments())
+        .filter_map(|c| c.marks.score())
+        .max();
+    assert_eq!(Some(scores[0] as i32), highest);
+    drop(loader);
+}
