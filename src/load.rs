@@ -321,13 +321,14 @@ impl Loader {
         }
     }
 
-    /// Reads what the store holds into what the loader knows (once). A
-    /// damaged store is emptied, and the files are read instead.
-    fn restore(&mut self) -> StoreState {
+    /// Reads what the store holds into what the loader knows (once),
+    /// telling `progress` how many bytes of documents that was. A damaged
+    /// store is emptied, and the files are read instead.
+    fn restore(&mut self, progress: &(dyn Fn(u64, u64) + Sync)) -> StoreState {
         if std::mem::replace(&mut self.restored, true) {
             return StoreState::Current;
         }
-        let read = self.read_store();
+        let read = self.read_store(progress);
         self.store.release();
         match read {
             Ok(0) => StoreState::Current,
@@ -344,7 +345,7 @@ impl Loader {
         }
     }
 
-    fn read_store(&mut self) -> Result<usize, StoreError> {
+    fn read_store(&mut self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<usize, StoreError> {
         let files: Vec<StoredFile> = self.store.files()?;
         let mut dumps = DumpGroup::default();
         let mut documents = Vec::with_capacity(files.len());
@@ -356,7 +357,11 @@ impl Loader {
                 documents.push(file);
             }
         }
-        let made = self.store.made_by_each(&documents, &self.names)?;
+        let size = |f: &StoredFile| f.fingerprint.map_or(0, |f| f.size);
+        let total = files.iter().map(size).sum();
+        let done = AtomicU64::new(0);
+        let read = |bytes: u64| progress(done.fetch_add(bytes, Ordering::Relaxed) + bytes, total);
+        let made = self.store.made_by_each(&documents, &self.names, &read)?;
         for (file, (discussions, diagnostics)) in documents.into_iter().zip(made) {
             let known = Known {
                 stamp: file.fingerprint.map(stamp_of),
@@ -370,6 +375,13 @@ impl Loader {
             // In the order the folder lists them, as when they were read.
             dumps.stamps.sort_by(|a, b| a.0.cmp(&b.0));
             let (discussions, diagnostics) = self.store.made_by(None, &self.names)?;
+            read(
+                files
+                    .iter()
+                    .filter(|f| f.kind == FileKind::Dump)
+                    .map(size)
+                    .sum(),
+            );
             dumps.discussions = discussions.into_iter().map(Arc::new).collect();
             dumps.diagnostics = diagnostics;
         }
@@ -419,7 +431,7 @@ impl Loader {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> std::io::Result<Loaded> {
         let started = Instant::now();
-        let mut store_state = self.restore();
+        let mut store_state = self.restore(progress);
         let (listed, media) = document_paths(&self.dir)?;
         let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
             .into_iter()

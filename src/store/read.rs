@@ -115,13 +115,20 @@ impl Store {
 
     /// What each of `files` made ([`Store::made_by`]), in their order:
     /// read by as many connections as there are cores, for a store in a
-    /// file (WAL lets them read side by side).
+    /// file (WAL lets them read side by side). `read(bytes)` is told the
+    /// size of each file whose rows were read.
     #[allow(clippy::type_complexity)]
     pub fn made_by_each(
         &self,
         files: &[&StoredFile],
         names: &Names,
+        read: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<(Vec<Discussion>, Vec<Diagnostic>)>, StoreError> {
+        let made_by = |store: &Store, file: &StoredFile| {
+            let made = store.made_by(Some(file), names);
+            read(file.fingerprint.map_or(0, |f| f.size));
+            made
+        };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let readers: Vec<Store> = match &self.path {
             Some(path) if threads > 1 && files.len() > 1 => (0..threads)
@@ -130,7 +137,7 @@ impl Store {
             _ => Vec::new(),
         };
         if readers.is_empty() {
-            return files.iter().map(|f| self.made_by(Some(f), names)).collect();
+            return files.iter().map(|f| made_by(self, f)).collect();
         }
         let chunk = files.len().div_ceil(readers.len());
         let parts: Vec<Result<Vec<_>, StoreError>> = std::thread::scope(|scope| {
@@ -141,7 +148,7 @@ impl Store {
                     scope.spawn(move || {
                         files
                             .iter()
-                            .map(|f| reader.made_by(Some(f), names))
+                            .map(|f| made_by(&reader, f))
                             .collect::<Result<Vec<_>, _>>()
                     })
                 })
