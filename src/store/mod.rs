@@ -173,7 +173,7 @@ impl Store {
             return Ok((Store::in_memory()?, Opened::Rebuilt(why)));
         }
         match Store::open(path, ours) {
-            Err(StoreError::Sqlite(err)) => {
+            Err(err @ (StoreError::Sqlite(_) | StoreError::Io(_))) => {
                 let why = format!(
                     "cannot write the store {}: {err}; keeping it in memory (the documents are read at each start)",
                     path.display()

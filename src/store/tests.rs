@@ -145,3 +145,17 @@ fn text_documents_with_odd_times_read_back_equal() {
     );
     round_trip(&d);
 }
+
+#[test]
+fn a_store_that_cannot_be_made_is_kept_in_memory() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let (store, opened) = Store::open_or_memory(&file.join("archive.sqlite"), true).unwrap();
+    assert_eq!(store.describe(), "memory");
+    assert!(
+        matches!(&opened, Opened::Rebuilt(why) if why.contains("in memory")),
+        "{opened:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
