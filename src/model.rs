@@ -13,6 +13,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// A piece of a post's media that is not on disk.
@@ -1002,16 +1003,32 @@ impl Archive {
     }
 
     fn index_authors(discussions: &[Arc<Discussion>]) -> Vec<Author> {
-        let mut by_name: HashMap<&str, Author> = HashMap::new();
+        let mut authors: Vec<Author> = Vec::new();
+        // A name is mostly one `Arc` shared by all its comments: its
+        // address finds the author without hashing the name again, and a
+        // name met under another `Arc` (another reader's) by its text.
+        let mut by_name: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut by_address: FxHashMap<*const u8, usize> = FxHashMap::default();
         for (di, d) in discussions.iter().enumerate() {
             for (ci, c) in d.comments.iter().enumerate() {
-                let author = by_name.entry(&c.author).or_insert_with(|| Author {
-                    name: c.author.to_string(),
-                    comments: Vec::new(),
-                    discussion_count: 0,
-                    first_at: None,
-                    last_at: None,
-                });
+                let index = match by_address.get(&c.author.as_ptr()) {
+                    Some(&index) => index,
+                    None => {
+                        let index = *by_name.entry(&c.author).or_insert_with(|| {
+                            authors.push(Author {
+                                name: c.author.to_string(),
+                                comments: Vec::new(),
+                                discussion_count: 0,
+                                first_at: None,
+                                last_at: None,
+                            });
+                            authors.len() - 1
+                        });
+                        by_address.insert(c.author.as_ptr(), index);
+                        index
+                    }
+                };
+                let author = &mut authors[index];
                 if author
                     .comments
                     .last()
@@ -1029,7 +1046,6 @@ impl Archive {
                 }
             }
         }
-        let mut authors: Vec<Author> = by_name.into_values().collect();
         authors.sort_by(|a, b| a.name.cmp(&b.name));
         authors
     }
