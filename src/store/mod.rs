@@ -252,6 +252,11 @@ impl Store {
         if header.application_id != APPLICATION_ID {
             return Err(Check::Foreign);
         }
+        if header.user_version == 0 {
+            return Err(stale(
+                "its first reading of the archive was stopped before the end".to_owned(),
+            ));
+        }
         if header.user_version != SCHEMA_VERSION {
             return Err(stale(format!(
                 "it has schema version {}, this program {SCHEMA_VERSION}",

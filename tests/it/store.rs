@@ -185,18 +185,23 @@ fn a_store_of_another_schema_version_is_made_again() {
     let dir = documents(5);
     let store = tempfile::tempdir().unwrap();
     let path = store.path().join("archive.sqlite");
-    load_with(dir.path(), &path);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", threadview::store::SCHEMA_VERSION - 1)
-        .unwrap();
-    drop(conn);
-    let (loaded, opened) = load_with(dir.path(), &path);
-    let Opened::Rebuilt(why) = opened else {
-        panic!("{opened:?}")
-    };
-    assert!(why.contains("schema version"), "{why}");
-    assert_eq!(loaded.files_parsed, 5);
-    assert_same_as_parsed(&loaded, dir.path());
+    // Another version, and 0: what a first ingest stopped halfway leaves.
+    for (version, said) in [
+        (threadview::store::SCHEMA_VERSION + 1, "schema version"),
+        (0, "stopped before the end"),
+    ] {
+        load_with(dir.path(), &path);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", version).unwrap();
+        drop(conn);
+        let (loaded, opened) = load_with(dir.path(), &path);
+        let Opened::Rebuilt(why) = opened else {
+            panic!("{opened:?}")
+        };
+        assert!(why.contains(said), "{why}");
+        assert_eq!(loaded.files_parsed, 5);
+        assert_same_as_parsed(&loaded, dir.path());
+    }
 }
 
 #[test]
