@@ -372,7 +372,8 @@ impl Loader {
             self.known.insert(self.dir.join(&file.path), known);
         }
         if !dumps.stamps.is_empty() {
-            // In the order the folder lists them, as when they were read.
+            // In the order the folder lists them (by path, as `walk` sorts
+            // them; the store sorts its paths as text).
             dumps.stamps.sort_by(|a, b| a.0.cmp(&b.0));
             let (discussions, diagnostics) = self.store.made_by(None, &self.names)?;
             read(
@@ -436,14 +437,13 @@ impl Loader {
         let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
             .into_iter()
             .partition(|(_, kind)| matches!(kind, Kind::Dump { .. }));
-        let mut dump_stamps: Vec<(PathBuf, Option<Stamp>)> = dump_paths
+        let dump_stamps: Vec<(PathBuf, Option<Stamp>)> = dump_paths
             .into_iter()
             .map(|(path, _)| {
                 let stamp = stamp(&path);
                 (path, stamp)
             })
             .collect();
-        dump_stamps.sort_by(|a, b| a.0.cmp(&b.0));
         let dumps_stale = dump_stamps != self.dumps.stamps
             || dump_stamps
                 .iter()

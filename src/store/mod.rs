@@ -124,15 +124,19 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// A store in memory: made again at each start.
-    pub fn in_memory() -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory()?;
-        let store = Store {
+    /// The store on `conn` (the file at `path`, None: in memory).
+    fn on(conn: Connection, path: Option<&Path>) -> Store {
+        Store {
             conn,
-            path: None,
+            path: path.map(Path::to_owned),
             authors: Default::default(),
             author_names: Default::default(),
-        };
+        }
+    }
+
+    /// A store in memory: made again at each start.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let store = Store::on(Connection::open_in_memory()?, None);
         store.create()?;
         Ok(store)
     }
@@ -201,12 +205,7 @@ impl Store {
         fresh.push(".new");
         let fresh = PathBuf::from(fresh);
         remove(&fresh)?;
-        let made = Store {
-            conn: Connection::open(&fresh)?,
-            path: Some(fresh.clone()),
-            authors: Default::default(),
-            author_names: Default::default(),
-        };
+        let made = Store::on(Connection::open(&fresh)?, Some(&fresh));
         // Large pages: a comment's row of text fits one, and a million
         // of them go in with fewer page changes.
         made.conn.pragma_update(None, "page_size", PAGE_SIZE)?;
@@ -214,12 +213,7 @@ impl Store {
         made.create()?;
         made.conn.close().map_err(|(_, e)| e)?;
         std::fs::rename(&fresh, path)?;
-        let store = Store {
-            conn: Connection::open(path)?,
-            path: Some(path.to_owned()),
-            authors: Default::default(),
-            author_names: Default::default(),
-        };
+        let store = Store::on(Connection::open(path)?, Some(path));
         store.tune()?;
         Ok(store)
     }
@@ -231,12 +225,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.pragma_update(None, "cache_size", -16_384)?;
-        Ok(Store {
-            conn,
-            path: Some(path.to_owned()),
-            authors: Default::default(),
-            author_names: Default::default(),
-        })
+        Ok(Store::on(conn, Some(path)))
     }
 
     /// Opens an existing file and checks it is a whole store of this
@@ -271,12 +260,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| stale(format!("it cannot be opened: {e}")))?;
-        let store = Store {
-            conn,
-            path: Some(path.to_owned()),
-            authors: Default::default(),
-            author_names: Default::default(),
-        };
+        let store = Store::on(conn, Some(path));
         store
             .tune()
             .map_err(|e| stale(format!("it cannot be opened: {e}")))?;
@@ -304,16 +288,8 @@ impl Store {
         Ok(())
     }
 
-    /// Makes the tables of an empty store.
+    /// Makes the tables of a new, empty store.
     fn create(&self) -> rusqlite::Result<()> {
-        let existing: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
-            [],
-            |row| row.get(0),
-        )?;
-        if existing > 0 {
-            return Ok(());
-        }
         self.conn.execute_batch(include_str!("schema.sql"))?;
         self.conn.execute_batch(include_str!("indexes.sql"))?;
         self.conn
@@ -344,20 +320,6 @@ impl Store {
         self.conn
             .pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(())
-    }
-
-    /// Whether an error says the file is damaged (rather than, say, full).
-    pub fn is_damage(err: &StoreError) -> bool {
-        match err {
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
-                e.code,
-                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
-            ),
-            StoreError::Value(_)
-            | StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(..))
-            | StoreError::Sqlite(rusqlite::Error::InvalidColumnType(..)) => true,
-            _ => false,
-        }
     }
 
     /// Empties the store (after damage was found while reading it).

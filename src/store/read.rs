@@ -170,7 +170,10 @@ impl Store {
         let head = self
             .conn
             .prepare_cached(
-                "SELECT name, title, source, submitter, body, community_kind, community, post
+                "SELECT name, title, source, submitter, body, community_kind, community, post,
+                   post_id, subreddit, posted_at, score, upvote_permille, num_comments, flair,
+                   nsfw, spoiler, locked, archived, stickied, distinguished, edited, permalink,
+                   url, suggested_sort, ranked, crosspost_parent, crosspost_title, poll
                  FROM discussions WHERE id = ?1",
             )?
             .query_row([id], |row| {
@@ -190,10 +193,13 @@ impl Store {
                     row.get::<_, Option<String>>(3)?,
                     row.get::<_, String>(4)?,
                     community,
-                    row.get::<_, bool>(7)?,
+                    match row.get::<_, bool>(7)? {
+                        true => Some(post(row, 8)?),
+                        false => None,
+                    },
                 ))
             })?;
-        let (name, title, source, submitter, body, community, has_post) = head;
+        let (name, title, source, submitter, body, community, post) = head;
         let (comments, labels, time_texts) = self.comments(id, names)?;
         let mut post_media = Vec::new();
         let mut thumbnail = None;
@@ -233,8 +239,7 @@ impl Store {
             .with_time_texts(time_texts)
             .with_comment_media(comment_media)
             .with_community(community);
-        if has_post {
-            let mut post = self.post(id)?;
+        if let Some(mut post) = post {
             post.media = post_media;
             post.thumbnail = thumbnail;
             discussion = discussion.with_post(post);
@@ -335,52 +340,40 @@ impl Store {
         }
         Ok((comments, labels.into_texts(), time_texts))
     }
+}
 
-    /// What the post of discussion `id` says of itself (but its media).
-    fn post(&self, id: i64) -> Result<PostMeta, StoreError> {
-        let post = self
-            .conn
-            .prepare_cached(
-                "SELECT post_id, subreddit, posted_at, score, upvote_permille, num_comments,
-                   flair, nsfw, spoiler, locked, archived, stickied, distinguished, edited,
-                   permalink, url, suggested_sort, ranked, crosspost_parent, crosspost_title,
-                   poll
-                 FROM discussions WHERE id = ?1",
-            )?
-            .query_row([id], |row| {
-                let distinguished = distinguished(row, 12)?;
-                let poll = match row.get_ref(20)?.as_str_or_null()? {
-                    Some(json) => Some(poll(json).ok_or_else(|| invalid(20, "poll"))?),
-                    None => None,
-                };
-                Ok(PostMeta {
-                    id: row.get(0)?,
-                    subreddit: row.get(1)?,
-                    posted_at: time(row.get(2)?),
-                    score: row.get(3)?,
-                    upvote_permille: row.get(4)?,
-                    num_comments: row.get::<_, Option<i64>>(5)?.map(|n| n as u64),
-                    flair: row.get(6)?,
-                    nsfw: row.get(7)?,
-                    spoiler: row.get(8)?,
-                    locked: row.get(9)?,
-                    archived: row.get(10)?,
-                    stickied: row.get(11)?,
-                    distinguished,
-                    edited: edited(row.get(13)?),
-                    permalink: row.get(14)?,
-                    url: row.get(15)?,
-                    suggested_sort: row.get(16)?,
-                    ranked: row.get(17)?,
-                    crosspost_parent: row.get(18)?,
-                    crosspost_title: row.get(19)?,
-                    poll,
-                    media: Vec::new(),
-                    thumbnail: None,
-                })
-            })?;
-        Ok(post)
-    }
+/// What a post says of itself (but its media), from the columns of its
+/// discussion's row that start at `at` (`post_id` … `poll`).
+fn post(row: &Row<'_>, at: usize) -> rusqlite::Result<PostMeta> {
+    let poll = match row.get_ref(at + 20)?.as_str_or_null()? {
+        Some(json) => Some(poll(json).ok_or_else(|| invalid(at + 20, "poll"))?),
+        None => None,
+    };
+    Ok(PostMeta {
+        id: row.get(at)?,
+        subreddit: row.get(at + 1)?,
+        posted_at: time(row.get(at + 2)?),
+        score: row.get(at + 3)?,
+        upvote_permille: row.get(at + 4)?,
+        num_comments: row.get::<_, Option<i64>>(at + 5)?.map(|n| n as u64),
+        flair: row.get(at + 6)?,
+        nsfw: row.get(at + 7)?,
+        spoiler: row.get(at + 8)?,
+        locked: row.get(at + 9)?,
+        archived: row.get(at + 10)?,
+        stickied: row.get(at + 11)?,
+        distinguished: distinguished(row, at + 12)?,
+        edited: edited(row.get(at + 13)?),
+        permalink: row.get(at + 14)?,
+        url: row.get(at + 15)?,
+        suggested_sort: row.get(at + 16)?,
+        ranked: row.get(at + 17)?,
+        crosspost_parent: row.get(at + 18)?,
+        crosspost_title: row.get(at + 19)?,
+        poll,
+        media: Vec::new(),
+        thumbnail: None,
+    })
 }
 
 /// A poll from its JSON: `{"options": [[text, votes], …], "total": n}`.
