@@ -610,17 +610,20 @@ impl Discussion {
             (Clock::Minutes, Some(at)) => header_text(at),
             (Clock::Seconds, _) => String::new(),
             _ => self
-                .time_texts
-                .binary_search_by_key(&(index as u32), |&(i, _)| i)
-                .map(|at| self.time_texts[at].1.to_string())
+                .kept_time_text(index)
+                .map(str::to_owned)
                 .unwrap_or_default(),
         }
     }
 
-    /// The time texts kept (comments whose clock is [`Clock::Text`]), by
-    /// comment index.
-    pub(crate) fn time_texts(&self) -> &[(u32, TimeText)] {
-        &self.time_texts
+    /// Comment `index`'s time text as kept beside the comments (its clock
+    /// is [`Clock::Text`]), if it was.
+    pub(crate) fn kept_time_text(&self, index: usize) -> Option<&str> {
+        let at = self
+            .time_texts
+            .binary_search_by_key(&(index as u32), |&(i, _)| i)
+            .ok()?;
+        Some(self.time_texts[at].1.as_str())
     }
 
     /// The stubs of replies not archived, `(parent or NO_PARENT, count)`.

@@ -227,11 +227,6 @@ impl<'t> Writer<'t> {
     fn discussion(&mut self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<()> {
         let id = self.discussion_row(file, d)?;
         let (first, _) = comment_range(id);
-        let texts: FxHashMap<u32, &str> = d
-            .time_texts()
-            .iter()
-            .map(|(i, text)| (*i, text.as_str()))
-            .collect();
         let authors: Vec<i64> = d
             .comments()
             .iter()
@@ -268,7 +263,7 @@ impl<'t> Writer<'t> {
                 c.depth() as i64,
                 seconds(c.posted_at),
                 clock,
-                texts.get(&(position as u32)),
+                d.kept_time_text(position),
                 &*c.body,
                 marks.raw_score(),
                 marks.score_hidden(),
