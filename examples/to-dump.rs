@@ -76,15 +76,14 @@ fn main() {
     let mut ids: Vec<(String, Vec<String>)> = Vec::new();
     for d in archive.discussions() {
         let post = next_id.next().expect("endless");
-        let comment_ids = d
-            .comments()
-            .iter()
+        let comment_ids = (0..d.comment_count())
             .map(|_| next_id.next().expect("endless"))
             .collect();
         ids.push((post, comment_ids));
     }
 
-    for (d, (post, _)) in archive.discussions().iter().zip(&ids) {
+    for (i, (post, _)) in ids.iter().enumerate() {
+        let d = archive.discussion(i).expect("the store reads back");
         let created = d
             .time_span()
             .map_or(1_600_000_000, |(first, _)| first.timestamp() - 60);
@@ -102,14 +101,17 @@ fn main() {
 
     // Every comment, in time order (then by id), as the dumps are.
     let mut all: Vec<(i64, usize, usize)> = Vec::with_capacity(archive.comment_count());
-    for (di, d) in archive.discussions().iter().enumerate() {
-        for (ci, c) in d.comments().iter().enumerate() {
-            all.push((c.posted_at.map_or(0, |t| t.timestamp()), di, ci));
-        }
+    for t in archive.by_time().expect("the store reads back") {
+        let at = t.at;
+        all.push((
+            t.posted_at().map_or(0, |t| t.timestamp()),
+            at.discussion(),
+            at.comment(),
+        ));
     }
     all.sort_unstable();
     for (created, di, ci) in all {
-        let d = &archive.discussions()[di];
+        let d = archive.discussion(di).expect("the store reads back");
         let c = &d.comments()[ci];
         let (post, comment_ids) = &ids[di];
         let id = &comment_ids[ci];

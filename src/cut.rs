@@ -46,11 +46,16 @@ pub fn comment_pages(d: &Discussion, order: &[usize], layout: Layout) -> Pages {
 /// The pages of a list of comments given by their bodies, laid out as
 /// `layout`.
 pub fn pages_of<'a>(bodies: impl Iterator<Item = &'a str>, layout: Layout) -> Pages {
+    pages_by_cost(bodies.map(Cost::of_text), layout)
+}
+
+/// The same, given each comment's cost (its text's bytes and lines).
+pub fn pages_by_cost(costs: impl Iterator<Item = Cost>, layout: Layout) -> Pages {
     let budget = match layout {
         Layout::Tree => COMMENT_BUDGET,
         Layout::Flat => FLAT_BUDGET,
     };
-    Pages::by_cost(bodies.map(Cost::of_text), budget)
+    Pages::by_cost(costs, budget)
 }
 
 /// Whether comment `index` is where a tree stops and its replies go on on

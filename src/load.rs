@@ -24,9 +24,9 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::formats::{dump::Dumps, json};
-use crate::model::{Archive, Diagnostic, Discussion, Names};
+use crate::model::{Archive, Diagnostic, Discussion, EmptyShelf, Head, Names};
 use crate::parse::{Parsed, parse_bytes_in};
-use crate::store::{FileKind, Fingerprint, Record, Store, StoreError, StoredFile};
+use crate::store::{FileKind, Fingerprint, Made, Record, Store, StoreError, StoreShelf};
 
 /// What loading a folder produced, and what it cost.
 pub struct Loaded {
@@ -60,12 +60,20 @@ pub enum StoreState {
 /// A file's modification time and size: when both are unchanged, so is it.
 type Stamp = (SystemTime, u64);
 
+/// A discussion the store keeps: its key there, and its head.
+#[derive(Clone)]
+struct Held {
+    key: i64,
+    head: Arc<Head>,
+}
+
 /// What the loader knows of one file.
 struct Known {
     stamp: Option<Stamp>,
     /// A hash of the content it was made from.
     hash: Option<u64>,
-    discussion: Option<Arc<Discussion>>,
+    /// The discussion it made, as the store keeps it.
+    held: Option<Held>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -73,7 +81,7 @@ struct Known {
 #[derive(Default)]
 struct DumpGroup {
     stamps: Vec<(PathBuf, Option<Stamp>)>,
-    discussions: Vec<Arc<Discussion>>,
+    held: Vec<Held>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -84,7 +92,7 @@ pub struct Loader {
     dumps: DumpGroup,
     /// Every author name once, shared by all the discussions: a name in a
     /// thousand files is kept once, not a thousand times.
-    names: Names,
+    names: Arc<Names>,
     /// The folders searched for the posts' media files.
     media: MediaScan,
     /// Where what the files made is kept, so the next start reads it
@@ -192,7 +200,7 @@ const ZSTD_WINDOW_LOG_MAX: u32 = 31;
 fn read_dumps(
     paths: &[PathBuf],
     read: &(dyn Fn(u64) + Sync),
-) -> (Vec<Arc<Discussion>>, Vec<Diagnostic>) {
+) -> (Vec<Discussion>, Vec<Diagnostic>) {
     let mut dumps = Dumps::default();
     let mut failures = Vec::new();
     for path in paths {
@@ -220,7 +228,7 @@ fn read_dumps(
     }
     let (discussions, mut diagnostics) = dumps.finish();
     diagnostics.extend(failures);
-    (discussions.into_iter().map(Arc::new).collect(), diagnostics)
+    (discussions, diagnostics)
 }
 
 fn file_name(path: &Path) -> String {
@@ -249,21 +257,29 @@ fn stored_path(dir: &Path, path: &Path) -> String {
 /// that made what the loader holds of it (if anything).
 type Work = (PathBuf, Kind, Option<Stamp>, Option<u64>);
 
+/// A file read in an ingest, waiting to be written: where, its kind, and
+/// the discussion it newly made (if it did).
+type Read = (PathBuf, Kind, Option<Discussion>);
+
 /// What the files of `batch` made, as the store keeps it.
 fn records<'a>(
     dir: &Path,
     known: &'a HashMap<PathBuf, Known>,
-    batch: &[(PathBuf, Kind)],
+    batch: &'a [Read],
 ) -> Vec<Record<'a>> {
     batch
         .iter()
-        .map(|(path, kind)| {
+        .map(|(path, kind, fresh)| {
             let known = &known[path];
             Record {
                 path: stored_path(dir, path),
                 kind: kind.stored(),
                 fingerprint: fingerprint(known.stamp, known.hash),
-                discussion: known.discussion.as_deref(),
+                discussion: match (fresh, &known.held) {
+                    (Some(d), _) => Made::New(d),
+                    (None, Some(held)) => Made::Kept(held.key),
+                    (None, None) => Made::Nothing,
+                },
                 diagnostics: &known.diagnostics,
             }
         })
@@ -315,7 +331,7 @@ impl Loader {
             dir,
             known: HashMap::new(),
             dumps: DumpGroup::default(),
-            names: Names::default(),
+            names: Arc::default(),
             store,
             restored: false,
         }
@@ -346,47 +362,48 @@ impl Loader {
     }
 
     fn read_store(&mut self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<usize, StoreError> {
-        let files: Vec<StoredFile> = self.store.files()?;
-        let mut dumps = DumpGroup::default();
-        let mut documents = Vec::with_capacity(files.len());
-        for file in &files {
-            if file.kind == FileKind::Dump {
-                let path = self.dir.join(&file.path);
-                dumps.stamps.push((path, file.fingerprint.map(stamp_of)));
-            } else {
-                documents.push(file);
-            }
+        let files = self.store.files()?;
+        let mut heads: HashMap<Option<i64>, Vec<Held>> = HashMap::new();
+        for stored in self.store.heads()? {
+            heads.entry(stored.file).or_default().push(Held {
+                key: stored.key,
+                head: Arc::new(stored.head),
+            });
         }
-        let size = |f: &StoredFile| f.fingerprint.map_or(0, |f| f.size);
-        let total = files.iter().map(size).sum();
-        let done = AtomicU64::new(0);
-        let read = |bytes: u64| progress(done.fetch_add(bytes, Ordering::Relaxed) + bytes, total);
-        let made = self.store.made_by_each(&documents, &self.names, &read)?;
-        for (file, (discussions, diagnostics)) in documents.into_iter().zip(made) {
+        let mut diagnostics: HashMap<Option<i64>, Vec<Diagnostic>> = HashMap::new();
+        for (file, d) in self.store.diagnostics()? {
+            diagnostics.entry(file).or_default().push(d);
+        }
+        let mut dumps = DumpGroup::default();
+        for file in &files {
+            let path = self.dir.join(&file.path);
+            if file.kind == FileKind::Dump {
+                dumps.stamps.push((path, file.fingerprint.map(stamp_of)));
+                continue;
+            }
             let known = Known {
                 stamp: file.fingerprint.map(stamp_of),
                 hash: file.fingerprint.and_then(|f| f.hash),
-                discussion: discussions.into_iter().next().map(Arc::new),
-                diagnostics,
+                held: heads
+                    .remove(&Some(file.id))
+                    .and_then(|held| held.into_iter().next()),
+                diagnostics: diagnostics.remove(&Some(file.id)).unwrap_or_default(),
             };
-            self.known.insert(self.dir.join(&file.path), known);
+            self.known.insert(path, known);
         }
         if !dumps.stamps.is_empty() {
             // In the order the folder lists them (by path, as `walk` sorts
             // them; the store sorts its paths as text).
             dumps.stamps.sort_by(|a, b| a.0.cmp(&b.0));
-            let (discussions, diagnostics) = self.store.made_by(None, &self.names)?;
-            read(
-                files
-                    .iter()
-                    .filter(|f| f.kind == FileKind::Dump)
-                    .map(size)
-                    .sum(),
-            );
-            dumps.discussions = discussions.into_iter().map(Arc::new).collect();
-            dumps.diagnostics = diagnostics;
+            dumps.held = heads.remove(&None).unwrap_or_default();
+            dumps.diagnostics = diagnostics.remove(&None).unwrap_or_default();
         }
         self.dumps = dumps;
+        let total = files
+            .iter()
+            .map(|f| f.fingerprint.map_or(0, |f| f.size))
+            .sum();
+        progress(total, total);
         Ok(files.len())
     }
 
@@ -433,6 +450,10 @@ impl Loader {
     ) -> std::io::Result<Loaded> {
         let started = Instant::now();
         let mut store_state = self.restore(progress);
+        // What the last load set aside is read by no archive now.
+        if let Err(err) = self.store.purge() {
+            store_state = StoreState::Unwritten(err.to_string());
+        }
         let (listed, media) = document_paths(&self.dir)?;
         let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
             .into_iter()
@@ -485,7 +506,7 @@ impl Loader {
             .into_iter()
             .map(|(path, kind, stamp)| {
                 let known = self.known.get(path);
-                let hash = known.and_then(|k| k.discussion.as_ref().and(k.hash));
+                let hash = known.and_then(|k| k.held.as_ref().and(k.hash));
                 (path.clone(), kind, stamp, hash)
             })
             .collect();
@@ -493,12 +514,9 @@ impl Loader {
         if dumps_stale {
             let paths: Vec<PathBuf> = dump_stamps.iter().map(|(path, _)| path.clone()).collect();
             let (discussions, diagnostics) = read_dumps(&paths, &advance);
-            self.dumps = DumpGroup {
-                stamps: dump_stamps,
-                discussions,
-                diagnostics,
-            };
-            written = written.and_then(|()| self.keep_dumps());
+            self.dumps.stamps = dump_stamps;
+            self.dumps.diagnostics = diagnostics;
+            written = written.and_then(|()| self.keep_dumps(&discussions));
         }
         if let Err(err) = written {
             store_state = StoreState::Unwritten(err.to_string());
@@ -537,12 +555,12 @@ impl Loader {
             written = store.drop_indexes();
         }
         if !gone.is_empty() {
-            written = written.and_then(|()| store.write(&[], gone));
+            written = written.and_then(|()| store.write(&[], gone).map(drop));
         }
         let mut parsed = 0;
         let (tx, rx) = std::sync::mpsc::sync_channel(256);
         std::thread::scope(|scope| {
-            let names = &*names;
+            let names = &**names;
             scope.spawn(move || {
                 work.into_par_iter()
                     .for_each_with(tx, |tx, (path, kind, stamp, hash)| {
@@ -552,23 +570,45 @@ impl Loader {
                         let _ = tx.send((path, kind, stamp, read));
                     });
             });
-            let mut batch: Vec<(PathBuf, Kind)> = Vec::new();
+            let mut batch: Vec<Read> = Vec::new();
             let mut bytes = 0;
-            let mut flush = |batch: &mut Vec<(PathBuf, Kind)>, known: &HashMap<PathBuf, Known>| {
+            let mut flush = |batch: &mut Vec<Read>, known: &mut HashMap<PathBuf, Known>| {
                 if written.is_ok() && !batch.is_empty() {
-                    written = store.write(&records(dir, known, batch), &[]);
+                    match store.write(&records(dir, known, batch), &[]) {
+                        Ok(keys) => {
+                            for ((path, _, fresh), key) in batch.drain(..).zip(keys) {
+                                if let (Some(d), Some(key)) = (fresh, key) {
+                                    let head = Arc::new(d.head());
+                                    let known = known.get_mut(&path).expect("just read");
+                                    known.held = Some(Held { key, head });
+                                }
+                            }
+                        }
+                        Err(err) => written = Err(err),
+                    }
                 }
-                batch.clear();
+                // What could not be kept is read again at the next start.
+                for (path, _, fresh) in batch.drain(..) {
+                    let known = known.get_mut(&path).expect("just read");
+                    known.stamp = None;
+                    if fresh.is_some() {
+                        known.diagnostics.push(Diagnostic {
+                            file: file_name(&path),
+                            line: None,
+                            message: "not shown: the store could not keep it (it is read again at the next start)".to_owned(),
+                        });
+                    }
+                }
             };
             for (path, kind, stamp, read) in rx {
                 if matches!(read, Ok(Fresh::Parsed(..))) {
                     parsed += 1;
                 }
                 let previous = known.remove(&path);
-                let now = Known::after(&file_name(&path), stamp, read, previous);
+                let (now, fresh) = Known::after(&file_name(&path), stamp, read, previous);
                 bytes += stamp.map_or(0, |(_, len)| len);
                 known.insert(path.clone(), now);
-                batch.push((path, kind));
+                batch.push((path, kind, fresh));
                 if bytes >= BATCH_BYTES {
                     flush(&mut batch, known);
                     bytes = 0;
@@ -583,8 +623,8 @@ impl Loader {
         (parsed, written)
     }
 
-    /// Writes what the dumps made to the store.
-    fn keep_dumps(&mut self) -> Result<(), StoreError> {
+    /// Writes what the dumps made (`discussions`) to the store.
+    fn keep_dumps(&mut self, discussions: &[Discussion]) -> Result<(), StoreError> {
         let stored: Vec<(String, Option<Fingerprint>)> = self
             .dumps
             .stamps
@@ -593,24 +633,64 @@ impl Loader {
             .collect();
         let files: Vec<(&str, Option<Fingerprint>)> =
             stored.iter().map(|(p, f)| (p.as_str(), *f)).collect();
-        self.store
-            .write_dumps(&files, &self.dumps.discussions, &self.dumps.diagnostics)
+        let keys = self
+            .store
+            .write_dumps(&files, discussions, &self.dumps.diagnostics);
+        self.dumps.held = match &keys {
+            Ok(keys) => keys
+                .iter()
+                .zip(discussions)
+                .map(|(&key, d)| Held {
+                    key,
+                    head: Arc::new(d.head()),
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        keys.map(drop)
     }
 
     /// The archive of the files `paths` (in their order) and the dumps, as
-    /// last read.
+    /// last read, on the store.
     fn archive(&mut self, paths: &[(PathBuf, Kind)], media: &[PathBuf]) -> Archive {
-        let mut discussions = Vec::with_capacity(self.known.len() + self.dumps.discussions.len());
+        let mut discussions = Vec::with_capacity(self.known.len() + self.dumps.held.len());
         let mut diagnostics = Vec::new();
         for (path, _) in paths {
             if let Some(known) = self.known.get(path) {
-                discussions.extend(known.discussion.clone());
+                discussions.extend(known.held.iter().map(|h| (h.key, h.head.clone())));
                 diagnostics.extend(known.diagnostics.iter().cloned());
             }
         }
-        discussions.extend(self.dumps.discussions.iter().cloned());
+        discussions.extend(self.dumps.held.iter().map(|h| (h.key, h.head.clone())));
         diagnostics.extend(self.dumps.diagnostics.iter().cloned());
-        let archive = Archive::new(discussions, diagnostics);
+        // The discussions that another of the same name shadows (the
+        // archive keeps the first, as `Archive::new` does) count for no
+        // author.
+        let mut by_name: Vec<&(i64, Arc<Head>)> = discussions.iter().collect();
+        by_name.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+        let shadowed: Vec<i64> = by_name
+            .windows(2)
+            .filter(|w| w[0].1.id == w[1].1.id)
+            .map(|w| w[1].0)
+            .collect();
+        if let Err(err) = self.store.shadow(&shadowed) {
+            tracing::warn!("cannot count the authors of the discussions of one name: {err}");
+        }
+        let shelf = StoreShelf::new(&self.store, self.names.clone());
+        let authors = self.store.authors();
+        let archive = match (shelf, authors) {
+            (Ok(shelf), Ok(authors)) => {
+                Archive::new(discussions, diagnostics, authors, Arc::new(shelf))
+            }
+            (Err(err), _) | (_, Err(err)) => {
+                diagnostics.push(Diagnostic {
+                    file: self.store.describe(),
+                    line: None,
+                    message: format!("the store cannot be read: {err}"),
+                });
+                Archive::new(Vec::new(), diagnostics, Vec::new(), Arc::new(EmptyShelf))
+            }
+        };
         let posts: HashSet<&str> = archive.post_ids().collect();
         let media = self
             .media
@@ -621,39 +701,41 @@ impl Loader {
 }
 
 impl Known {
-    /// What is known of the file `name` once read again (`read`): its new
-    /// discussion, or the last good one (of `previous`) when it no longer
-    /// yields one, said in a diagnostic.
+    /// What is known of the file `name` once read again (`read`), and the
+    /// discussion it newly made: its last good one (of `previous`) is
+    /// kept when it no longer yields one, said in a diagnostic.
     fn after(
         name: &str,
         stamp: Option<Stamp>,
         read: std::io::Result<Fresh>,
         previous: Option<Known>,
-    ) -> Known {
+    ) -> (Known, Option<Discussion>) {
         let (hash, parsed) = match read {
             Ok(Fresh::Same(hash)) => {
                 let previous = previous.expect("a file is only the same as one known");
-                return Known {
+                let known = Known {
                     stamp,
                     hash: Some(hash),
                     ..previous
                 };
+                return (known, None);
             }
             Ok(Fresh::Parsed(hash, parsed)) => (Some(hash), Ok(*parsed)),
             Err(err) => (None, Err(err)),
         };
-        let previous = previous.and_then(|k| k.discussion);
-        let (discussion, mut diagnostics, stamp, hash) = match parsed {
+        let previous = previous.and_then(|k| k.held);
+        let (held, mut diagnostics, stamp, hash) = match parsed {
             Ok(Parsed {
                 discussion: Some(d),
                 diagnostics,
             }) => {
-                return Known {
+                let known = Known {
                     stamp,
                     hash,
-                    discussion: Some(Arc::new(d)),
+                    held: None,
                     diagnostics,
                 };
+                return (known, Some(d));
             }
             // The last good version is kept, but not under this content's
             // hash: the same content is parsed again next time.
@@ -671,15 +753,16 @@ impl Known {
                 (previous, vec![unreadable], None, None)
             }
         };
-        if discussion.is_some() {
+        if held.is_some() {
             diagnostics.push(kept_last_good(name));
         }
-        Known {
+        let known = Known {
             stamp,
             hash,
-            discussion,
+            held,
             diagnostics,
-        }
+        };
+        (known, None)
     }
 }
 

@@ -373,9 +373,11 @@ impl Comment {
     }
 }
 
-/// An article with its readers' comments, in file order.
+/// What lists show of a discussion: its article's head, what its post
+/// says of itself, and the count and span of its comments. The archive
+/// keeps one for every discussion; the comments stay in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Discussion {
+pub struct Head {
     /// The file's stem, e.g. `000_3e51731060edc037`.
     pub id: String,
     pub title: String,
@@ -383,6 +385,28 @@ pub struct Discussion {
     pub source: Option<String>,
     /// Who submitted it: the discussion's original poster.
     pub submitter: Option<String>,
+    comment_count: u32,
+    /// The earliest and latest known times of its comments and post.
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Whether any comment has a score.
+    scores: bool,
+    /// How many comments it has each month (UTC), as `(year × 12 +
+    /// month − 1, count)`, in order: what charts of many discussions add.
+    months: Box<[(u32, u32)]>,
+    /// Its whole discussion's [`Discussion::fingerprint`], where known (0
+    /// until it is kept).
+    fingerprint: u64,
+    /// What a Reddit post says of itself.
+    post: Option<Box<PostMeta>>,
+    /// Where it belongs: its subreddit, or its source.
+    community: Option<Community>,
+}
+
+/// An article with its readers' comments, in file order. Its [`Head`]'s
+/// fields and methods are its own (`d.title`, `d.post()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discussion {
+    head: Head,
     /// The article body (Markdown), possibly empty.
     pub body: String,
     comments: Vec<Comment>,
@@ -395,8 +419,6 @@ pub struct Discussion {
     roots: Vec<usize>,
     /// Derived: how many replies sit below each comment, at every depth.
     descendants: Vec<u32>,
-    /// Derived: the earliest and latest known comment times.
-    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Every comment's index, sorted by id: `find` searches it (4 bytes a
     /// comment, where a hash map took about 26).
     by_id: Vec<u32>,
@@ -408,14 +430,144 @@ pub struct Discussion {
     unarchived: Vec<(u32, u32)>,
     /// The texts the comments' marks name (flairs, reasons).
     labels: Vec<Arc<str>>,
-    /// What a Reddit post says of itself.
-    post: Option<Box<PostMeta>>,
-    /// Where it belongs: its subreddit, or its source.
-    community: Option<Community>,
-    /// Derived: whether any comment has a score.
-    scores: bool,
     /// Pictures and videos in comments, by comment index (sorted).
     comment_media: Vec<(u32, Media)>,
+}
+
+impl std::ops::Deref for Discussion {
+    type Target = Head;
+
+    fn deref(&self) -> &Head {
+        &self.head
+    }
+}
+
+/// What a head says of its discussion's comments (see [`Head`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub comments: usize,
+    pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub scores: bool,
+    pub months: Vec<(u32, u32)>,
+}
+
+impl Head {
+    /// The head of a discussion kept elsewhere, with what `tally` says
+    /// of its comments.
+    pub fn new(
+        id: String,
+        title: String,
+        source: Option<String>,
+        submitter: Option<String>,
+        tally: Tally,
+    ) -> Self {
+        Head {
+            id,
+            title,
+            source,
+            submitter,
+            comment_count: tally.comments as u32,
+            span: tally.span,
+            scores: tally.scores,
+            months: tally.months.into_boxed_slice(),
+            fingerprint: 0,
+            post: None,
+            community: None,
+        }
+    }
+
+    /// The head, with its whole discussion's fingerprint.
+    pub fn with_fingerprint(mut self, fingerprint: u64) -> Self {
+        self.fingerprint = fingerprint;
+        self
+    }
+
+    /// Its whole discussion's [`Discussion::fingerprint`] (what the
+    /// search index and an export compare), or 0 when it was not given.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Where it belongs.
+    pub fn with_community(mut self, community: Option<Community>) -> Self {
+        self.community = community;
+        self
+    }
+
+    /// Keeps what a Reddit post says of itself; its time starts the
+    /// discussion's time span.
+    pub fn with_post(mut self, post: PostMeta) -> Self {
+        if let Some(at) = post.posted_at {
+            self.span = Some(match self.span {
+                Some((first, last)) => (first.min(at), last.max(at)),
+                None => (at, at),
+            });
+        }
+        self.post = Some(Box::new(post));
+        self
+    }
+
+    /// Where it belongs: its subreddit, or its source.
+    pub fn community(&self) -> Option<&Community> {
+        self.community.as_ref()
+    }
+
+    /// When it started: its post's time, else its first comment's.
+    pub fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.post()
+            .and_then(|p| p.posted_at)
+            .or_else(|| self.span.map(|(first, _)| first))
+    }
+
+    /// The post's own media (a picture, a gallery, a video, an embed), in
+    /// order.
+    pub fn media(&self) -> &[Media] {
+        self.post().map_or(&[], |p| &p.media)
+    }
+
+    /// What the post says of itself (Reddit's formats only).
+    pub fn post(&self) -> Option<&PostMeta> {
+        self.post.as_deref()
+    }
+
+    /// The subreddit, where the source says.
+    pub fn subreddit(&self) -> Option<&str> {
+        self.post()?.subreddit.as_deref()
+    }
+
+    /// Whether any comment has a score (so `top` means something).
+    pub fn has_scores(&self) -> bool {
+        self.scores
+    }
+
+    /// How many comments it has each month (UTC): `(year × 12 + month −
+    /// 1, count)`, in order.
+    pub fn comment_months(&self) -> &[(u32, u32)] {
+        &self.months
+    }
+
+    /// How many comments it has.
+    pub fn comment_count(&self) -> usize {
+        self.comment_count as usize
+    }
+
+    /// Whether `author` is the discussion's submitter (its OP).
+    pub fn is_op(&self, author: &str) -> bool {
+        self.submitter.as_deref() == Some(author)
+    }
+
+    /// The earliest and latest known times (its comments' and its post's).
+    pub fn time_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        self.span
+    }
+
+    /// About how many bytes it takes in memory with its comments: what a
+    /// cache of discussions weighs them by.
+    pub fn weight(&self) -> u64 {
+        // A comment's 80 bytes, its 16 of derived indexes and its text
+        // (on average a few hundred bytes: counted where it is read).
+        self.comment_count as u64 * 96 + self.title.len() as u64 + 256
+    }
 }
 
 impl Discussion {
@@ -466,12 +618,28 @@ impl Discussion {
         let span = times
             .next()
             .map(|first| times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t))));
+        let mut months: Vec<(u32, u32)> = Vec::new();
+        let mut in_month: std::collections::BTreeMap<u32, u32> = Default::default();
+        for at in comments.iter().filter_map(|c| c.posted_at) {
+            use chrono::Datelike;
+            let month = (at.year().max(0) as u32) * 12 + at.month0();
+            *in_month.entry(month).or_default() += 1;
+        }
+        months.extend(in_month);
         Discussion {
-            span,
-            id,
-            title,
-            source,
-            submitter,
+            head: Head {
+                id,
+                title,
+                source,
+                submitter,
+                comment_count: comments.len() as u32,
+                span,
+                scores,
+                months: months.into_boxed_slice(),
+                fingerprint: 0,
+                post: None,
+                community: None,
+            },
             body,
             comments,
             replies,
@@ -482,42 +650,26 @@ impl Discussion {
             time_texts: Vec::new(),
             unarchived: Vec::new(),
             labels: Vec::new(),
-            post: None,
-            community: None,
-            scores,
             comment_media: Vec::new(),
         }
     }
 
     /// Where it belongs.
     pub fn with_community(mut self, community: Option<Community>) -> Self {
-        self.community = community;
+        self.head = self.head.with_community(community);
         self
-    }
-
-    /// Where it belongs: its subreddit, or its source.
-    pub fn community(&self) -> Option<&Community> {
-        self.community.as_ref()
-    }
-
-    /// When it started: its post's time, else its first comment's.
-    pub fn started_at(&self) -> Option<DateTime<Utc>> {
-        self.post()
-            .and_then(|p| p.posted_at)
-            .or_else(|| self.span.map(|(first, _)| first))
     }
 
     /// Keeps what a Reddit post says of itself; its time starts the
     /// discussion's time span.
     pub fn with_post(mut self, post: PostMeta) -> Self {
-        if let Some(at) = post.posted_at {
-            self.span = Some(match self.span {
-                Some((first, last)) => (first.min(at), last.max(at)),
-                None => (at, at),
-            });
-        }
-        self.post = Some(Box::new(post));
+        self.head = self.head.with_post(post);
         self
+    }
+
+    /// Its head, what lists show of it, with its fingerprint.
+    pub fn head(&self) -> Head {
+        self.head.clone().with_fingerprint(self.fingerprint())
     }
 
     /// Keeps the media of the comments, by comment index.
@@ -526,12 +678,6 @@ impl Discussion {
         media.shrink_to_fit();
         self.comment_media = media;
         self
-    }
-
-    /// The post's own media (a picture, a gallery, a video, an embed), in
-    /// order.
-    pub fn media(&self) -> &[Media] {
-        self.post().map_or(&[], |p| &p.media)
     }
 
     /// The media comment `index` shows below its text.
@@ -558,16 +704,6 @@ impl Discussion {
         self
     }
 
-    /// What the post says of itself (Reddit's formats only).
-    pub fn post(&self) -> Option<&PostMeta> {
-        self.post.as_deref()
-    }
-
-    /// The subreddit, where the source says.
-    pub fn subreddit(&self) -> Option<&str> {
-        self.post()?.subreddit.as_deref()
-    }
-
     /// Comment `index`'s author flair.
     pub fn flair(&self, index: usize) -> Option<&str> {
         let label = self.comments[index].marks.flair_label()?;
@@ -587,11 +723,6 @@ impl Discussion {
                 .map(|reason| Removal::Reason(reason))
                 .or(Some(Removal::Moderators)),
         }
-    }
-
-    /// Whether any comment has a score (so `top` means something).
-    pub fn has_scores(&self) -> bool {
-        self.scores
     }
 
     /// Keeps the time texts of the comments whose clock is [`Clock::Text`].
@@ -696,10 +827,10 @@ impl Discussion {
         for label in &self.labels {
             text(&mut h, label);
         }
-        if let Some(post) = &self.post {
+        if let Some(post) = &self.head.post {
             text(&mut h, &format!("{post:?}"));
         }
-        if let Some(community) = &self.community {
+        if let Some(community) = &self.head.community {
             text(&mut h, &format!("{community:?}"));
         }
         for (parent, count) in &self.unarchived {
@@ -735,16 +866,6 @@ impl Discussion {
             .filter(|&i| self.comments[i].id.as_str() == id)
     }
 
-    /// Whether `author` is the discussion's submitter (its OP).
-    pub fn is_op(&self, author: &str) -> bool {
-        self.submitter.as_deref() == Some(author)
-    }
-
-    /// The earliest and latest known comment times.
-    pub fn time_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        self.span
-    }
-
     /// The number of replies below comment `index`, at every depth.
     pub fn descendant_count(&self, index: usize) -> usize {
         self.descendants[index] as usize
@@ -769,11 +890,140 @@ impl std::borrow::Borrow<str> for CommentId {
     }
 }
 
-/// Every discussion that loaded, plus what went wrong while loading.
-#[derive(Debug, Default)]
+/// Where the archive's discussions are kept whole (the store), read back
+/// by the key each was kept under.
+pub trait Shelf: Send + Sync {
+    /// The discussion kept under `key`.
+    fn discussion(&self, key: i64) -> Result<Discussion, Unreadable>;
+    /// Every comment of `author`'s, in any order.
+    fn comments_of(&self, author: &str, each: &mut dyn FnMut(Kept)) -> Result<(), Unreadable>;
+    /// Every comment, in any order.
+    fn every_comment(&self, each: &mut dyn FnMut(Kept)) -> Result<(), Unreadable>;
+    /// Every comment made from `from` to before `to` (seconds; None:
+    /// without that bound, and with the comments of unknown time when
+    /// both are None), as its discussion's key and its author's number.
+    fn authors_between(
+        &self,
+        from: Option<i64>,
+        to: Option<i64>,
+        each: &mut dyn FnMut(i64, i64),
+    ) -> Result<(), Unreadable>;
+    /// The name of author number `id`.
+    fn author_name(&self, id: i64) -> Result<String, Unreadable>;
+    /// The address of every picture or video in a comment, with its
+    /// discussion's key.
+    fn comment_media_urls(&self, each: &mut dyn FnMut(i64, &str)) -> Result<(), Unreadable>;
+}
+
+/// What a [`Shelf`] tells of a comment without reading it: where it is
+/// (its discussion's key and its position), when, and its text's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept {
+    pub key: i64,
+    pub position: u32,
+    pub posted_at: Option<i64>,
+    pub bytes: u32,
+    pub lines: u32,
+}
+
+/// The shelf could not be read (why): the store failed under the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the store could not be read: {}", self.0)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+/// The shelf of an archive with no discussions.
+pub struct EmptyShelf;
+
+impl Shelf for EmptyShelf {
+    fn discussion(&self, key: i64) -> Result<Discussion, Unreadable> {
+        Err(Unreadable(format!("no discussion {key}")))
+    }
+
+    fn comments_of(&self, _: &str, _: &mut dyn FnMut(Kept)) -> Result<(), Unreadable> {
+        Ok(())
+    }
+
+    fn every_comment(&self, _: &mut dyn FnMut(Kept)) -> Result<(), Unreadable> {
+        Ok(())
+    }
+
+    fn authors_between(
+        &self,
+        _: Option<i64>,
+        _: Option<i64>,
+        _: &mut dyn FnMut(i64, i64),
+    ) -> Result<(), Unreadable> {
+        Ok(())
+    }
+
+    fn author_name(&self, id: i64) -> Result<String, Unreadable> {
+        Err(Unreadable(format!("no author {id}")))
+    }
+
+    fn comment_media_urls(&self, _: &mut dyn FnMut(i64, &str)) -> Result<(), Unreadable> {
+        Ok(())
+    }
+}
+
+/// A comment's place, time and size, from its author's or the archive's
+/// list (24 bytes: the lists page by it without reading the comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timed {
+    pub at: CommentRef,
+    /// Seconds, `i64::MAX` when unknown.
+    seconds: i64,
+    pub bytes: u32,
+    pub lines: u32,
+}
+
+impl Timed {
+    pub fn posted_at(&self) -> Option<DateTime<Utc>> {
+        match self.seconds {
+            i64::MAX => None,
+            s => DateTime::from_timestamp(s, 0),
+        }
+    }
+}
+
+/// How many bytes of whole discussions an archive keeps decoded.
+pub const DISCUSSION_CACHE_BYTES: u64 = 192 << 20;
+
+#[derive(Clone)]
+struct Weigh;
+
+/// A discussion in the cache with its weight, counted once.
+type Weighed = (u64, Arc<Discussion>);
+
+impl quick_cache::Weighter<u32, Weighed> for Weigh {
+    fn weight(&self, _: &u32, (weight, _): &Weighed) -> u64 {
+        *weight
+    }
+}
+
+type DiscussionCache = quick_cache::sync::Cache<u32, Weighed, Weigh>;
+
+fn discussion_cache() -> DiscussionCache {
+    quick_cache::sync::Cache::with_weighter(4096, DISCUSSION_CACHE_BYTES, Weigh)
+}
+
+/// Every discussion that loaded, plus what went wrong while loading: the
+/// heads of its discussions and its authors' counts in memory, the
+/// comments on its [`Shelf`], read through a cache bounded in bytes.
 pub struct Archive {
     /// Shared with the previous version of the archive when unchanged.
-    discussions: Vec<Arc<Discussion>>,
+    discussions: Vec<Arc<Head>>,
+    /// The key each is kept under on the shelf.
+    keys: Vec<i64>,
+    by_key: FxHashMap<i64, u32>,
+    shelf: Arc<dyn Shelf>,
+    cache: DiscussionCache,
     by_id: HashMap<String, usize>,
     /// Derived: Reddit's post ids (`p3x9k`), for addresses and links in
     /// Reddit's shape.
@@ -781,8 +1031,8 @@ pub struct Archive {
     /// Derived: every community, most comments first.
     communities: Vec<CommunityStats>,
     /// Derived when first asked: every comment in time order.
-    by_time: std::sync::OnceLock<Vec<CommentRef>>,
-    /// Derived: every author, sorted by name.
+    by_time: std::sync::OnceLock<Result<Vec<Timed>, Unreadable>>,
+    /// Every author, sorted by name.
     authors: Vec<Author>,
     author_by_name: HashMap<String, usize>,
     /// The files of the media folders that belong to its posts.
@@ -790,9 +1040,25 @@ pub struct Archive {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl fmt::Debug for Archive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Archive")
+            .field("discussions", &self.discussions.len())
+            .field("authors", &self.authors.len())
+            .field("diagnostics", &self.diagnostics)
+            .finish()
+    }
+}
+
+impl Default for Archive {
+    fn default() -> Self {
+        Archive::new(Vec::new(), Vec::new(), Vec::new(), Arc::new(EmptyShelf))
+    }
+}
+
 /// Where a comment is in the archive: `(discussion index, comment index)`,
 /// in 32 bits each (there is one per comment).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CommentRef {
     discussion: u32,
     comment: u32,
@@ -820,12 +1086,12 @@ pub struct CommunityStats {
     pub last_at: Option<DateTime<Utc>>,
 }
 
-/// Everyone who commented anywhere in the archive, with their comments.
+/// Everyone who commented anywhere in the archive: how much and when
+/// (their comments are on the shelf: [`Archive::comments_of`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {
     pub name: String,
-    /// Every comment of theirs, by discussion and then file order.
-    pub comments: Vec<CommentRef>,
+    pub comment_count: usize,
     /// In how many discussions they commented.
     pub discussion_count: usize,
     /// Their earliest and latest known comment times.
@@ -833,17 +1099,71 @@ pub struct Author {
     pub last_at: Option<DateTime<Utc>>,
 }
 
+impl Author {
+    /// Everyone who commented in `discussions`, sorted by name.
+    pub fn of<'a>(discussions: impl IntoIterator<Item = &'a Discussion>) -> Vec<Author> {
+        let mut authors: Vec<Author> = Vec::new();
+        // A name is mostly one `Arc` shared by all its comments: its
+        // address finds the author without hashing the name again, and a
+        // name met under another `Arc` (another reader's) by its text.
+        let mut by_name: FxHashMap<Arc<str>, usize> = FxHashMap::default();
+        let mut by_address: FxHashMap<*const u8, usize> = FxHashMap::default();
+        let mut last_seen: Vec<usize> = Vec::new();
+        for (di, d) in discussions.into_iter().enumerate() {
+            for c in &d.comments {
+                let index = match by_address.get(&c.author.as_ptr()) {
+                    Some(&index) => index,
+                    None => {
+                        let index = *by_name.entry(c.author.clone()).or_insert_with(|| {
+                            authors.push(Author {
+                                name: c.author.to_string(),
+                                comment_count: 0,
+                                discussion_count: 0,
+                                first_at: None,
+                                last_at: None,
+                            });
+                            last_seen.push(usize::MAX);
+                            authors.len() - 1
+                        });
+                        by_address.insert(c.author.as_ptr(), index);
+                        index
+                    }
+                };
+                let author = &mut authors[index];
+                if last_seen[index] != di {
+                    last_seen[index] = di;
+                    author.discussion_count += 1;
+                }
+                author.comment_count += 1;
+                if let Some(at) = c.posted_at {
+                    author.first_at = Some(author.first_at.map_or(at, |t| t.min(at)));
+                    author.last_at = Some(author.last_at.map_or(at, |t| t.max(at)));
+                }
+            }
+        }
+        authors.sort_by(|a, b| a.name.cmp(&b.name));
+        authors
+    }
+}
+
 impl Archive {
-    /// Builds an archive; discussions are kept sorted by id.
-    /// Two files with the same stem (`a.txt`, `a.TXT`) would share an id:
-    /// the first is kept and the other reported.
-    pub fn new(mut discussions: Vec<Arc<Discussion>>, mut diagnostics: Vec<Diagnostic>) -> Self {
-        discussions.sort_by(|a, b| a.id.cmp(&b.id));
+    /// Builds an archive of `discussions` (each a head and the key its
+    /// whole is kept under on `shelf`), kept sorted by id, and of
+    /// `authors` (sorted by name). Two files with the same stem (`a.txt`,
+    /// `a.TXT`) would share an id: the first is kept and the other
+    /// reported.
+    pub fn new(
+        mut discussions: Vec<(i64, Arc<Head>)>,
+        mut diagnostics: Vec<Diagnostic>,
+        authors: Vec<Author>,
+        shelf: Arc<dyn Shelf>,
+    ) -> Self {
+        discussions.sort_by(|a, b| a.1.id.cmp(&b.1.id));
         discussions.dedup_by(|later, kept| {
-            let duplicate = later.id == kept.id;
+            let duplicate = later.1.id == kept.1.id;
             if duplicate {
                 diagnostics.push(Diagnostic {
-                    file: later.id.clone(),
+                    file: later.1.id.clone(),
                     line: None,
                     message: "skipped: another discussion has the same id (a file with the same name before its extension, or a thread that is also in a dump)"
                         .to_owned(),
@@ -851,6 +1171,12 @@ impl Archive {
             }
             duplicate
         });
+        let (keys, discussions): (Vec<i64>, Vec<Arc<Head>>) = discussions.into_iter().unzip();
+        let by_key = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32))
+            .collect();
         let by_id = discussions
             .iter()
             .enumerate()
@@ -862,7 +1188,6 @@ impl Archive {
             .filter_map(|(i, d)| Some((d.post()?.id.clone()?.to_ascii_lowercase(), i)))
             .collect();
         let communities = Self::index_communities(&discussions);
-        let authors = Self::index_authors(&discussions);
         let author_by_name = authors
             .iter()
             .enumerate()
@@ -870,6 +1195,10 @@ impl Archive {
             .collect();
         Archive {
             discussions,
+            keys,
+            by_key,
+            shelf,
+            cache: discussion_cache(),
             by_id,
             by_post_id,
             communities,
@@ -879,6 +1208,28 @@ impl Archive {
             media: Arc::default(),
             diagnostics,
         }
+    }
+
+    /// The archive of only the discussions at `positions` (read whole to
+    /// count their authors), with `diagnostics`.
+    pub fn only(
+        &self,
+        positions: &[usize],
+        diagnostics: Vec<Diagnostic>,
+    ) -> Result<Self, Unreadable> {
+        let whole = positions
+            .iter()
+            .map(|&i| self.discussion(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let authors = Author::of(whole.iter().map(|d| &**d));
+        let heads = positions
+            .iter()
+            .map(|&i| (self.keys[i], self.discussions[i].clone()))
+            .collect();
+        Ok(
+            Archive::new(heads, diagnostics, authors, self.shelf.clone())
+                .with_media(self.shared_media()),
+        )
     }
 
     /// The archive with the media files found for its posts.
@@ -899,7 +1250,7 @@ impl Archive {
 
     /// A discussion's post media as pages show them: each with its local
     /// file, if any.
-    pub fn shown_media<'a>(&'a self, d: &'a Discussion) -> Vec<Shown<'a>> {
+    pub fn shown_media<'a>(&'a self, d: &'a Head) -> Vec<Shown<'a>> {
         let files = match d.post().and_then(|p| p.id.as_deref()) {
             Some(id) => self.media.of_post(id),
             None => Vec::new(),
@@ -942,7 +1293,7 @@ impl Archive {
         self.by_post_id.keys().map(String::as_str)
     }
 
-    fn index_communities(discussions: &[Arc<Discussion>]) -> Vec<CommunityStats> {
+    fn index_communities(discussions: &[Arc<Head>]) -> Vec<CommunityStats> {
         let mut by: HashMap<&Community, CommunityStats> = HashMap::new();
         for (i, d) in discussions.iter().enumerate() {
             let Some(community) = d.community() else {
@@ -956,7 +1307,7 @@ impl Archive {
                 last_at: None,
             });
             stats.discussions.push(i);
-            stats.comment_count += d.comments().len();
+            stats.comment_count += d.comment_count();
             if let Some((first, last)) = d.time_span() {
                 stats.first_at = Some(stats.first_at.map_or(first, |t| t.min(first)));
                 stats.last_at = Some(stats.last_at.map_or(last, |t| t.max(last)));
@@ -971,26 +1322,107 @@ impl Archive {
         all
     }
 
+    /// A comment the shelf told of, placed in this archive (None: its
+    /// discussion is not one of this archive's).
+    fn timed(&self, kept: Kept) -> Option<Timed> {
+        let discussion = *self.by_key.get(&kept.key)?;
+        Some(Timed {
+            at: CommentRef {
+                discussion,
+                comment: kept.position,
+            },
+            seconds: kept.posted_at.unwrap_or(i64::MAX),
+            bytes: kept.bytes,
+            lines: kept.lines,
+        })
+    }
+
     /// Every comment of the archive in time order, oldest first (ties in
     /// archive order), those with no known time last; made when first
-    /// asked for (8 bytes a comment).
-    pub fn by_time(&self) -> &[CommentRef] {
-        self.by_time.get_or_init(|| {
-            let mut all: Vec<(i64, CommentRef)> = Vec::with_capacity(self.comment_count());
-            for (di, d) in self.discussions.iter().enumerate() {
-                for (ci, c) in d.comments.iter().enumerate() {
-                    let at = c.posted_at.map_or(i64::MAX, |t| t.timestamp());
-                    all.push((
-                        at,
-                        CommentRef {
-                            discussion: di as u32,
-                            comment: ci as u32,
-                        },
-                    ));
-                }
+    /// asked for (24 bytes a comment).
+    pub fn by_time(&self) -> Result<&[Timed], Unreadable> {
+        let made = self.by_time.get_or_init(|| {
+            let mut all: Vec<Timed> = Vec::with_capacity(self.comment_count());
+            self.shelf
+                .every_comment(&mut |kept| all.extend(self.timed(kept)))?;
+            all.sort_unstable_by_key(|t| (t.seconds, t.at));
+            Ok(all)
+        });
+        match made {
+            Ok(all) => Ok(all),
+            Err(err) => Err(err.clone()),
+        }
+    }
+
+    /// Every comment of author `index`'s, by discussion and then file
+    /// order.
+    pub fn comments_of(&self, index: usize) -> Result<Vec<Timed>, Unreadable> {
+        let author = &self.authors[index];
+        let mut all = Vec::with_capacity(author.comment_count);
+        self.shelf
+            .comments_of(&author.name, &mut |kept| all.extend(self.timed(kept)))?;
+        all.sort_unstable_by_key(|t| t.at);
+        Ok(all)
+    }
+
+    /// The `top` authors of most comments made from `from` to before `to`
+    /// (None: without that bound; with both None, every comment) in the
+    /// discussions at `positions` (None: all), with their counts: most
+    /// first, ties by name.
+    pub fn most_active(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        positions: Option<&[usize]>,
+        top: usize,
+    ) -> Result<Vec<(String, usize)>, Unreadable> {
+        let everything = from.is_none() && to.is_none();
+        let mut counted: Vec<(String, usize)> = match positions {
+            // Every comment of the archive: its authors' counts.
+            None if everything => self
+                .authors
+                .iter()
+                .map(|a| (a.name.clone(), a.comment_count))
+                .collect(),
+            _ => {
+                let member: Option<FxHashMap<i64, ()>> = positions
+                    .map(|positions| positions.iter().map(|&i| (self.keys[i], ())).collect());
+                let mut counts: FxHashMap<i64, usize> = FxHashMap::default();
+                self.shelf.authors_between(
+                    from.map(|t| t.timestamp()),
+                    to.map(|t| t.timestamp()),
+                    &mut |key, author| {
+                        let kept = match &member {
+                            Some(member) => member.contains_key(&key),
+                            None => self.by_key.contains_key(&key),
+                        };
+                        if kept {
+                            *counts.entry(author).or_default() += 1;
+                        }
+                    },
+                )?;
+                // The names of the most and of those tied with the last.
+                let mut by_count: Vec<(i64, usize)> = counts.into_iter().collect();
+                by_count.sort_unstable_by_key(|&(_, n)| std::cmp::Reverse(n));
+                let floor = by_count.get(top.saturating_sub(1)).map_or(0, |&(_, n)| n);
+                by_count
+                    .into_iter()
+                    .take_while(|&(_, n)| n >= floor)
+                    .map(|(id, n)| Ok((self.shelf.author_name(id)?, n)))
+                    .collect::<Result<_, Unreadable>>()?
             }
-            all.sort_by_key(|&(at, r)| (at, r.discussion, r.comment));
-            all.into_iter().map(|(_, r)| r).collect()
+        };
+        counted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counted.truncate(top);
+        Ok(counted)
+    }
+
+    /// The address of every picture or video in its comments.
+    pub fn comment_media_urls(&self, each: &mut dyn FnMut(&str)) -> Result<(), Unreadable> {
+        self.shelf.comment_media_urls(&mut |key, url| {
+            if self.by_key.contains_key(&key) {
+                each(url);
+            }
         })
     }
 
@@ -1003,54 +1435,6 @@ impl Archive {
     /// name in any case).
     pub fn community(&self, community: &Community) -> Option<&CommunityStats> {
         self.communities.iter().find(|c| c.community.is(community))
-    }
-
-    fn index_authors(discussions: &[Arc<Discussion>]) -> Vec<Author> {
-        let mut authors: Vec<Author> = Vec::new();
-        // A name is mostly one `Arc` shared by all its comments: its
-        // address finds the author without hashing the name again, and a
-        // name met under another `Arc` (another reader's) by its text.
-        let mut by_name: FxHashMap<&str, usize> = FxHashMap::default();
-        let mut by_address: FxHashMap<*const u8, usize> = FxHashMap::default();
-        for (di, d) in discussions.iter().enumerate() {
-            for (ci, c) in d.comments.iter().enumerate() {
-                let index = match by_address.get(&c.author.as_ptr()) {
-                    Some(&index) => index,
-                    None => {
-                        let index = *by_name.entry(&c.author).or_insert_with(|| {
-                            authors.push(Author {
-                                name: c.author.to_string(),
-                                comments: Vec::new(),
-                                discussion_count: 0,
-                                first_at: None,
-                                last_at: None,
-                            });
-                            authors.len() - 1
-                        });
-                        by_address.insert(c.author.as_ptr(), index);
-                        index
-                    }
-                };
-                let author = &mut authors[index];
-                if author
-                    .comments
-                    .last()
-                    .is_none_or(|last| last.discussion() != di)
-                {
-                    author.discussion_count += 1;
-                }
-                author.comments.push(CommentRef {
-                    discussion: di as u32,
-                    comment: ci as u32,
-                });
-                if let Some(at) = c.posted_at {
-                    author.first_at = Some(author.first_at.map_or(at, |t| t.min(at)));
-                    author.last_at = Some(author.last_at.map_or(at, |t| t.max(at)));
-                }
-            }
-        }
-        authors.sort_by(|a, b| a.name.cmp(&b.name));
-        authors
     }
 
     /// Every author, sorted by name.
@@ -1067,14 +1451,48 @@ impl Archive {
         self.author_by_name.get(name).copied()
     }
 
-    /// The discussion and comment a reference points at.
-    pub fn resolve(&self, at: CommentRef) -> (&Discussion, &Comment) {
-        let d = &self.discussions[at.discussion()];
-        (d, &d.comments[at.comment()])
+    /// The discussion a reference points into, whole (its comment is
+    /// `at.comment()`).
+    pub fn resolve(&self, at: CommentRef) -> Result<Arc<Discussion>, Unreadable> {
+        self.discussion(at.discussion())
     }
 
-    /// Every discussion, sorted by id.
-    pub fn discussions(&self) -> &[Arc<Discussion>] {
+    /// Discussion `index`, whole: from the cache, or read from the shelf.
+    pub fn discussion(&self, index: usize) -> Result<Arc<Discussion>, Unreadable> {
+        let (_, d) = self.cache.get_or_insert_with(&(index as u32), || {
+            let d = self.shelf.discussion(self.keys[index])?;
+            if d.id != self.discussions[index].id {
+                return Err(Unreadable(format!(
+                    "{} is no longer where it was kept",
+                    self.discussions[index].id
+                )));
+            }
+            let text: usize = d.comments.iter().map(|c| c.body.len()).sum();
+            Ok((d.weight() + (text + d.body.len()) as u64, Arc::new(d)))
+        })?;
+        Ok(d)
+    }
+
+    /// Discussion `index`, whole, for a reading of many: from the cache
+    /// when it is there, else read without keeping it (a pass over the
+    /// archive does not push out what pages share).
+    pub fn passing(&self, index: usize) -> Result<Arc<Discussion>, Unreadable> {
+        if let Some((_, d)) = self.cache.get(&(index as u32)) {
+            return Ok(d);
+        }
+        Ok(Arc::new(self.shelf.discussion(self.keys[index])?))
+    }
+
+    /// Every discussion, whole, sorted by id (each read as [`Archive::passing`]
+    /// does: for tools and tests of archives that fit in memory).
+    pub fn whole(&self) -> Result<Vec<Arc<Discussion>>, Unreadable> {
+        (0..self.discussions.len())
+            .map(|i| self.passing(i))
+            .collect()
+    }
+
+    /// The head of every discussion, sorted by id.
+    pub fn discussions(&self) -> &[Arc<Head>] {
         &self.discussions
     }
 
@@ -1088,18 +1506,19 @@ impl Archive {
         self.by_post_id.get(&post_id.to_ascii_lowercase()).copied()
     }
 
-    /// The discussion of Reddit's post `post_id` (any case).
-    pub fn by_post_id(&self, post_id: &str) -> Option<&Discussion> {
-        let i = *self.by_post_id.get(&post_id.to_ascii_lowercase())?;
+    /// The head of the discussion of Reddit's post `post_id` (any case).
+    pub fn by_post_id(&self, post_id: &str) -> Option<&Head> {
+        let i = self.post_position(post_id)?;
         Some(&*self.discussions[i])
     }
 
-    pub fn get(&self, id: &str) -> Option<&Discussion> {
-        self.by_id.get(id).map(|&i| &*self.discussions[i])
+    /// Discussion `id`, whole, if the archive has it.
+    pub fn get(&self, id: &str) -> Result<Option<Arc<Discussion>>, Unreadable> {
+        self.position(id).map(|i| self.discussion(i)).transpose()
     }
 
     pub fn comment_count(&self) -> usize {
-        self.discussions.iter().map(|d| d.comments.len()).sum()
+        self.discussions.iter().map(|d| d.comment_count()).sum()
     }
 }
 

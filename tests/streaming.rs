@@ -99,7 +99,7 @@ fn a_dump_over_100_mb_loads_in_memory_proportional_to_what_is_kept() {
         "{:?}",
         &archive.diagnostics[..3]
     );
-    let d = archive.get("p7").unwrap();
+    let d = archive.get("p7").unwrap().unwrap();
     let c = d.find("p7c9").unwrap();
     assert_eq!(
         d.comments()[d.comments()[c].parent().unwrap()].id.as_str(),

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use threadview::formats::json;
 use threadview::model::Names;
 use threadview::parse::parse_bytes;
-use threadview::store::{FileKind, Fingerprint, Record, Store};
+use threadview::store::{FileKind, Fingerprint, Made, Record, Store};
 
 fuzz_target!(|data: &[u8]| {
     let (kind, parsed) = match data.first() {
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             modified_ns: 0,
             hash: None,
         }),
-        discussion: parsed.discussion.as_ref(),
+        discussion: parsed.discussion.as_ref().map_or(Made::Nothing, Made::New),
         diagnostics: &parsed.diagnostics,
     };
     store.write(&[record], &[]).expect("the store takes what a reader made");
@@ -36,6 +36,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(discussions.len(), usize::from(parsed.discussion.is_some()));
     if let Some(d) = &parsed.discussion {
         assert_eq!(discussions[0].fingerprint(), d.fingerprint());
+        let heads = store.heads().expect("its heads read back");
+        assert_eq!(heads[0].head, d.head());
     }
     assert_eq!(diagnostics, parsed.diagnostics);
 });

@@ -120,6 +120,8 @@ pub enum Search {
 /// is written last, so a site that stopped halfway does not look whole.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    #[error("{0}")]
+    Unreadable(#[from] crate::model::Unreadable),
     #[error("{} is a file: give a folder to export into (it is made if missing)", .0.display())]
     NotAFolder(PathBuf),
     #[error(
@@ -278,8 +280,8 @@ pub fn export(
         std::mem::take(&mut copied.names),
         std::mem::take(&mut copied.thumbnails),
         options.remote_media,
-    );
-    let mut pages = site.pages();
+    )?;
+    let mut pages = site.pages()?;
     pages.sort_by_key(|page| page.stage);
     check_budget(options, &site, &pages, &copied, &out, &old)?;
     copied.place(&out)?;
@@ -500,7 +502,7 @@ fn select(archive: Archive, ids: &[String]) -> Result<Archive, ExportError> {
             .position(id)
             .or_else(|| archive.post_position(id))
             .ok_or_else(|| ExportError::UnknownDiscussion(id.clone()))?;
-        kept.push(archive.discussions()[at].clone());
+        kept.push(at);
     }
     // Only the chosen threads' files' problems.
     let diagnostics = archive
@@ -512,7 +514,7 @@ fn select(archive: Archive, ids: &[String]) -> Result<Archive, ExportError> {
         })
         .cloned()
         .collect();
-    Ok(Archive::new(kept, diagnostics).with_media(archive.shared_media()))
+    Ok(archive.only(&kept, diagnostics)?)
 }
 
 /// Makes one page unless the last export made it from the same input:

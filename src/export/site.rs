@@ -10,10 +10,10 @@ use xxhash_rust::xxh3::Xxh3;
 use super::pagefind;
 use crate::cut::{continued_from, continues};
 use crate::model::Community;
-use crate::model::{Archive, Author, Discussion};
+use crate::model::{Archive, Author, Discussion, Head, Unreadable};
 use crate::paging::Pages;
 use crate::site::derived::Derived;
-use crate::site::pages::author::{comment_pages, ordered_comments};
+use crate::site::pages::author::EXCERPTS_PER_PAGE;
 use crate::site::pages::{by_name, index};
 use crate::site::query::Period;
 use crate::site::query::{
@@ -75,6 +75,8 @@ pub struct Site {
     /// it is too deep), by discussion and comment index: what a permalink
     /// needs, asked once per comment on every page that shows it.
     thread_pages: Vec<Vec<u32>>,
+    /// The discussions each author commented in (by index), by author.
+    author_discussions: Vec<Vec<u32>>,
     /// A hash of the program that renders: another build renders anew.
     program: u64,
     /// Its media files: each file's name on the server → in the export;
@@ -101,16 +103,72 @@ impl Site {
         media: HashMap<String, String>,
         thumbnails: HashMap<String, String>,
         remote_media: bool,
-    ) -> Self {
+    ) -> Result<Self, Unreadable> {
+        let hosts = if remote_media {
+            crate::site::view::media::remote_origins(&archive)
+        } else {
+            Vec::new()
+        };
+        let names = archive.discussions().iter().map(|d| name(&d.id)).collect();
+        let mut site = Site {
+            archive,
+            derived: Derived::new(DERIVED_BYTES),
+            bundles: Vec::new(),
+            bundle_folders: Vec::new(),
+            fingerprints: Vec::new(),
+            names,
+            thread_pages: Vec::new(),
+            author_discussions: Vec::new(),
+            program: program_hash(),
+            media,
+            thumbnails,
+            remote_media,
+            policy: crate::site::content_security_policy(true, &hosts),
+        };
+        // Each discussion read once, whole: whether it links to other
+        // threads, which page shows each comment, and who wrote them.
+        let read: Vec<(bool, Vec<u32>, Vec<usize>)> = (0..site.archive.discussions().len())
+            .into_par_iter()
+            .map(|i| {
+                let d = site.archive.passing(i)?;
+                let thread = site.derived.thread(&d);
+                let pages = (0..d.comment_count())
+                    .map(|i| {
+                        thread
+                            .position_of(i)
+                            .map_or(0, |at| thread.pages.page_of(at) as u32)
+                    })
+                    .collect();
+                let mut authors: Vec<&str> = d.comments().iter().map(|c| &*c.author).collect();
+                authors.extend(d.submitter.as_deref());
+                authors.sort_unstable();
+                authors.dedup();
+                let authors = authors
+                    .iter()
+                    .filter_map(|a| site.archive.author_index(a))
+                    .collect();
+                Ok((crate::site::reddit::may_link_home(&d), pages, authors))
+            })
+            .collect::<Result<_, Unreadable>>()?;
+        let archive = &site.archive;
+        let mut author_discussions = vec![Vec::new(); archive.authors().len()];
+        for (i, (_, _, authors)) in read.iter().enumerate() {
+            for &a in authors {
+                author_discussions[a].push(i as u32);
+            }
+        }
         // A page that links to other threads through Reddit's addresses
         // changes when the threads the archive holds do.
-        let posts = crate::site::reddit::posts_held(&archive);
+        let posts = crate::site::reddit::posts_held(archive);
+        let media = &site.media;
+        let thumbnails = &site.thumbnails;
         let fingerprints = archive
             .discussions()
             .par_iter()
-            .map(|d| {
+            .zip(&read)
+            .map(|(d, (link_home, _, _))| {
                 let mut own = d.fingerprint();
-                if crate::site::reddit::may_link_home(d) {
+                if *link_home {
                     own ^= posts.rotate_left(17);
                 }
                 // Its pages show its media files under their names.
@@ -127,45 +185,19 @@ impl Site {
                 own ^ h.digest().rotate_left(29)
             })
             .collect();
-        let hosts = if remote_media {
-            crate::site::view::media::remote_origins(&archive)
-        } else {
-            Vec::new()
-        };
-        let names = archive.discussions().iter().map(|d| name(&d.id)).collect();
-        let mut site = Site {
-            archive,
-            derived: Derived::new(DERIVED_BYTES),
-            bundles: Vec::new(),
-            bundle_folders: Vec::new(),
-            fingerprints,
-            names,
-            thread_pages: Vec::new(),
-            program: program_hash(),
-            media,
-            thumbnails,
-            remote_media,
-            policy: crate::site::content_security_policy(true, &hosts),
-        };
-        site.thread_pages = site
-            .archive
-            .discussions()
-            .par_iter()
-            .map(|d| {
-                let thread = site.derived.thread(d);
-                (0..d.comments().len())
-                    .map(|i| {
-                        thread
-                            .position_of(i)
-                            .map_or(0, |at| thread.pages.page_of(at) as u32)
-                    })
-                    .collect()
-            })
-            .collect();
+        site.fingerprints = fingerprints;
+        site.author_discussions = author_discussions;
         // A discussion's pages link to its authors: to their own pages, or
         // to their parts of the pages of names, which move to another page
         // when authors come or go elsewhere. Its pages are made again then.
-        let places = site.author_places();
+        let mut authors = Vec::with_capacity(read.len());
+        let mut thread_pages = Vec::with_capacity(read.len());
+        for (_, pages, of) in read {
+            thread_pages.push(pages);
+            authors.push(of);
+        }
+        site.thread_pages = thread_pages;
+        let places = site.author_places(&authors);
         for (fingerprint, places) in site.fingerprints.iter_mut().zip(places) {
             *fingerprint ^= places.rotate_left(41);
         }
@@ -175,24 +207,20 @@ impl Site {
                 .map(|k| format!("{}/", pagefind::bundle_folder(k)))
                 .collect();
         }
-        site
+        Ok(site)
     }
 
-    /// For each discussion, a hash of where its authors' links lead: the
-    /// page of names that holds each, or their own page.
-    fn author_places(&self) -> Vec<u64> {
+    /// For each discussion, a hash of where its authors' links lead (their
+    /// indexes, `authors`, by discussion): the page of names that holds
+    /// each, or their own page.
+    fn author_places(&self, authors: &[Vec<usize>]) -> Vec<u64> {
         let archive = &self.archive;
         let names = by_name::name_pages(archive, &self.derived);
-        archive
-            .discussions()
+        authors
             .par_iter()
-            .map(|d| {
-                let mut authors: Vec<&str> = d.comments().iter().map(|c| &*c.author).collect();
-                authors.extend(d.submitter.as_deref());
-                authors.sort_unstable();
-                authors.dedup();
+            .map(|authors| {
                 let mut h = Xxh3::new();
-                for index in authors.iter().filter_map(|a| archive.author_index(a)) {
+                for &index in authors {
                     let place = if by_name::has_own_page(&archive.authors()[index]) {
                         0
                     } else {
@@ -237,7 +265,7 @@ impl Site {
         let mut bundles: Vec<Vec<String>> = vec![Vec::new()];
         let mut comments = 0;
         for (d, pages) in self.archive.discussions().iter().zip(&self.thread_pages) {
-            let count = d.comments().len();
+            let count = d.comment_count();
             if comments > 0 && comments + count > most {
                 bundles.push(Vec::new());
                 comments = 0;
@@ -264,7 +292,7 @@ impl Site {
     }
 
     /// Every page of the export.
-    pub fn pages(&self) -> Vec<Page> {
+    pub fn pages(&self) -> Result<Vec<Page>, Unreadable> {
         let archive = &self.archive;
         let mut all = self.settings();
         for fingerprint in &self.fingerprints {
@@ -274,12 +302,13 @@ impl Site {
             all.update(diagnostic.to_string().as_bytes());
         }
         let all = all.digest();
-        let mut pages: Vec<Page> = archive
-            .discussions()
-            .par_iter()
-            .zip(&self.fingerprints)
-            .flat_map_iter(|(d, &fingerprint)| self.discussion_pages(d, fingerprint))
-            .collect();
+        let threads: Vec<Vec<Page>> = (0..archive.discussions().len())
+            .into_par_iter()
+            .map(|i| -> Result<Vec<Page>, Unreadable> {
+                Ok(self.discussion_pages(&*archive.passing(i)?, self.fingerprints[i]))
+            })
+            .collect::<Result<_, Unreadable>>()?;
+        let mut pages: Vec<Page> = threads.into_iter().flatten().collect();
         // Authors with many comments have pages of their own; everyone is
         // on a page of names, the others with their comments.
         pages.par_extend(
@@ -316,7 +345,7 @@ impl Site {
         }
         // Each year and month with content, the archive's and each
         // community's (not their days: a page each would cost files).
-        let mut scopes: Vec<(Option<&Community>, Vec<&Discussion>)> =
+        let mut scopes: Vec<(Option<&Community>, Vec<&Head>)> =
             vec![(None, archive.discussions().iter().map(|d| &**d).collect())];
         for stats in archive.communities() {
             let list = stats
@@ -367,7 +396,7 @@ impl Site {
         if self.has_search() {
             pages.push(list(Url::Search(Default::default()), Stage::Lists));
         }
-        pages
+        Ok(pages)
     }
 
     fn discussion_pages(&self, d: &Discussion, fingerprint: u64) -> Vec<Page> {
@@ -422,7 +451,7 @@ impl Site {
                     h.update(author.name.as_bytes());
                     h.update(&[0]);
                     if by_name::has_own_page(author) {
-                        h.update(&author.comments.len().to_le_bytes());
+                        h.update(&author.comment_count.to_le_bytes());
                     } else {
                         self.hash_discussions_of(&mut h, author);
                     }
@@ -436,12 +465,11 @@ impl Site {
     /// Hashes what `author`'s comments are shown from: each discussion
     /// they commented in (its fingerprint), once.
     fn hash_discussions_of(&self, h: &mut Xxh3, author: &Author) {
-        let mut last = None;
-        for at in &author.comments {
-            if last != Some(at.discussion()) {
-                last = Some(at.discussion());
-                h.update(&self.fingerprints[at.discussion()].to_le_bytes());
-            }
+        let Some(index) = self.archive.author_index(&author.name) else {
+            return;
+        };
+        for &d in &self.author_discussions[index] {
+            h.update(&self.fingerprints[d as usize].to_le_bytes());
         }
     }
 
@@ -452,8 +480,7 @@ impl Site {
         h.update(author.name.as_bytes());
         self.hash_discussions_of(&mut h, author);
         let input = h.digest();
-        let refs = ordered_comments(&self.archive, author, Default::default());
-        let count = comment_pages(&self.archive, &refs, AuthorLayout::Excerpts).count();
+        let count = Pages::uniform(author.comment_count, EXCERPTS_PER_PAGE).count();
         (1..=count.max(1))
             .map(|page| Page::new(self, own_page(&author.name).page(page), input, Stage::Pages))
             .collect()
@@ -530,7 +557,7 @@ impl FileLayout for Site {
                 query,
             } if query.sort.is_none() && query.depth.is_none() => {
                 let at = self.archive.position(discussion)?;
-                let d = &self.archive.discussions()[at];
+                let d = &*self.archive.discussion(at).ok()?;
                 let index = d.find(comment)?;
                 if continues(d, index) {
                     let stem = format!("d/{}.c.{}", self.names[at], name(comment));
@@ -616,8 +643,8 @@ fn own_page(name: &str) -> Url {
 pub const TIMELINE_COMMENTS: usize = 2 * crate::cut::COMMENT_BUDGET.items + 1;
 
 /// Whether an export holds `d`'s timeline.
-fn has_timeline(d: &Discussion) -> bool {
-    d.comments().len() >= TIMELINE_COMMENTS
+fn has_timeline(d: &Head) -> bool {
+    d.comment_count() >= TIMELINE_COMMENTS
 }
 
 /// `stem.html` for the first page, `stem.N.html` for page N. Files are

@@ -479,7 +479,12 @@ pub fn scan(archive: &Archive, query: &Query, order: ResultOrder) -> Vec<Hit> {
         .discussions()
         .par_iter()
         .enumerate()
-        .map(|(i, d)| {
+        .map(|(i, _)| {
+            // A discussion that cannot be read has no match.
+            let Ok(d) = archive.passing(i) else {
+                return Vec::new();
+            };
+            let d = &*d;
             let article = query.matches_article(d).then_some(Hit {
                 discussion: i,
                 comment: None,
@@ -506,8 +511,8 @@ pub fn scan(archive: &Archive, query: &Query, order: ResultOrder) -> Vec<Hit> {
 /// they are.
 pub fn sort_by_time(archive: &Archive, hits: &mut [Hit], order: ResultOrder) {
     let time = |h: &Hit| {
-        h.comment
-            .and_then(|c| archive.discussions()[h.discussion].comments()[c].posted_at)
+        let c = h.comment?;
+        archive.discussion(h.discussion).ok()?.comments()[c].posted_at
     };
     match order {
         ResultOrder::Relevance => {}

@@ -240,9 +240,8 @@ impl Derived {
             match sort {
                 AuthorsSort::Count => order.sort_by(|&a, &b| {
                     let (a, b) = (&authors[a], &authors[b]);
-                    b.comments
-                        .len()
-                        .cmp(&a.comments.len())
+                    b.comment_count
+                        .cmp(&a.comment_count)
                         .then_with(|| a.name.cmp(&b.name))
                 }),
                 AuthorsSort::Name => order.sort_by_cached_key(|&a| {

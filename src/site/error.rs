@@ -18,6 +18,10 @@ pub enum PageError {
     /// A template failed to render: a bug.
     #[error("the page could not be rendered: {0}")]
     Render(#[from] askama::Error),
+    /// The store failed under the page (a disk error, or the store
+    /// replaced while the server ran).
+    #[error("{0}")]
+    Unreadable(#[from] crate::model::Unreadable),
 }
 
 impl PageError {

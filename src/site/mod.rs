@@ -100,7 +100,7 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
         Url::Index(q) => index::IndexPage::build(ctx, q)?.render()?,
         Url::Discussion { id, query } => {
             let d = find_discussion(ctx.archive, id)?;
-            discussion::DiscussionPage::build(ctx, d, query)?.render()?
+            discussion::DiscussionPage::build(ctx, &d, query)?.render()?
         }
         Url::Comment {
             discussion,
@@ -108,7 +108,7 @@ pub fn render(url: &Url, ctx: &Ctx) -> Result<Page, PageError> {
             query,
         } => {
             let d = find_discussion(ctx.archive, discussion)?;
-            comment::CommentPage::build(ctx, d, comment, query)?.render()?
+            comment::CommentPage::build(ctx, &d, comment, query)?.render()?
         }
         Url::Authors(q) => authors::AuthorsPage::build(ctx, q)?.render()?,
         Url::Author { name, query } => {

@@ -70,7 +70,9 @@ fn is_id(part: &str) -> bool {
 /// The local view of what `target` names, where the archive holds it: the
 /// comment when it is in the thread, else the thread.
 pub fn local(archive: &Archive, target: &Target<'_>) -> Option<Url> {
-    let d = archive.by_post_id(target.post)?;
+    let d = archive
+        .discussion(archive.post_position(target.post)?)
+        .ok()?;
     Some(match target.comment.filter(|c| d.find(c).is_some()) {
         Some(comment) => Url::comment(&d.id, comment),
         None => Url::discussion(&d.id),

@@ -14,7 +14,7 @@ use super::derived::PagedOrder;
 use super::url::{Links, Url};
 use crate::cut::MAX_VISIBLE_DEPTH;
 use crate::markdown;
-use crate::model::{Archive, Discussion};
+use crate::model::{Archive, Discussion, Head};
 use crate::paging::Pages;
 use crate::search::Query;
 use crate::thread::SortOrder;
@@ -130,22 +130,24 @@ pub fn excerpts(
     archive: &Archive,
     derived: &crate::site::derived::Derived,
     links: &Links,
-    refs: &[crate::model::CommentRef],
-) -> Vec<Excerpt> {
+    refs: &[crate::model::Timed],
+) -> Result<Vec<Excerpt>, crate::model::Unreadable> {
     let mut threads: std::collections::HashMap<usize, std::sync::Arc<PagedOrder>> =
         Default::default();
     refs.iter()
-        .map(|&at| {
-            let (d, c) = archive.resolve(at);
+        .map(|t| {
+            let at = t.at;
+            let d = archive.resolve(at)?;
+            let c = &d.comments()[at.comment()];
             let thread = threads
                 .entry(at.discussion())
-                .or_insert_with(|| derived.thread(d));
-            Excerpt {
-                href: in_thread(d, thread, at.comment(), links),
+                .or_insert_with(|| derived.thread(&d));
+            Ok(Excerpt {
+                href: in_thread(&d, thread, at.comment(), links),
                 title: excerpt(&d.title, 60),
                 date: c.posted_at.map_or_else(|| "time unknown".to_owned(), date),
                 text: comment_excerpt(&c.body),
-            }
+            })
         })
         .collect()
 }
@@ -795,7 +797,7 @@ impl DiscussionSummary {
         }
     }
 
-    pub fn new(archive: &Archive, d: &Discussion, links: &Links) -> Self {
+    pub fn new(archive: &Archive, d: &Head, links: &Links) -> Self {
         let span = d.time_span();
         let post = d.post();
         DiscussionSummary {
@@ -810,7 +812,7 @@ impl DiscussionSummary {
             title: d.title.clone(),
             source: d.source.clone(),
             submitter: d.submitter.clone(),
-            comment_count: d.comments().len(),
+            comment_count: d.comment_count(),
             span: span.map(|(first, last)| (utc(first), utc(last), iso(last))),
             length: span.map(|(first, last)| duration(last - first)),
         }
@@ -845,7 +847,7 @@ impl Article {
             submitter: d.submitter.clone(),
             submitter_href: d.submitter.as_deref().map(|s| links.href(&Url::author(s))),
             body_html: None,
-            comment_count: d.comments().len(),
+            comment_count: d.comment_count(),
             href: links.href(&Url::discussion(&d.id)),
             media: None,
         }

@@ -11,16 +11,18 @@
 //! check (a truncated file), is made again from nothing, never served.
 
 mod read;
+mod shelf;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use write::Record;
+pub use shelf::StoreShelf;
+pub use write::{Made, Record};
 
 /// The schema's version: a store of any other is made again.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The store's page size, in bytes.
 const PAGE_SIZE: i64 = 16_384;
@@ -110,6 +112,11 @@ pub struct Store {
     conn: Connection,
     /// Where it is (None: in memory).
     path: Option<PathBuf>,
+    /// A store in memory's name, which other connections open it by.
+    memory: Option<String>,
+    /// Written without the comments' indexes (a first ingest): the
+    /// authors' counts are made once with them.
+    bulk: bool,
     /// The ids of the authors written in this ingest.
     authors: rustc_hash::FxHashMap<std::sync::Arc<str>, i64>,
     /// The names of the authors read (shared through the loader's
@@ -129,6 +136,8 @@ impl Store {
         Store {
             conn,
             path: path.map(Path::to_owned),
+            memory: None,
+            bulk: false,
             authors: Default::default(),
             author_names: Default::default(),
         }
@@ -136,7 +145,18 @@ impl Store {
 
     /// A store in memory: made again at each start.
     pub fn in_memory() -> Result<Store, StoreError> {
-        let store = Store::on(Connection::open_in_memory()?, None);
+        // In SQLite's `memdb`, under a name of its own, so that the
+        // server's readers share it (it goes with the last connection).
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let name = format!(
+            "file:/threadview-{}-{}?vfs=memdb",
+            std::process::id(),
+            MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let conn = Connection::open_with_flags(&name, memory_flags(false))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut store = Store::on(conn, None);
+        store.memory = Some(name);
         store.create()?;
         Ok(store)
     }
@@ -147,6 +167,9 @@ impl Store {
     /// any other database is left alone, an error.
     pub fn open(path: &Path, ours: bool) -> Result<(Store, Opened), StoreError> {
         if !path.exists() {
+            // A log left beside a store deleted alone would be read into
+            // the new one.
+            remove(path)?;
             return Ok((Store::create_at(path)?, Opened::Created));
         }
         let why = match Store::check(path) {
@@ -218,14 +241,24 @@ impl Store {
         Ok(store)
     }
 
-    /// Another connection to the store at `path`, to read only.
-    fn reader(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+    /// Another connection to this store, to read. (Not opened read-only:
+    /// the last connection to close folds the log into the store and
+    /// deletes it, which a read-only one cannot do.)
+    fn reader(&self) -> Result<Store, StoreError> {
+        let conn = match (&self.path, &self.memory) {
+            (Some(path), _) => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+            (None, Some(name)) => Connection::open_with_flags(name, memory_flags(true))?,
+            (None, None) => return Err(std::io::Error::other("a store with no name").into()),
+        };
         conn.pragma_update(None, "cache_size", -16_384)?;
-        Ok(Store::on(conn, Some(path)))
+        conn.pragma_update(None, "query_only", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut reader = Store::on(conn, self.path.as_deref());
+        reader.memory = self.memory.clone();
+        Ok(reader)
     }
 
     /// Opens an existing file and checks it is a whole store of this
@@ -307,6 +340,7 @@ impl Store {
         )?;
         // Marked as no version while it is written without a journal: a
         // start killed now leaves a store the next one makes again.
+        self.bulk = true;
         self.conn.pragma_update(None, "user_version", 0)?;
         self.conn.pragma_update(None, "journal_mode", "OFF")?;
         self.conn.pragma_update(None, "synchronous", "OFF")?;
@@ -316,7 +350,11 @@ impl Store {
     /// Makes the comments' indexes (when they are missing).
     pub fn make_indexes(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch(include_str!("indexes.sql"))?;
-        self.tune()?;
+        self.count_authors(None)?;
+        self.bulk = false;
+        if self.memory.is_none() {
+            self.tune()?;
+        }
         self.conn
             .pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(())
@@ -397,6 +435,15 @@ fn read_header(path: &Path) -> std::io::Result<Option<Header>> {
         user_version: u32_at(60) as i32,
         application_id: u32_at(68) as i32,
     }))
+}
+
+/// How a store in memory is opened (by its `file:` name).
+fn memory_flags(read_only: bool) -> OpenFlags {
+    let access = match read_only {
+        true => OpenFlags::SQLITE_OPEN_READ_ONLY,
+        false => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    };
+    access | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX
 }
 
 fn wal_path(path: &Path) -> PathBuf {

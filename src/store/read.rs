@@ -10,9 +10,19 @@ use rusqlite::Row;
 use super::write::comment_range;
 use super::{FileKind, Fingerprint, Store, StoreError, StoredFile};
 use crate::model::{
-    Comment, CommentId, Community, Diagnostic, Discussion, Distinguished, Edited, Labels, Marks,
-    Media, MediaKind, Names, Poll, PostMeta, RemovalKind, TimeText,
+    Author, Comment, CommentId, Community, Diagnostic, Discussion, Distinguished, Edited, Head,
+    Labels, Marks, Media, MediaKind, Names, Poll, PostMeta, RemovalKind, Tally, TimeText,
 };
+
+/// A discussion's head as the store keeps it.
+#[derive(Debug, Clone)]
+pub struct StoredHead {
+    /// Its key (the row's id).
+    pub key: i64,
+    /// The file that made it (None: the dumps).
+    pub file: Option<i64>,
+    pub head: Head,
+}
 
 fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
     seconds.and_then(|s| DateTime::from_timestamp(s, 0))
@@ -80,8 +90,8 @@ impl Store {
         Ok(files)
     }
 
-    /// What file `file` (None: the dumps) made: its discussions, in the
-    /// order they were written, and its diagnostics.
+    /// What file `file` (None: the dumps) made: its discussions, whole,
+    /// in the order they were written, and its diagnostics.
     pub fn made_by(
         &self,
         file: Option<&StoredFile>,
@@ -98,109 +108,93 @@ impl Store {
             .map(|id| self.discussion(id, names))
             .collect::<Result<_, _>>()?;
         let diagnostics = self
-            .conn
-            .prepare_cached(
-                "SELECT name, line, message FROM diagnostics WHERE file IS ?1 ORDER BY rowid",
-            )?
-            .query_map([file], |row| {
-                Ok(Diagnostic {
-                    file: row.get(0)?,
-                    line: row.get::<_, Option<i64>>(1)?.map(|l| l as usize),
-                    message: row.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            .diagnostics()?
+            .into_iter()
+            .filter(|(of, _)| *of == file)
+            .map(|(_, d)| d)
+            .collect();
         Ok((discussions, diagnostics))
     }
 
-    /// What each of `files` made ([`Store::made_by`]), in their order:
-    /// read by as many connections as there are cores, for a store in a
-    /// file (WAL lets them read side by side). `read(bytes)` is told the
-    /// size of each file whose rows were read.
-    #[allow(clippy::type_complexity)]
-    pub fn made_by_each(
-        &self,
-        files: &[&StoredFile],
-        names: &Names,
-        read: &(dyn Fn(u64) + Sync),
-    ) -> Result<Vec<(Vec<Discussion>, Vec<Diagnostic>)>, StoreError> {
-        let made_by = |store: &Store, file: &StoredFile| {
-            let made = store.made_by(Some(file), names);
-            read(file.fingerprint.map_or(0, |f| f.size));
-            made
-        };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let readers: Vec<Store> = match &self.path {
-            Some(path) if threads > 1 && files.len() > 1 => (0..threads)
-                .map(|_| Store::reader(path))
-                .collect::<Result<_, _>>()?,
-            _ => Vec::new(),
-        };
-        if readers.is_empty() {
-            return files.iter().map(|f| made_by(self, f)).collect();
+    /// The head of every discussion the store holds, with its key and
+    /// the file that made it (None: the dumps), in the order they were
+    /// written.
+    pub fn heads(&self) -> Result<Vec<StoredHead>, StoreError> {
+        let mut media: rustc_hash::FxHashMap<i64, (Vec<Media>, Option<Media>)> = Default::default();
+        let mut query = self.conn.prepare(
+            "SELECT discussion, role, kind, url, width, height, caption, poster, animated,
+               removed, duration, title, provider
+             FROM media WHERE role IN ('post', 'thumbnail') ORDER BY rowid",
+        )?;
+        let mut rows = query.query([])?;
+        while let Some(row) = rows.next()? {
+            let kept = media.entry(row.get(0)?).or_default();
+            match row.get_ref(1)?.as_str()? {
+                "post" => kept.0.push(self::media(row)?),
+                _ => kept.1 = Some(self::media(row)?),
+            }
         }
-        let chunk = files.len().div_ceil(readers.len());
-        let parts: Vec<Result<Vec<_>, StoreError>> = std::thread::scope(|scope| {
-            let running: Vec<_> = files
-                .chunks(chunk)
-                .zip(readers)
-                .map(|(files, reader)| {
-                    scope.spawn(move || {
-                        files
-                            .iter()
-                            .map(|f| made_by(&reader, f))
-                            .collect::<Result<Vec<_>, _>>()
-                    })
+        let mut query = self.conn.prepare(&format!(
+            "SELECT {HEAD_COLUMNS}, id, file FROM discussions WHERE file IS NOT -1 ORDER BY id"
+        ))?;
+        let mut rows = query.query([])?;
+        let mut heads = Vec::new();
+        while let Some(row) = rows.next()? {
+            let key: i64 = row.get(HEAD_WIDTH)?;
+            let (head, _) = head(row, media.remove(&key).unwrap_or_default())?;
+            heads.push(StoredHead {
+                key,
+                file: row.get(HEAD_WIDTH + 1)?,
+                head,
+            });
+        }
+        Ok(heads)
+    }
+
+    /// Every diagnostic, with the file it is of (None: the dumps).
+    pub fn diagnostics(&self) -> Result<Vec<(Option<i64>, Diagnostic)>, StoreError> {
+        let mut query = self
+            .conn
+            .prepare("SELECT file, name, line, message FROM diagnostics ORDER BY rowid")?;
+        let all = query
+            .query_map([], |row| {
+                Ok((
+                    row.get(0)?,
+                    Diagnostic {
+                        file: row.get(1)?,
+                        line: row.get::<_, Option<i64>>(2)?.map(|l| l as usize),
+                        message: row.get(3)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(all)
+    }
+
+    /// Everyone with a comment kept, sorted by name, with their counts.
+    pub fn authors(&self) -> Result<Vec<Author>, StoreError> {
+        let mut query = self.conn.prepare(
+            "SELECT name, comment_count, discussion_count, first_at, last_at FROM authors
+             WHERE comment_count > 0",
+        )?;
+        let mut all: Vec<Author> = query
+            .query_map([], |row| {
+                Ok(Author {
+                    name: row.get(0)?,
+                    comment_count: row.get::<_, i64>(1)? as usize,
+                    discussion_count: row.get::<_, i64>(2)? as usize,
+                    first_at: time(row.get(3)?),
+                    last_at: time(row.get(4)?),
                 })
-                .collect();
-            running
-                .into_iter()
-                .map(|t| t.join().expect("reading the store does not panic"))
-                .collect()
-        });
-        let mut made = Vec::with_capacity(files.len());
-        for part in parts {
-            made.extend(part?);
-        }
-        Ok(made)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // By Rust's order of strings (bytes), not the database's.
+        all.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        Ok(all)
     }
 
     /// Discussion `id` (the row's), whole.
     pub(crate) fn discussion(&self, id: i64, names: &Names) -> Result<Discussion, StoreError> {
-        let head = self
-            .conn
-            .prepare_cached(
-                "SELECT name, title, source, submitter, body, community_kind, community, post,
-                   post_id, subreddit, posted_at, score, upvote_permille, num_comments, flair,
-                   nsfw, spoiler, locked, archived, stickied, distinguished, edited, permalink,
-                   url, suggested_sort, ranked, crosspost_parent, crosspost_title, poll
-                 FROM discussions WHERE id = ?1",
-            )?
-            .query_row([id], |row| {
-                let community = match (
-                    row.get::<_, Option<String>>(5)?.as_deref(),
-                    row.get::<_, Option<String>>(6)?,
-                ) {
-                    (Some("subreddit"), Some(name)) => Some(Community::Subreddit(name)),
-                    (Some("source"), Some(name)) => Some(Community::Source(name)),
-                    (None, None) => None,
-                    _ => return Err(invalid(5, "community")),
-                };
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, Option<String>>(3)?,
-                    row.get::<_, String>(4)?,
-                    community,
-                    match row.get::<_, bool>(7)? {
-                        true => Some(post(row, 8)?),
-                        false => None,
-                    },
-                ))
-            })?;
-        let (name, title, source, submitter, body, community, post) = head;
-        let (comments, labels, time_texts) = self.comments(id, names)?;
         let mut post_media = Vec::new();
         let mut thumbnail = None;
         let mut comment_media = Vec::new();
@@ -221,6 +215,14 @@ impl Store {
                 }
             }
         }
+        drop(rows);
+        let (head, body) = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {HEAD_COLUMNS} FROM discussions WHERE id = ?1"
+            ))?
+            .query_row([id], |row| head(row, (post_media, thumbnail)))?;
+        let (comments, labels, time_texts) = self.comments(id, names)?;
         let stubs: Vec<(Option<usize>, u32)> = self
             .conn
             .prepare_cached(
@@ -233,16 +235,21 @@ impl Store {
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut discussion = Discussion::new(name, title, source, submitter, body, comments)
-            .with_unarchived(stubs)
-            .with_labels(labels)
-            .with_time_texts(time_texts)
-            .with_comment_media(comment_media)
-            .with_community(community);
-        if let Some(mut post) = post {
-            post.media = post_media;
-            post.thumbnail = thumbnail;
-            discussion = discussion.with_post(post);
+        let mut discussion = Discussion::new(
+            head.id.clone(),
+            head.title.clone(),
+            head.source.clone(),
+            head.submitter.clone(),
+            body,
+            comments,
+        )
+        .with_unarchived(stubs)
+        .with_labels(labels)
+        .with_time_texts(time_texts)
+        .with_comment_media(comment_media)
+        .with_community(head.community().cloned());
+        if let Some(post) = head.post() {
+            discussion = discussion.with_post(post.clone());
         }
         Ok(discussion)
     }
@@ -342,6 +349,59 @@ impl Store {
     }
 }
 
+/// The columns of a discussion's row [`head`] reads.
+const HEAD_COLUMNS: &str = "name, title, source, submitter, body, community_kind, community, post,
+   post_id, subreddit, posted_at, score, upvote_permille, num_comments, flair, nsfw, spoiler,
+   locked, archived, stickied, distinguished, edited, permalink, url, suggested_sort, ranked,
+   crosspost_parent, crosspost_title, poll, comment_count, first_at, last_at, scores, months, fingerprint";
+
+/// How many they are.
+const HEAD_WIDTH: usize = 35;
+
+/// A discussion's head and its article's body, from a row of
+/// [`HEAD_COLUMNS`], with its post's media and thumbnail.
+fn head(
+    row: &Row<'_>,
+    (media, thumbnail): (Vec<Media>, Option<Media>),
+) -> rusqlite::Result<(Head, String)> {
+    let community = match (
+        row.get::<_, Option<String>>(5)?.as_deref(),
+        row.get::<_, Option<String>>(6)?,
+    ) {
+        (Some("subreddit"), Some(name)) => Some(Community::Subreddit(name)),
+        (Some("source"), Some(name)) => Some(Community::Source(name)),
+        (None, None) => None,
+        _ => return Err(invalid(5, "community")),
+    };
+    let span = match (time(row.get(30)?), time(row.get(31)?)) {
+        (Some(first), Some(last)) => Some((first, last)),
+        _ => None,
+    };
+    let mut head = Head::new(
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        Tally {
+            comments: row.get::<_, i64>(29)? as usize,
+            span,
+            scores: row.get(32)?,
+            months: months(row.get_ref(33)?.as_str()?).ok_or_else(|| invalid(33, "months"))?,
+        },
+    )
+    .with_fingerprint(
+        u64::from_str_radix(row.get_ref(34)?.as_str()?, 16).map_err(|_| invalid(34, "hash"))?,
+    )
+    .with_community(community);
+    if row.get::<_, bool>(7)? {
+        let mut post = post(row, 8)?;
+        post.media = media;
+        post.thumbnail = thumbnail;
+        head = head.with_post(post);
+    }
+    Ok((head, row.get(4)?))
+}
+
 /// What a post says of itself (but its media), from the columns of its
 /// discussion's row that start at `at` (`post_id` … `poll`).
 fn post(row: &Row<'_>, at: usize) -> rusqlite::Result<PostMeta> {
@@ -374,6 +434,16 @@ fn post(row: &Row<'_>, at: usize) -> rusqlite::Result<PostMeta> {
         media: Vec::new(),
         thumbnail: None,
     })
+}
+
+/// A discussion's comments each month, from `month:count` pairs.
+fn months(text: &str) -> Option<Vec<(u32, u32)>> {
+    text.split_ascii_whitespace()
+        .map(|pair| {
+            let (month, count) = pair.split_once(':')?;
+            Some((month.parse().ok()?, count.parse().ok()?))
+        })
+        .collect()
 }
 
 /// A poll from its JSON: `{"options": [[text, votes], …], "total": n}`.

@@ -12,14 +12,21 @@ CREATE TABLE files (
     hash TEXT
 );
 
+-- Everyone who commented, with their comments counted (kept up to date by
+-- each write: an author with no comment left counts 0).
 CREATE TABLE authors (
     id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
+    name TEXT NOT NULL UNIQUE,
+    comment_count INTEGER NOT NULL DEFAULT 0,
+    discussion_count INTEGER NOT NULL DEFAULT 0,
+    first_at INTEGER,
+    last_at INTEGER
 );
 
 CREATE TABLE discussions (
     id INTEGER PRIMARY KEY,
-    file INTEGER REFERENCES files (id),
+    -- The file that made it (NULL: the dumps; -1: set aside, see hidden).
+    file INTEGER,
     name TEXT NOT NULL,
     title TEXT NOT NULL,
     source TEXT,
@@ -30,6 +37,9 @@ CREATE TABLE discussions (
     comment_count INTEGER NOT NULL,
     first_at INTEGER,
     last_at INTEGER,
+    scores INTEGER NOT NULL DEFAULT 0,
+    months TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL,
     post INTEGER NOT NULL,
     post_id TEXT,
     subreddit TEXT,
@@ -70,6 +80,8 @@ CREATE TABLE comments (
     clock INTEGER NOT NULL,
     time_text TEXT,
     body TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    lines INTEGER NOT NULL,
     score INTEGER,
     score_hidden INTEGER NOT NULL DEFAULT 0,
     edited INTEGER,
@@ -117,3 +129,12 @@ CREATE TABLE diagnostics (
     message TEXT NOT NULL
 );
 CREATE INDEX diagnostics_by_file ON diagnostics (file);
+
+-- Discussions whose comments the archive does not show: replaced by a new
+-- version of their file (their rows, under file -1, stay until the next
+-- load, for pages of the version before that are still being made), or
+-- shadowed by another discussion of the same name. Authors' counts leave
+-- their comments out.
+CREATE TABLE hidden (
+    discussion INTEGER PRIMARY KEY
+);

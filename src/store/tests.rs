@@ -26,7 +26,7 @@ fn round_trip(d: &crate::model::Discussion) {
             modified_ns: -5,
             hash: Some(u64::MAX),
         }),
-        discussion: Some(d),
+        discussion: Made::New(d),
         diagnostics: &diagnostics,
     };
     store.write(std::slice::from_ref(&record), &[]).unwrap();
@@ -38,6 +38,12 @@ fn round_trip(d: &crate::model::Discussion) {
     assert_eq!(read, vec![d.clone()]);
     assert_eq!(read[0].fingerprint(), d.fingerprint());
     assert_eq!(read_diagnostics, diagnostics);
+    // What the archive keeps of it without its comments: the same head,
+    // with the whole's fingerprint.
+    let heads = store.heads().unwrap();
+    assert_eq!(heads.len(), 1);
+    assert_eq!(heads[0].head, d.head());
+    assert_eq!(heads[0].head.fingerprint(), d.fingerprint());
 }
 
 #[test]
@@ -158,4 +164,41 @@ fn a_store_that_cannot_be_made_is_kept_in_memory() {
         "{opened:?}"
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
+#[test]
+fn a_file_written_again_sets_its_old_rows_aside_until_the_next_purge() {
+    let parsed = |title: &str| {
+        crate::parse::parse(
+            "a.txt",
+            &format!("{title}\n\nann on May 1st, 2024 at 10:00 UTC »\n\nhi\n"),
+        )
+        .discussion
+        .unwrap()
+    };
+    let (old, new) = (parsed("Old"), parsed("New"));
+    let mut store = Store::in_memory().unwrap();
+    let record = |d| Record {
+        path: "a.txt".to_owned(),
+        kind: FileKind::Text,
+        fingerprint: None,
+        discussion: Made::New(d),
+        diagnostics: &[],
+    };
+    let first = store.write(&[record(&old)], &[]).unwrap()[0].unwrap();
+    let second = store.write(&[record(&new)], &[]).unwrap()[0].unwrap();
+    assert_ne!(first, second);
+    // The old rows are still read by their key (an archive made before
+    // may be making a page), but they are no discussion of a file's, and
+    // their comments count for no author.
+    let names = Names::default();
+    assert_eq!(store.discussion(first, &names).unwrap().title, "Old");
+    let heads = store.heads().unwrap();
+    assert_eq!(heads.len(), 1);
+    assert_eq!(heads[0].head.title, "New");
+    assert_eq!(store.authors().unwrap()[0].comment_count, 1);
+    store.purge().unwrap();
+    assert!(store.discussion(first, &names).is_err());
+    assert_eq!(store.discussion(second, &names).unwrap().title, "New");
+    assert_eq!(store.authors().unwrap()[0].comment_count, 1);
 }

@@ -17,22 +17,40 @@ pub struct Record<'a> {
     pub kind: FileKind,
     /// None: it could not be read, and is read again next time.
     pub fingerprint: Option<Fingerprint>,
-    /// What it made: for a text or thread file its discussion (perhaps the
-    /// last good one, when it no longer parses), if any.
-    pub discussion: Option<&'a Discussion>,
+    /// What it made: for a text or thread file its discussion, if any.
+    pub discussion: Made<'a>,
     pub diagnostics: &'a [Diagnostic],
+}
+
+/// The discussion a file made, as a write sees it.
+#[derive(Debug, Clone, Copy)]
+pub enum Made<'a> {
+    Nothing,
+    /// A new one, written in place of what the file made before.
+    New(&'a Discussion),
+    /// The one already kept under this key (the last good one of a file
+    /// that no longer parses): left as it is.
+    Kept(i64),
 }
 
 /// The rows of one write, with the authors' ids it knows.
 struct Writer<'t> {
     tx: Transaction<'t>,
     authors: &'t mut FxHashMap<Arc<str>, i64>,
+    /// The authors whose comments it wrote or deleted, to count again.
+    touched: rustc_hash::FxHashSet<i64>,
 }
 
 impl Store {
     /// Keeps `records` (each replacing what its file made before) and
-    /// forgets the files `gone`, in one transaction.
-    pub fn write(&mut self, records: &[Record<'_>], gone: &[String]) -> Result<(), StoreError> {
+    /// forgets the files `gone`, in one transaction: the key of each
+    /// record's discussion.
+    pub fn write(
+        &mut self,
+        records: &[Record<'_>],
+        gone: &[String],
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        let bulk = self.bulk;
         let mut writer = Writer::new(self.conn.transaction()?, &mut self.authors);
         let written = (|| {
             for path in gone {
@@ -41,17 +59,28 @@ impl Store {
                     writer.tx.execute("DELETE FROM files WHERE id = ?1", [id])?;
                 }
             }
+            let mut keys = Vec::with_capacity(records.len());
             for record in records {
                 let id = writer.file(&record.path, record.kind, record.fingerprint)?;
-                writer.clear(Some(id))?;
-                if let Some(d) = record.discussion {
-                    writer.discussion(Some(id), d)?;
-                }
+                keys.push(match record.discussion {
+                    Made::Kept(key) => {
+                        writer.clear_diagnostics(Some(id))?;
+                        Some(key)
+                    }
+                    Made::New(d) => {
+                        writer.clear(Some(id))?;
+                        Some(writer.discussion(Some(id), d)?)
+                    }
+                    Made::Nothing => {
+                        writer.clear(Some(id))?;
+                        None
+                    }
+                });
                 writer.diagnostics(Some(id), record.diagnostics)?;
             }
-            Ok(())
+            Ok(keys)
         })();
-        writer.finish(written)
+        writer.finish(written, bulk)
     }
 
     /// Replaces what the dumps made, as a group (their threads span files):
@@ -59,9 +88,10 @@ impl Store {
     pub fn write_dumps(
         &mut self,
         files: &[(&str, Option<Fingerprint>)],
-        discussions: &[Arc<Discussion>],
+        discussions: &[Discussion],
         diagnostics: &[Diagnostic],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<i64>, StoreError> {
+        let bulk = self.bulk;
         let mut writer = Writer::new(self.conn.transaction()?, &mut self.authors);
         let written = (|| {
             writer.clear(None)?;
@@ -71,12 +101,77 @@ impl Store {
             for &(path, fingerprint) in files {
                 writer.file(path, FileKind::Dump, fingerprint)?;
             }
-            for d in discussions {
-                writer.discussion(None, d)?;
-            }
-            writer.diagnostics(None, diagnostics)
+            let keys = discussions
+                .iter()
+                .map(|d| writer.discussion(None, d))
+                .collect::<rusqlite::Result<_>>()?;
+            writer.diagnostics(None, diagnostics)?;
+            Ok(keys)
         })();
-        writer.finish(written)
+        writer.finish(written, bulk)
+    }
+
+    /// Counts the comments of the authors `only` (None: of every author)
+    /// again.
+    pub(super) fn count_authors(&self, only: Option<&[i64]>) -> rusqlite::Result<()> {
+        count_authors(&self.conn, only)
+    }
+
+    /// Deletes the discussions set aside when their files changed or went
+    /// (at the start of a load: the archives that read them are gone).
+    pub fn purge(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let ids: Vec<i64> = tx
+            .prepare("SELECT id FROM discussions WHERE file = -1")?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for &id in &ids {
+            let (first, last) = comment_range(id);
+            tx.prepare_cached("DELETE FROM comments WHERE id BETWEEN ?1 AND ?2")?
+                .execute([first, last])?;
+            tx.prepare_cached("DELETE FROM media WHERE discussion = ?1")?
+                .execute([id])?;
+            tx.prepare_cached("DELETE FROM unarchived WHERE discussion = ?1")?
+                .execute([id])?;
+            tx.prepare_cached("DELETE FROM hidden WHERE discussion = ?1")?
+                .execute([id])?;
+        }
+        tx.execute("DELETE FROM discussions WHERE file = -1", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Hides the discussions `keys` (shadowed by others of the same name)
+    /// and shows again those no longer shadowed, counting their authors
+    /// again.
+    pub fn shadow(&mut self, keys: &[i64]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let before: rustc_hash::FxHashSet<i64> = tx
+            .prepare(
+                "SELECT hidden.discussion FROM hidden JOIN discussions
+                   ON discussions.id = hidden.discussion WHERE discussions.file IS NOT -1",
+            )?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let now: rustc_hash::FxHashSet<i64> = keys.iter().copied().collect();
+        if before == now {
+            return Ok(());
+        }
+        let mut touched = Default::default();
+        for &id in before.symmetric_difference(&now) {
+            touch_authors(&tx, id, &mut touched)?;
+            match now.contains(&id) {
+                true => tx.execute(
+                    "INSERT OR IGNORE INTO hidden (discussion) VALUES (?1)",
+                    [id],
+                )?,
+                false => tx.execute("DELETE FROM hidden WHERE discussion = ?1", [id])?,
+            };
+        }
+        let touched: Vec<i64> = touched.into_iter().collect();
+        count_authors(&tx, Some(&touched))?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Forgets the authors' ids it keeps between writes (at the end of an
@@ -111,14 +206,27 @@ fn media_kind(kind: MediaKind) -> &'static str {
 
 impl<'t> Writer<'t> {
     fn new(tx: Transaction<'t>, authors: &'t mut FxHashMap<Arc<str>, i64>) -> Self {
-        Writer { tx, authors }
+        Writer {
+            tx,
+            authors,
+            touched: Default::default(),
+        }
     }
 
-    /// Commits what was written, or (on an error) rolls it back and
+    /// Counts the comments of the authors it touched again (unless the
+    /// comments' indexes are being made again, `bulk`: they are all
+    /// counted then) and commits, or (on an error) rolls it back and
     /// forgets the authors' ids it made.
-    fn finish(self, written: rusqlite::Result<()>) -> Result<(), StoreError> {
-        match written.and_then(|()| self.tx.commit()) {
-            Ok(()) => Ok(()),
+    fn finish<T>(self, written: rusqlite::Result<T>, bulk: bool) -> Result<T, StoreError> {
+        let touched: Vec<i64> = self.touched.iter().copied().collect();
+        let counted = written.and_then(|made| {
+            if !bulk {
+                count_authors(&self.tx, Some(&touched))?;
+            }
+            Ok(made)
+        });
+        match counted.and_then(|made| self.tx.commit().map(|()| made)) {
+            Ok(made) => Ok(made),
             Err(err) => {
                 self.authors.clear();
                 Err(err.into())
@@ -163,28 +271,28 @@ impl<'t> Writer<'t> {
             )
     }
 
-    /// Deletes what a file (None: the dumps) made.
-    fn clear(&self, file: Option<i64>) -> rusqlite::Result<()> {
+    /// Sets aside what a file (None: the dumps) made: its discussions
+    /// are hidden, under file -1, until [`Store::purge`] deletes them (an
+    /// archive made before may still read them).
+    fn clear(&mut self, file: Option<i64>) -> rusqlite::Result<()> {
         let ids: Vec<i64> = self
             .tx
             .prepare_cached("SELECT id FROM discussions WHERE file IS ?1")?
             .query_map([file], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in ids {
-            let (first, last) = comment_range(id);
+            touch_authors(&self.tx, id, &mut self.touched)?;
             self.tx
-                .prepare_cached("DELETE FROM comments WHERE id BETWEEN ?1 AND ?2")?
-                .execute([first, last])?;
-            self.tx
-                .prepare_cached("DELETE FROM media WHERE discussion = ?1")?
-                .execute([id])?;
-            self.tx
-                .prepare_cached("DELETE FROM unarchived WHERE discussion = ?1")?
+                .prepare_cached("INSERT OR IGNORE INTO hidden (discussion) VALUES (?1)")?
                 .execute([id])?;
         }
         self.tx
-            .prepare_cached("DELETE FROM discussions WHERE file IS ?1")?
+            .prepare_cached("UPDATE discussions SET file = -1 WHERE file IS ?1")?
             .execute([file])?;
+        self.clear_diagnostics(file)
+    }
+
+    fn clear_diagnostics(&self, file: Option<i64>) -> rusqlite::Result<()> {
         self.tx
             .prepare_cached("DELETE FROM diagnostics WHERE file IS ?1")?
             .execute([file])?;
@@ -224,7 +332,8 @@ impl<'t> Writer<'t> {
         Ok(id)
     }
 
-    fn discussion(&mut self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<()> {
+    /// Writes a discussion: its key.
+    fn discussion(&mut self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<i64> {
         let id = self.discussion_row(file, d)?;
         let (first, _) = comment_range(id);
         let authors: Vec<i64> = d
@@ -232,12 +341,13 @@ impl<'t> Writer<'t> {
             .iter()
             .map(|c| self.author(&c.author))
             .collect::<rusqlite::Result<_>>()?;
+        self.touched.extend(authors.iter().copied());
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO comments (id, discussion, position, comment_id, author, parent,
-               depth, posted_at, clock, time_text, body, score, score_hidden, edited,
-               distinguished, stickied, controversial, flair, removed, removal_reason)
+               depth, posted_at, clock, time_text, body, bytes, lines, score, score_hidden,
+               edited, distinguished, stickied, controversial, flair, removed, removal_reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-               ?16, ?17, ?18, ?19, ?20)",
+               ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
         )?;
         for ((position, c), author) in d.comments().iter().enumerate().zip(authors) {
             let marks = &c.marks;
@@ -265,6 +375,8 @@ impl<'t> Writer<'t> {
                 clock,
                 d.kept_time_text(position),
                 &*c.body,
+                c.body.len() as i64,
+                text_lines(&c.body) as i64,
                 marks.raw_score(),
                 marks.score_hidden(),
                 edited(marks.edited()),
@@ -296,7 +408,7 @@ impl<'t> Writer<'t> {
                 )?
                 .execute(params![id, parent, i64::from(count)])?;
         }
-        Ok(())
+        Ok(id)
     }
 
     /// The discussion's own row (its post's facts too); its id.
@@ -315,13 +427,13 @@ impl<'t> Writer<'t> {
         self.tx
             .prepare_cached(
                 "INSERT INTO discussions (file, name, title, source, submitter, body,
-                   community_kind, community, comment_count, first_at, last_at, post, post_id,
-                   subreddit, posted_at, score, upvote_permille, num_comments, flair, nsfw,
-                   spoiler, locked, archived, stickied, distinguished, edited, permalink, url,
-                   suggested_sort, ranked, crosspost_parent, crosspost_title, poll)
+                   community_kind, community, comment_count, first_at, last_at, scores, months, fingerprint, post,
+                   post_id, subreddit, posted_at, score, upvote_permille, num_comments, flair,
+                   nsfw, spoiler, locked, archived, stickied, distinguished, edited, permalink,
+                   url, suggested_sort, ranked, crosspost_parent, crosspost_title, poll)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31,
-                   ?32, ?33)
+                   ?32, ?33, ?34, ?35, ?36)
                  RETURNING id",
             )?
             .query_row(
@@ -337,6 +449,9 @@ impl<'t> Writer<'t> {
                     d.comments().len() as i64,
                     span.map(|(first, _)| first.timestamp()),
                     span.map(|(_, last)| last.timestamp()),
+                    d.has_scores(),
+                    months_text(d.comment_months()),
+                    format!("{:016x}", d.fingerprint()),
                     post.is_some(),
                     post.and_then(|p| p.id.as_deref()),
                     post.and_then(|p| p.subreddit.as_deref()),
@@ -395,6 +510,66 @@ impl<'t> Writer<'t> {
             ])?;
         Ok(())
     }
+}
+
+/// A discussion's comments each month as the store keeps them:
+/// `month:count` pairs, space-separated.
+fn months_text(months: &[(u32, u32)]) -> String {
+    let pairs: Vec<String> = months.iter().map(|(m, n)| format!("{m}:{n}")).collect();
+    pairs.join(" ")
+}
+
+/// How many lines a text has (what the lists page by, with its bytes).
+pub(crate) fn text_lines(text: &str) -> usize {
+    crate::paging::Cost::of_text(text).lines
+}
+
+/// Adds the authors of discussion `id`'s comments to `touched`.
+fn touch_authors(
+    conn: &rusqlite::Connection,
+    id: i64,
+    touched: &mut rustc_hash::FxHashSet<i64>,
+) -> rusqlite::Result<()> {
+    let (first, last) = comment_range(id);
+    let mut authors =
+        conn.prepare_cached("SELECT DISTINCT author FROM comments WHERE id BETWEEN ?1 AND ?2")?;
+    for author in authors.query_map([first, last], |row| row.get(0))? {
+        touched.insert(author?);
+    }
+    Ok(())
+}
+
+/// Counts again the comments of the authors `only` (None: of all), but
+/// those of hidden discussions.
+fn count_authors(conn: &rusqlite::Connection, only: Option<&[i64]>) -> rusqlite::Result<()> {
+    const COUNT: &str = "SELECT count(*), count(DISTINCT id >> 32), min(posted_at), max(posted_at)
+                         FROM comments WHERE author = ?1 AND NOT EXISTS
+                           (SELECT 1 FROM hidden WHERE hidden.discussion = comments.id >> 32)";
+    match only {
+        Some(ids) => {
+            let mut update = conn.prepare_cached(&format!(
+                "UPDATE authors SET (comment_count, discussion_count, first_at, last_at) =
+                   ({COUNT}) WHERE id = ?1"
+            ))?;
+            for &id in ids {
+                update.execute([id])?;
+            }
+        }
+        None => conn.execute_batch(
+            "UPDATE authors SET comment_count = 0, discussion_count = 0, first_at = NULL,
+               last_at = NULL;
+             UPDATE authors SET comment_count = counted.comments,
+               discussion_count = counted.discussions, first_at = counted.first,
+               last_at = counted.last
+             FROM (SELECT author, count(*) AS comments, count(DISTINCT id >> 32) AS discussions,
+                     min(posted_at) AS first, max(posted_at) AS last
+                   FROM comments WHERE NOT EXISTS
+                     (SELECT 1 FROM hidden WHERE hidden.discussion = comments.id >> 32)
+                   GROUP BY author) AS counted
+             WHERE counted.author = authors.id;",
+        )?,
+    }
+    Ok(())
 }
 
 /// The first and last possible row ids of discussion `id`'s comments.

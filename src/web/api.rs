@@ -2,6 +2,7 @@
 //! `limit` and `page`, and say where the next page is in a `Link` header
 //! (RFC 8288); their bodies keep one shape whatever the page.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -16,7 +17,7 @@ use super::access::SharedKey;
 use super::error::{ApiError, AppError};
 use super::query::{ApiParams, Segments, encode};
 use crate::model::{
-    Author, Community, Discussion, Edited, LocalFile, Media, MediaKind, PostMeta, Removal,
+    Author, Community, Discussion, Edited, Head, LocalFile, Media, MediaKind, PostMeta, Removal,
 };
 use crate::paging::Pages;
 use crate::search;
@@ -139,7 +140,7 @@ struct DiscussionHeadJson<'a> {
 }
 
 impl<'a> DiscussionHeadJson<'a> {
-    fn new(d: &'a Discussion) -> Self {
+    fn new(d: &'a Head) -> Self {
         DiscussionHeadJson {
             id: &d.id,
             title: &d.title,
@@ -338,7 +339,7 @@ fn discussion_list(
     uri: &OriginalUri,
     query: &DiscussionsQuery,
     limit: Option<usize>,
-    all: Vec<&Discussion>,
+    all: Vec<&Head>,
 ) -> Result<Response, ApiError> {
     let all = match query.sort {
         Some(sort) => crate::site::pages::index::sort_discussions(all, sort),
@@ -349,14 +350,14 @@ fn discussion_list(
     Ok(paged.respond(uri, query, list))
 }
 
-fn summaries<'a>(discussions: &[&'a Discussion]) -> Vec<DiscussionSummaryJson<'a>> {
+fn summaries<'a>(discussions: &[&'a Head]) -> Vec<DiscussionSummaryJson<'a>> {
     discussions
         .iter()
         .map(|d| {
             let span = d.time_span();
             DiscussionSummaryJson {
                 head: DiscussionHeadJson::new(d),
-                comment_count: d.comments().len(),
+                comment_count: d.comment_count(),
                 first_comment_at: span.map(|(first, _)| first),
                 last_comment_at: span.map(|(_, last)| last),
             }
@@ -405,12 +406,14 @@ pub async fn comments(
         query.before,
     )?;
     let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
-    let list: Vec<TimedCommentJson> = refs[paged.range.clone()]
+    let shown = &refs[paged.range.clone()];
+    let read = read_all(&archive, shown)?;
+    let list: Vec<TimedCommentJson> = shown
         .iter()
-        .map(|&at| {
-            let d = &archive.discussions()[at.discussion()];
+        .map(|t| {
+            let d = &*read[&t.at.discussion()];
             TimedCommentJson {
-                comment: CommentJson::new(d, at.comment()),
+                comment: CommentJson::new(d, t.at.comment()),
                 discussion: &d.id,
             }
         })
@@ -478,7 +481,7 @@ pub async fn discussion(
 ) -> Result<Response, ApiError> {
     let Segments(id) = id?;
     let archive = state.archive();
-    let d = find_discussion(&archive, &id)?;
+    let d = &*find_discussion(&archive, &id)?;
     let search = query.search()?;
     require_author(d, query.author.as_deref())?;
     let order = thread::select(d, &query.filter(d, search.as_ref())).order;
@@ -515,7 +518,7 @@ impl<'a> AuthorJson<'a> {
     fn new(a: &'a Author) -> Self {
         AuthorJson {
             name: &a.name,
-            comment_count: a.comments.len(),
+            comment_count: a.comment_count,
             discussion_count: a.discussion_count,
             first_comment_at: a.first_at,
             last_comment_at: a.last_at,
@@ -564,16 +567,18 @@ pub async fn author(
     let Segments(name) = name?;
     let archive = &*state.archive();
     let author = find_author(archive, &name)?;
-    let refs = ordered_comments(archive, author, query.sort);
+    let refs = ordered_comments(archive, author, query.sort)?;
     let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
-    let comments = refs[paged.range.clone()]
+    let shown = &refs[paged.range.clone()];
+    let read = read_all(archive, shown)?;
+    let comments = shown
         .iter()
-        .map(|&at| {
-            let d = &archive.discussions()[at.discussion()];
+        .map(|t| {
+            let d = &*read[&t.at.discussion()];
             AuthoredCommentJson {
                 discussion: &d.id,
                 discussion_title: &d.title,
-                comment: CommentJson::new(d, at.comment()),
+                comment: CommentJson::new(d, t.at.comment()),
             }
         })
         .collect();
@@ -648,10 +653,15 @@ pub async fn search(
     let index = state.search_index().map(|i| &**i);
     let (results, _) = search::page(&archive, index, &words, query.sort, offset, per_page);
     let paged = Paged::new(results.total, limit, DEFAULT_SEARCH_LIMIT, query.page)?;
-    let discussions = group(&results.hits)
+    let groups = group(&results.hits);
+    let read = groups
+        .iter()
+        .map(|g| Ok((g.discussion, archive.discussion(g.discussion)?)))
+        .collect::<Result<HashMap<usize, Arc<Discussion>>, crate::model::Unreadable>>()?;
+    let discussions = groups
         .into_iter()
         .map(|g| {
-            let d = &archive.discussions()[g.discussion];
+            let d = &*read[&g.discussion];
             let title_match = g.article && words.matches(&d.title);
             DiscussionHitsJson {
                 id: &d.id,
@@ -696,4 +706,19 @@ pub async fn share(key: Option<axum::Extension<SharedKey>>) -> Response {
         Json(serde_json::json!({ "key": key })),
     )
         .into_response()
+}
+
+/// The discussions of `comments`, each read once.
+fn read_all(
+    archive: &crate::model::Archive,
+    comments: &[crate::model::Timed],
+) -> Result<HashMap<usize, Arc<Discussion>>, crate::model::Unreadable> {
+    let mut read = HashMap::new();
+    for t in comments {
+        let i = t.at.discussion();
+        if let std::collections::hash_map::Entry::Vacant(entry) = read.entry(i) {
+            entry.insert(archive.resolve(t.at)?);
+        }
+    }
+    Ok(read)
 }

@@ -43,6 +43,9 @@ pub enum AppError {
     /// A template failed to render: a bug, logged, shown as a generic 500.
     #[error("the page could not be rendered")]
     Render(#[from] askama::Error),
+    /// The store failed under the page: logged, shown as a generic 500.
+    #[error("the archive's store could not be read; the details are in the server's log")]
+    Unreadable(crate::model::Unreadable),
     /// A handler panicked: a bug, logged, shown as a generic 500.
     #[error("something went wrong while answering; the details are in the server's log")]
     Panic(String),
@@ -62,6 +65,7 @@ impl From<PageError> for AppError {
                 action,
             },
             PageError::Render(cause) => AppError::Render(cause),
+            PageError::Unreadable(cause) => AppError::Unreadable(cause),
         }
     }
 }
@@ -77,7 +81,9 @@ impl AppError {
             AppError::Refused(refusal) => {
                 StatusCode::from_u16(refusal.code()).unwrap_or(StatusCode::FORBIDDEN)
             }
-            AppError::Render(_) | AppError::Panic(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Render(_) | AppError::Panic(_) | AppError::Unreadable(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -86,6 +92,7 @@ impl AppError {
         match self {
             AppError::Render(cause) => tracing::error!(%cause, "rendering failed"),
             AppError::Panic(cause) => tracing::error!(%cause, "a handler panicked"),
+            AppError::Unreadable(cause) => tracing::error!(%cause, "reading the store failed"),
             _ => {}
         }
         self.to_string()
@@ -176,6 +183,12 @@ impl From<AppError> for ApiError {
 impl From<PageError> for ApiError {
     fn from(error: PageError) -> Self {
         ApiError(error.into())
+    }
+}
+
+impl From<crate::model::Unreadable> for ApiError {
+    fn from(error: crate::model::Unreadable) -> Self {
+        ApiError(AppError::Unreadable(error))
     }
 }
 

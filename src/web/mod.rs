@@ -63,7 +63,7 @@ pub struct AppState {
 
 /// One version of the archive with the pages rendered from it.
 pub struct Snapshot {
-    archive: Archive,
+    archive: Arc<Archive>,
     /// Increases with each reload.
     version: u64,
     pages: cache::PageCache,
@@ -107,6 +107,11 @@ impl Snapshot {
                         .expect("the policy is ASCII")
                 })
         })
+    }
+
+    /// Its archive, to share (with the search index).
+    pub fn shared_archive(&self) -> Arc<Archive> {
+        self.archive.clone()
     }
 
     /// This version's number: 1 for the first archive, then one more for
@@ -202,7 +207,7 @@ impl AppState {
             let snapshot = self.current.load();
             index.start(search::index::Update {
                 version: snapshot.version,
-                discussions: snapshot.discussions().to_vec(),
+                archive: snapshot.archive.clone(),
             });
         }
     }
@@ -255,7 +260,7 @@ impl AppState {
         if let Some(index) = &self.search {
             index.update(search::index::Update {
                 version,
-                discussions: snapshot.discussions().to_vec(),
+                archive: snapshot.archive.clone(),
             });
         }
         self.current.store(snapshot);
@@ -265,7 +270,7 @@ impl AppState {
 impl Snapshot {
     fn new(archive: Archive, version: u64, cache_bytes: u64) -> Self {
         Snapshot {
-            archive,
+            archive: Arc::new(archive),
             version,
             policy: std::sync::OnceLock::new(),
             pages: cache::PageCache::new(cache_bytes),

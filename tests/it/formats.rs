@@ -53,6 +53,7 @@ fn reddit_thread_json_keeps_nesting_ids_seconds_and_stubs() {
     let archive = crate::load(&fixtures()).unwrap().archive;
     let d = archive
         .get("lighthouse-keepers")
+        .unwrap()
         .expect("named by its file");
     assert_eq!(d.title, "I kept a lighthouse for a winter & lived to tell");
     assert_eq!(d.source.as_deref(), Some("r/lighthouses"));
@@ -60,7 +61,7 @@ fn reddit_thread_json_keeps_nesting_ids_seconds_and_stubs() {
     assert!(d.body.starts_with("I spent a winter"), "{}", d.body);
     assert!(d.body.contains("anything & I will"), "{}", d.body);
     assert!(d.body.contains("\n> The lamp"), "a quote once unescaped");
-    let ids: Vec<_> = tree(d).into_iter().map(|c| (c.0, c.2, c.3)).collect();
+    let ids: Vec<_> = tree(&d).into_iter().map(|c| (c.0, c.2, c.3)).collect();
     assert_eq!(
         ids,
         [
@@ -87,14 +88,14 @@ fn reddit_thread_json_keeps_nesting_ids_seconds_and_stubs() {
 #[test]
 fn bdfr_json_is_told_apart_by_its_shape() {
     let archive = crate::load(&fixtures()).unwrap().archive;
-    let d = archive.get("canal-boats").unwrap();
+    let d = archive.get("canal-boats").unwrap().unwrap();
     assert_eq!(d.title, "Restoring a 1930s narrowboat: what I learned");
     assert_eq!(d.source.as_deref(), Some("canalhistory.example.org"));
     assert_eq!(
         d.body, "https://canalhistory.example.org/narrowboats/restoration",
         "a link post's body is its link"
     );
-    let got = tree(d);
+    let got = tree(&d);
     let authors: Vec<_> = got.iter().map(|c| c.1.as_str()).collect();
     assert_eq!(
         authors,
@@ -111,13 +112,13 @@ fn bdfr_json_is_told_apart_by_its_shape() {
 #[test]
 fn dumps_rebuild_threads_from_link_and_parent_ids() {
     let archive = crate::load(&fixtures()).unwrap().archive;
-    let d = archive.get("tf001").expect("named by its post id");
+    let d = archive.get("tf001").unwrap().expect("named by its post id");
     assert_eq!(d.title, "Show us your smallest houseplant");
     assert_eq!(d.source.as_deref(), Some("r/tinyfolk"));
     assert!(d.body.starts_with("Mine is a 2 cm & still"), "{}", d.body);
     // Each comment under its parent, siblings in file order; the orphan
     // (k5) at the top level after the others; the repeated k3 read once.
-    let got: Vec<_> = tree(d).into_iter().map(|c| (c.0, c.2, c.3)).collect();
+    let got: Vec<_> = tree(&d).into_iter().map(|c| (c.0, c.2, c.3)).collect();
     let want = [
         ("k1", None, 0),
         ("k2", Some("k1"), 1),
@@ -140,10 +141,10 @@ fn dumps_rebuild_threads_from_link_and_parent_ids() {
         "Once a year, a flower <3 mm across."
     );
 
-    let link = archive.get("tf002").unwrap();
+    let link = archive.get("tf002").unwrap().unwrap();
     assert_eq!(link.source.as_deref(), Some("minibooks.example.com"));
     assert_eq!(link.body, "https://minibooks.example.com/museum");
-    let untitled = archive.get("tfzzz").unwrap();
+    let untitled = archive.get("tfzzz").unwrap().unwrap();
     assert!(untitled.title.contains("not in the archive"));
     assert_eq!(untitled.comments().len(), 1);
 }
@@ -269,8 +270,8 @@ fn zstd_dumps_read_like_plain_ones_even_with_a_large_window() {
     .unwrap();
     let packed = crate::load(dir.path()).unwrap().archive;
     assert_eq!(packed.discussions().len(), plain.discussions().len());
-    for (a, b) in packed.discussions().iter().zip(plain.discussions()) {
-        assert_eq!(tree(a), tree(b));
+    for (a, b) in packed.whole().unwrap().iter().zip(plain.whole().unwrap()) {
+        assert_eq!(tree(a), tree(&b));
         assert_eq!(a.title, b.title);
     }
     assert!(
@@ -331,7 +332,7 @@ fn a_changed_dump_is_read_again_and_threads_move_with_it() {
     let changed: HashSet<PathBuf> = [comments].into();
     let after = loader.load(&changed).unwrap();
     assert_eq!(after.files_read, 2, "the dumps are read as one group");
-    let d = after.archive.get("tf001").unwrap();
+    let d = after.archive.get("tf001").unwrap().unwrap();
     let k7 = d.find("k7").expect("the new comment");
     assert_eq!(d.comments()[k7].depth(), 3);
     assert_eq!(
@@ -583,7 +584,7 @@ fn the_samples_survive_a_round_trip_through_every_format() {
     let dump_dir = tempfile::tempdir().unwrap();
     let zst_dir = tempfile::tempdir().unwrap();
     let (mut posts, mut comments, mut timed) = (String::new(), String::new(), String::new());
-    for (n, d) in samples.discussions().iter().enumerate() {
+    for (n, d) in samples.whole().unwrap().iter().enumerate() {
         let file = format!("{}.json", d.id);
         std::fs::write(json_dir.path().join(&file), reddit_json(d).to_string()).unwrap();
         std::fs::write(
@@ -610,7 +611,8 @@ fn the_samples_survive_a_round_trip_through_every_format() {
     )
     .unwrap();
 
-    let samples: Vec<&Discussion> = samples.discussions().iter().map(|d| &**d).collect();
+    let samples = samples.whole().unwrap();
+    let samples: Vec<&Discussion> = samples.iter().map(|d| &**d).collect();
     for (format, dir) in [
         ("Reddit JSON", &json_dir),
         ("bdfr", &bdfr_dir),
@@ -618,7 +620,8 @@ fn the_samples_survive_a_round_trip_through_every_format() {
         ("a zstd dump", &zst_dir),
     ] {
         let loaded = crate::load(dir.path()).unwrap().archive;
-        let mut got: Vec<&Discussion> = loaded.discussions().iter().map(|d| &**d).collect();
+        let whole = loaded.whole().unwrap();
+        let mut got: Vec<&Discussion> = whole.iter().map(|d| &**d).collect();
         // Dumps name threads by post id (rt0, rt1, …): put them back in
         // the samples' order.
         got.sort_by_key(|d| {
@@ -667,18 +670,18 @@ fn the_samples_survive_a_round_trip_through_every_format() {
 fn the_round_trip_keeps_the_comment_ids() {
     let samples = crate::load(&samples_dir()).unwrap().archive;
     let dir = tempfile::tempdir().unwrap();
-    for d in samples.discussions() {
+    for d in samples.whole().unwrap() {
         std::fs::write(
             dir.path().join(format!("{}.json", d.id)),
-            reddit_json(d).to_string(),
+            reddit_json(&d).to_string(),
         )
         .unwrap();
     }
     let loaded = crate::load(dir.path()).unwrap().archive;
-    for d in samples.discussions() {
-        let back = loaded.get(&d.id).unwrap();
+    for d in samples.whole().unwrap() {
+        let back = loaded.get(&d.id).unwrap().unwrap();
         let ids = |d: &Discussion| d.comments().iter().map(|c| c.id).collect::<Vec<_>>();
-        assert_eq!(ids(back), ids(d));
+        assert_eq!(ids(&back), ids(&d));
     }
 }
 

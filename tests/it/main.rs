@@ -109,8 +109,16 @@ pub fn load(dir: &Path) -> std::io::Result<Loaded> {
     assert_eq!(
         again.archive.discussions(),
         first.archive.discussions(),
-        "the store gives back what the files made"
+        "the store gives back the heads of what the files made"
     );
+    // The first's heads are the parsed discussions' (with their
+    // fingerprints, which hash all a page shows): each read back whole
+    // from the store hashes the same.
+    let whole = again.archive.whole().expect("the store reads back");
+    for (read, parsed) in whole.iter().zip(first.archive.discussions()) {
+        assert_eq!(read.fingerprint(), parsed.fingerprint(), "{}", parsed.id);
+        assert_eq!(read.head(), **parsed, "{}", parsed.id);
+    }
     assert_eq!(again.archive.diagnostics, first.archive.diagnostics);
     Ok(again)
 }

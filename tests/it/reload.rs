@@ -161,8 +161,8 @@ fn a_held_archive_is_unchanged_by_a_swap() {
     let reloaded = loader.load(&Default::default()).unwrap();
     assert_eq!(reloaded.files_read, 1);
     state.replace(reloaded.archive);
-    assert_eq!(held.get("a").unwrap().title, "Old");
-    assert_eq!(state.archive().get("a").unwrap().title, "New");
+    assert_eq!(held.get("a").unwrap().unwrap().title, "Old");
+    assert_eq!(state.archive().get("a").unwrap().unwrap().title, "New");
     // An unchanged file is not read again.
     assert_eq!(loader.load(&Default::default()).unwrap().files_read, 0);
 }

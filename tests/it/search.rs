@@ -45,8 +45,12 @@ fn write_docs(dir: &Path) {
 
 /// The app over `docs` with an index in `index`, built.
 fn indexed(docs: &Path, index: &Path) -> (Router, Arc<AppState>, Loader) {
-    let store = tempfile::tempdir().unwrap();
-    let mut loader = Loader::new(docs, crate::store_in(&store));
+    // In a hidden folder of the documents' (which the loader leaves
+    // out), so it lasts as long as they do.
+    let store = docs.join(".store");
+    std::fs::create_dir_all(&store).unwrap();
+    let (store, _) = threadview::store::Store::open(&store.join("archive.sqlite"), true).unwrap();
+    let mut loader = Loader::new(docs, store);
     let archive = loader.load(&Default::default()).unwrap().archive;
     let state =
         Arc::new(AppState::new(archive).with_search_index(Location::Folder(index.to_owned())));
@@ -385,7 +389,7 @@ async fn until_the_index_is_ready_the_scan_answers_and_says_so() {
     // Once built, the index answers, ranked.
     pending.start(Update {
         version: state.archive().version(),
-        discussions: state.archive().discussions().to_vec(),
+        archive: state.archive().shared_archive(),
     });
     assert!(pending.wait_ready(WAIT));
     let page = get(&router, "/search?q=sleeper").await;

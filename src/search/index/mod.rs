@@ -25,13 +25,15 @@ pub use location::{Location, cache_path};
 use store::Engine;
 
 use super::{Query, ResultOrder, Results};
-use crate::model::{Archive, Discussion};
+use crate::model::Archive;
 
 /// A version of the archive to index.
 pub struct Update {
     /// Increases with each version.
     pub version: u64,
-    pub discussions: Vec<Arc<Discussion>>,
+    /// The archive of that version (its discussions read as they are
+    /// indexed).
+    pub archive: Arc<Archive>,
 }
 
 /// How far the first build is.

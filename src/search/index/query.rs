@@ -219,7 +219,7 @@ fn resolve(
 
 fn hit(archive: &Archive, id: &str, comment: u64, comment_id: u64, score: Score) -> Option<Hit> {
     let discussion = archive.position(id)?;
-    let d = &archive.discussions()[discussion];
+    let d = archive.discussion(discussion).ok()?;
     let comment = match (comment as usize).checked_sub(1) {
         None => None,
         Some(i) => {

@@ -2,12 +2,10 @@
 //! each discussion was when indexed, opening it (or making it anew when it
 //! cannot be vouched for) and bringing it up to a version of the archive.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -15,7 +13,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::Location;
-use crate::model::Discussion;
+use crate::model::{Archive, Discussion};
 use crate::search::analysis::{ANALYZER, analyzer};
 
 /// Changes whenever the schema or the analysis does: an index made by
@@ -211,52 +209,36 @@ fn wipe(folder: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Each discussion last indexed, by id, with its fingerprint.
-pub type Seen = HashMap<String, (Arc<Discussion>, u64)>;
-
 /// What an index holds and where, as the worker keeps it between
 /// versions.
 pub struct Contents {
     pub location: Location,
     /// Each indexed discussion's fingerprint, by id (the manifest's).
     pub indexed: BTreeMap<String, u64>,
-    /// The discussions last indexed, with their fingerprints: a reload
-    /// shares unchanged discussions (the same `Arc`), which need no
-    /// hashing again.
-    pub seen: Seen,
 }
 
 /// What a version of the archive changes in the index.
-struct Changes<'a> {
-    changed: Vec<(&'a Arc<Discussion>, u64)>,
+struct Changes {
+    /// Positions in the archive.
+    changed: Vec<usize>,
     gone: Vec<String>,
 }
 
 impl Contents {
-    /// The discussions of `discussions` that changed or came since the
-    /// last version, and the ids of those that went.
-    fn changes<'a>(&mut self, discussions: &'a [Arc<Discussion>]) -> Changes<'a> {
-        let current: Vec<(&Arc<Discussion>, u64)> = discussions
-            .par_iter()
-            .map(|d| match self.seen.get(&d.id) {
-                Some((same, fp)) if Arc::ptr_eq(same, d) => (d, *fp),
-                _ => (d, d.fingerprint()),
-            })
-            .collect();
-        self.seen = current
-            .iter()
-            .map(|(d, fp)| (d.id.clone(), (Arc::clone(d), *fp)))
-            .collect();
-        let live: HashSet<&str> = current.iter().map(|(d, _)| d.id.as_str()).collect();
+    /// The discussions of `archive` that changed or came since the last
+    /// version (by their heads' fingerprints), and the ids of those that
+    /// went.
+    fn changes(&self, archive: &Archive) -> Changes {
+        let heads = archive.discussions();
+        let live: HashSet<&str> = heads.iter().map(|d| d.id.as_str()).collect();
         let gone = self
             .indexed
             .keys()
             .filter(|id| !live.contains(id.as_str()))
             .cloned()
             .collect();
-        let changed = current
-            .into_iter()
-            .filter(|(d, fp)| self.indexed.get(&d.id) != Some(fp))
+        let changed = (0..heads.len())
+            .filter(|&i| self.indexed.get(&heads[i].id) != Some(&heads[i].fingerprint()))
             .collect();
         Changes { changed, gone }
     }
@@ -269,17 +251,18 @@ impl Contents {
         &mut self,
         engine: &Engine,
         writer: &mut IndexWriter<TantivyDocument>,
-        discussions: &[Arc<Discussion>],
+        archive: &Archive,
         progress: &dyn Fn(u64, u64),
     ) -> tantivy::Result<u64> {
         let f = engine.fields;
-        let Changes { changed, gone } = self.changes(discussions);
+        let Changes { changed, gone } = self.changes(archive);
         if changed.is_empty() && gone.is_empty() {
             return Ok(0);
         }
+        let heads = archive.discussions();
         let total: u64 = changed
             .iter()
-            .map(|(d, _)| d.comments().len() as u64 + 1)
+            .map(|&i| heads[i].comment_count() as u64 + 1)
             .sum();
         progress(0, total);
         for id in &gone {
@@ -288,9 +271,18 @@ impl Contents {
         }
         let mut done = 0;
         let mut logged = Instant::now();
-        for (d, fp) in &changed {
-            write_discussion(writer, f, d)?;
-            done += d.comments().len() as u64 + 1;
+        for &i in &changed {
+            // One that cannot be read is left out, and tried again at the
+            // next version.
+            let d = match archive.passing(i) {
+                Ok(d) => d,
+                Err(err) => {
+                    tracing::warn!("cannot index {}: {err}", heads[i].id);
+                    continue;
+                }
+            };
+            write_discussion(writer, f, &d)?;
+            done += d.comment_count() as u64 + 1;
             progress(done, total);
             if logged.elapsed() > Duration::from_secs(5) {
                 logged = Instant::now();
@@ -299,7 +291,7 @@ impl Contents {
                     (done * 100).checked_div(total).unwrap_or(0)
                 );
             }
-            self.indexed.insert(d.id.clone(), *fp);
+            self.indexed.insert(d.id.clone(), heads[i].fingerprint());
         }
         let opstamp = writer.commit()?;
         if let Location::Folder(folder) = &self.location {

@@ -81,7 +81,6 @@ fn open(index: &Weak<SearchIndex>) -> Option<(Contents, Writer)> {
     let contents = Contents {
         location,
         indexed: manifest.discussions,
-        seen: Default::default(),
     };
     Some((contents, writer))
 }
@@ -102,7 +101,7 @@ fn apply(
             index.set_status(Status::Building(Progress { done, total }));
         }
     };
-    let synced = contents.sync(engine, &mut writer, &update.discussions, &progress);
+    let synced = contents.sync(engine, &mut writer, &update.archive, &progress);
     if let Err(e) = writer.wait_merging_threads() {
         tracing::warn!("merging the search index's segments failed: {e}");
     }

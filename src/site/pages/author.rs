@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::page_range;
 use crate::cut;
-use crate::model::{Archive, Author, CommentRef};
+use crate::model::{Archive, Author, CommentRef, Timed, Unreadable};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::chart::{self, Chart};
@@ -52,32 +52,37 @@ pub fn find_author<'a>(archive: &'a Archive, name: &str) -> Result<&'a Author, P
     })
 }
 
-/// The author's comments, newest or oldest first (unknown times last).
-pub fn ordered_comments(archive: &Archive, author: &Author, order: TimeOrder) -> Vec<CommentRef> {
-    let mut refs = author.comments.clone();
-    refs.sort_by(|&a, &b| {
-        let (ta, tb) = (
-            archive.resolve(a).1.posted_at,
-            archive.resolve(b).1.posted_at,
-        );
-        match (ta, tb) {
-            (Some(ta), Some(tb)) if order == TimeOrder::New => tb.cmp(&ta),
-            (Some(ta), Some(tb)) => ta.cmp(&tb),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
+/// The author's comments, newest or oldest first (unknown times last;
+/// ties in archive order).
+pub fn ordered_comments(
+    archive: &Archive,
+    author: &Author,
+    order: TimeOrder,
+) -> Result<Vec<Timed>, Unreadable> {
+    let index = archive
+        .author_index(&author.name)
+        .ok_or_else(|| Unreadable(format!("no author {}", author.name)))?;
+    let mut refs = archive.comments_of(index)?;
+    refs.sort_by(|a, b| match (a.posted_at(), b.posted_at()) {
+        (Some(ta), Some(tb)) if order == TimeOrder::New => tb.cmp(&ta),
+        (Some(ta), Some(tb)) => ta.cmp(&tb),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
     });
-    refs
+    Ok(refs)
 }
 
 /// The pages of an author's comments in one order, shown whole or as
 /// excerpts.
-pub fn comment_pages(archive: &Archive, refs: &[CommentRef], layout: AuthorLayout) -> Pages {
+pub fn comment_pages(refs: &[Timed], layout: AuthorLayout) -> Pages {
     match layout {
         AuthorLayout::Comments => {
-            let bodies = refs.iter().map(|&at| &*archive.resolve(at).1.body);
-            cut::pages_of(bodies, crate::thread::Layout::Flat)
+            let costs = refs.iter().map(|t| crate::paging::Cost {
+                bytes: t.bytes as usize,
+                lines: t.lines as usize,
+            });
+            cut::pages_by_cost(costs, crate::thread::Layout::Flat)
         }
         AuthorLayout::Excerpts => Pages::uniform(refs.len(), EXCERPTS_PER_PAGE),
     }
@@ -85,16 +90,19 @@ pub fn comment_pages(archive: &Archive, refs: &[CommentRef], layout: AuthorLayou
 
 /// Comments from across the archive as a flat list shows them, each with
 /// its discussion.
-pub fn items(ctx: &Ctx, refs: &[CommentRef]) -> Vec<ListItem> {
+pub fn items(ctx: &Ctx, refs: &[Timed]) -> Result<Vec<ListItem>, Unreadable> {
     let (archive, derived, links) = (ctx.archive, ctx.derived, &ctx.links);
     let mut threads: HashMap<usize, Arc<PagedOrder>> = HashMap::new();
     refs.iter()
-        .map(|&at| {
-            let d = &archive.discussions()[at.discussion()];
+        .map(|t| {
+            let d = archive.resolve(t.at)?;
             let thread = threads
-                .entry(at.discussion())
-                .or_insert_with(|| derived.thread(d));
-            ListItem::new(d, at.comment(), None, thread, archive, links).in_discussion(d, links)
+                .entry(t.at.discussion())
+                .or_insert_with(|| derived.thread(&d));
+            Ok(
+                ListItem::new(&d, t.at.comment(), None, thread, archive, links)
+                    .in_discussion(&d, links),
+            )
         })
         .collect()
 }
@@ -129,18 +137,17 @@ type Counted = (String, Option<String>, String);
 /// month (UTC).
 fn places_and_months(
     archive: &Archive,
-    author: &Author,
+    comments: &[Timed],
     links: &Links,
 ) -> (Vec<Counted>, Vec<Counted>) {
     use chrono::Datelike;
     let mut places: HashMap<&crate::model::Community, usize> = HashMap::new();
     let mut months: std::collections::BTreeMap<(i32, u32), usize> = Default::default();
-    for &at in &author.comments {
-        let (d, c) = archive.resolve(at);
-        if let Some(community) = d.community() {
+    for c in comments {
+        if let Some(community) = archive.discussions()[c.at.discussion()].community() {
             *places.entry(community).or_default() += 1;
         }
-        if let Some(t) = c.posted_at {
+        if let Some(t) = c.posted_at() {
             *months.entry((t.year(), t.month())).or_default() += 1;
         }
     }
@@ -189,27 +196,36 @@ fn activity_chart(
     ctx: &Ctx,
     author: &Author,
     q: &AuthorQuery,
-    shown: &[CommentRef],
+    shown: &[Timed],
     shown_pages: &Pages,
-) -> Option<Chart> {
+) -> Result<Option<Chart>, Unreadable> {
     let (archive, links, shown_sort) = (ctx.archive, &ctx.links, q.sort);
     let owned_oldest;
-    let oldest: &[CommentRef] = if shown_sort == TimeOrder::Old {
+    let oldest: &[Timed] = if shown_sort == TimeOrder::Old {
         shown
     } else {
-        owned_oldest = ordered_comments(archive, author, TimeOrder::Old);
+        owned_oldest = ordered_comments(archive, author, TimeOrder::Old)?;
         &owned_oldest
     };
-    let times: Vec<_> = oldest
-        .iter()
-        .map_while(|&at| archive.resolve(at).1.posted_at)
-        .collect();
+    let times: Vec<_> = oldest.iter().map_while(Timed::posted_at).collect();
+    // Each bar's link names its first comment, read from its discussion.
+    let comment_id =
+        |at: CommentRef| -> Result<(Arc<crate::model::Discussion>, usize), Unreadable> {
+            Ok((archive.resolve(at)?, at.comment()))
+        };
+    let failed = std::cell::RefCell::new(None);
     if q.view == AuthorLayout::Excerpts {
-        return chart::histogram(&times, |i| {
-            let at = oldest[i];
-            let d = &archive.discussions()[at.discussion()];
-            view::in_thread(d, &ctx.derived.thread(d), at.comment(), links)
+        let chart = chart::histogram(&times, |i| {
+            let at = oldest[i].at;
+            match comment_id(at) {
+                Ok((d, index)) => view::in_thread(&d, &ctx.derived.thread(&d), index, links),
+                Err(err) => {
+                    *failed.borrow_mut() = Some(err);
+                    String::new()
+                }
+            }
         });
+        return failed.into_inner().map_or(Ok(chart), Err);
     }
     let url = |sort| Url::Author {
         name: author.name.clone(),
@@ -224,31 +240,38 @@ fn activity_chart(
         TimeOrder::New
     };
     let owned;
-    let (order, pages): (&[CommentRef], &Pages) = if sort == shown_sort {
+    let (order, pages): (&[Timed], &Pages) = if sort == shown_sort {
         (shown, shown_pages)
     } else {
         let order = match sort {
             TimeOrder::Old => oldest.to_vec(),
-            TimeOrder::New => ordered_comments(archive, author, sort),
+            TimeOrder::New => ordered_comments(archive, author, sort)?,
         };
-        owned = (comment_pages(archive, &order, q.view), order);
+        owned = (comment_pages(&order, q.view), order);
         (&owned.1, &owned.0)
     };
     let newest_position: Option<HashMap<CommentRef, usize>> = (sort == TimeOrder::New)
-        .then(|| order.iter().enumerate().map(|(i, &at)| (at, i)).collect());
-    chart::histogram(&times, |i| {
-        let at = oldest[i];
+        .then(|| order.iter().enumerate().map(|(i, t)| (t.at, i)).collect());
+    let chart = chart::histogram(&times, |i| {
+        let at = oldest[i].at;
         let position = newest_position.as_ref().map_or(i, |map| map[&at]);
         let page = url(sort).page(pages.page_of(position));
-        links.at(&page, archive.resolve(at).1.id.as_str())
-    })
+        match comment_id(at) {
+            Ok((d, index)) => links.at(&page, d.comments()[index].id.as_str()),
+            Err(err) => {
+                *failed.borrow_mut() = Some(err);
+                String::new()
+            }
+        }
+    });
+    failed.into_inner().map_or(Ok(chart), Err)
 }
 
 impl AuthorPage {
     pub fn build(ctx: &Ctx, author: &Author, q: &AuthorQuery) -> Result<Self, PageError> {
         let (archive, links) = (ctx.archive, &ctx.links);
-        let refs = ordered_comments(archive, author, q.sort);
-        let pages = comment_pages(archive, &refs, q.view);
+        let refs = ordered_comments(archive, author, q.sort)?;
+        let pages = comment_pages(&refs, q.view);
         let range = page_range(&pages, q.page.get())?;
         let url = |page| {
             Url::Author {
@@ -260,7 +283,7 @@ impl AuthorPage {
         let pager = Pager::new(&pages, q.page.get(), "comments", |p| links.href(&url(p)));
         let (comments, excerpts) = match q.view {
             AuthorLayout::Comments => (
-                items(ctx, &refs[range])
+                items(ctx, &refs[range])?
                     .into_iter()
                     .map(ListItem::on_author_page)
                     .collect(),
@@ -268,7 +291,7 @@ impl AuthorPage {
             ),
             AuthorLayout::Excerpts => (
                 Vec::new(),
-                view::excerpts(archive, ctx.derived, links, &refs[range]),
+                view::excerpts(archive, ctx.derived, links, &refs[range])?,
             ),
         };
         let span = author
@@ -276,10 +299,10 @@ impl AuthorPage {
             .zip(author.last_at)
             .map(|(f, l)| format!(", from {} to {}", view::utc(f), view::utc(l)))
             .unwrap_or_default();
-        let (communities, months) = places_and_months(archive, author, links);
+        let (communities, months) = places_and_months(archive, &refs, links);
         let summary = format!(
             "{} in {}{span}.",
-            count_of(author.comments.len(), "comment", "comments"),
+            count_of(author.comment_count, "comment", "comments"),
             count_of(author.discussion_count, "discussion", "discussions"),
         );
         Ok(AuthorPage {
@@ -308,9 +331,10 @@ impl AuthorPage {
                 },
             }),
             // On the first page only, like a discussion's.
-            chart: (q.page.get() == 1)
-                .then(|| activity_chart(ctx, author, q, &refs, &pages))
-                .flatten(),
+            chart: match q.page.get() {
+                1 => activity_chart(ctx, author, q, &refs, &pages)?,
+                _ => None,
+            },
             comments,
             excerpts,
             pager,

@@ -79,7 +79,7 @@ impl AuthorsPage {
                 .map(|a| AuthorRow {
                     name: a.name.clone(),
                     href: links.href(&Url::author(&a.name)),
-                    comment_count: a.comments.len(),
+                    comment_count: a.comment_count,
                     discussion_count: a.discussion_count,
                     first: a.first_at.map(view::utc),
                     last: a.last_at.map(view::utc),

@@ -35,7 +35,7 @@ const BUDGET: Budget = Budget {
 /// Whether `author` has many comments: listed here by a link to their own
 /// page.
 pub fn has_own_page(author: &Author) -> bool {
-    author.comments.len() >= OWN_PAGE
+    author.comment_count >= OWN_PAGE
 }
 
 /// The authors in name order, cut into pages, made once per archive
@@ -56,7 +56,7 @@ pub fn name_pages<'a>(archive: &Archive, derived: &'a Derived) -> &'a NamePages 
             lines: if has_own_page(&authors[i]) {
                 1
             } else {
-                authors[i].comments.len()
+                authors[i].comment_count
             },
         });
         let pages = Pages::by_cost(costs, BUDGET);
@@ -150,7 +150,7 @@ impl ByNamePage {
         let authors: Vec<NameEntry> = names.order[range]
             .iter()
             .map(|&i| entry(ctx, &archive.authors()[i]))
-            .collect();
+            .collect::<Result<_, _>>()?;
         let heading = match (authors.first(), authors.last()) {
             (Some(first), Some(last)) if authors.len() > 1 => {
                 format!("Authors by name: {} to {}", first.name, last.name)
@@ -175,7 +175,7 @@ impl ByNamePage {
     }
 }
 
-fn entry(ctx: &Ctx, author: &Author) -> NameEntry {
+fn entry(ctx: &Ctx, author: &Author) -> Result<NameEntry, crate::model::Unreadable> {
     let (archive, links) = (ctx.archive, &ctx.links);
     let own = has_own_page(author);
     let span = author
@@ -188,17 +188,17 @@ fn entry(ctx: &Ctx, author: &Author) -> NameEntry {
         .unwrap_or_default();
     let summary = format!(
         "{} in {}{span}{}",
-        count_of(author.comments.len(), "comment", "comments"),
+        count_of(author.comment_count, "comment", "comments"),
         count_of(author.discussion_count, "discussion", "discussions"),
         if own { ": on their own page." } else { "." }
     );
     let comments = if own {
         Vec::new()
     } else {
-        let refs = ordered_comments(archive, author, TimeOrder::New);
-        view::excerpts(archive, ctx.derived, links, &refs)
+        let refs = ordered_comments(archive, author, TimeOrder::New)?;
+        view::excerpts(archive, ctx.derived, links, &refs)?
     };
-    NameEntry {
+    Ok(NameEntry {
         name: author.name.clone(),
         anchor: anchor(&author.name),
         // An export holds the comments of an author without many only
@@ -206,7 +206,7 @@ fn entry(ctx: &Ctx, author: &Author) -> NameEntry {
         href: (own || !links.is_export()).then(|| links.href(&Url::author(&author.name))),
         summary,
         comments,
-    }
+    })
 }
 
 #[cfg(test)]

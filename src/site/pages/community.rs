@@ -3,10 +3,11 @@
 //! that searches within it.
 
 use askama::Template;
+use chrono::{DateTime, Utc};
 
 use super::index::{sort_discussions, sorts_for};
 use super::page_range;
-use crate::model::{Community, CommunityStats, Discussion};
+use crate::model::{Community, CommunityStats, Head};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::error::PageError;
@@ -28,27 +29,24 @@ pub struct ActiveAuthor {
     pub count: String,
 }
 
-/// The authors who wrote most of `comments` (one name a comment), most
-/// first, ties by name: the ten a page lists.
-pub fn most_active<'a>(
-    comments: impl Iterator<Item = &'a str>,
+/// The authors who wrote most of the comments made from `from` to before
+/// `to` (None: without that bound) in the discussions at `positions`
+/// (None: all), most first, ties by name: the ten a page lists.
+pub fn most_active(
+    archive: &crate::model::Archive,
+    (from, to): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    positions: Option<&[usize]>,
     links: &crate::site::url::Links,
-) -> Vec<ActiveAuthor> {
-    let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    for author in comments {
-        *counts.entry(author).or_default() += 1;
-    }
-    let mut active: Vec<(&str, usize)> = counts.into_iter().collect();
-    active.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    active
+) -> Result<Vec<ActiveAuthor>, crate::model::Unreadable> {
+    Ok(archive
+        .most_active(from, to, positions, TOP_AUTHORS)?
         .into_iter()
-        .take(TOP_AUTHORS)
         .map(|(name, count)| ActiveAuthor {
-            name: name.to_owned(),
-            href: links.href(&Url::author(name)),
+            href: links.href(&Url::author(&name)),
+            name,
             count: thousands(count),
         })
-        .collect()
+        .collect())
 }
 
 /// Fields: `meta`, `name`, `summary`, `span` (first and last activity),
@@ -98,7 +96,7 @@ impl CommunityPage {
     pub fn build(ctx: &Ctx, stats: &CommunityStats, q: &CommunityQuery) -> Result<Self, PageError> {
         let (archive, links) = (ctx.archive, &ctx.links);
         let community = &stats.community;
-        let all: Vec<&Discussion> = stats
+        let all: Vec<&Head> = stats
             .discussions
             .iter()
             .map(|&i| &*archive.discussions()[i])
@@ -127,11 +125,10 @@ impl CommunityPage {
             .then(|| super::period::monthly_activity(&all, Some(community), links, (600.0, 120.0)))
             .flatten();
         let authors = if first {
-            most_active(
-                all.iter()
-                    .flat_map(|d| d.comments().iter().map(|c| &*c.author)),
-                links,
-            )
+            // The whole archive's counts when it is the whole archive.
+            let whole = stats.discussions.len() == archive.discussions().len();
+            let positions = (!whole).then_some(&stats.discussions[..]);
+            most_active(archive, (None, None), positions, links)?
         } else {
             Vec::new()
         };

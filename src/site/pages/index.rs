@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::page_range;
-use crate::model::{Archive, Discussion};
+use crate::model::{Archive, Head};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::error::PageError;
@@ -43,7 +43,7 @@ impl Labelled for IndexSort {
 
 /// The orders a list of `discussions` offers: `top` where some post has
 /// a score.
-pub fn sorts_for(discussions: &[&Discussion]) -> Vec<IndexSort> {
+pub fn sorts_for(discussions: &[&Head]) -> Vec<IndexSort> {
     let scores = discussions
         .iter()
         .any(|d| d.post().is_some_and(|p| p.score.is_some()));
@@ -55,17 +55,17 @@ pub fn sorts_for(discussions: &[&Discussion]) -> Vec<IndexSort> {
 }
 
 /// The archive's discussions in the order `sort` asks for.
-pub fn sorted(archive: &Archive, sort: IndexSort) -> Vec<&Discussion> {
+pub fn sorted(archive: &Archive, sort: IndexSort) -> Vec<&Head> {
     sort_discussions(archive.discussions().iter().map(|d| &**d).collect(), sort)
 }
 
 /// `discussions` in the order `sort` asks for.
-pub fn sort_discussions(mut discussions: Vec<&Discussion>, sort: IndexSort) -> Vec<&Discussion> {
+pub fn sort_discussions(mut discussions: Vec<&Head>, sort: IndexSort) -> Vec<&Head> {
     match sort {
         IndexSort::Activity => {
             discussions.sort_by_key(|d| std::cmp::Reverse(d.time_span().map(|(_, last)| last)))
         }
-        IndexSort::Comments => discussions.sort_by_key(|d| std::cmp::Reverse(d.comments().len())),
+        IndexSort::Comments => discussions.sort_by_key(|d| std::cmp::Reverse(d.comment_count())),
         IndexSort::Top => {
             discussions.sort_by_key(|d| std::cmp::Reverse(d.post().and_then(|p| p.score)))
         }
@@ -154,7 +154,7 @@ impl IndexPage {
                         comments: thousands(c.comment_count),
                         span: c.first_at.zip(c.last_at).map(|(a, b)| (day(a), day(b))),
                         strip: {
-                            let list: Vec<&Discussion> = c
+                            let list: Vec<&Head> = c
                                 .discussions
                                 .iter()
                                 .map(|&i| &*archive.discussions()[i])

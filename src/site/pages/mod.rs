@@ -18,13 +18,15 @@ pub mod search;
 pub mod static_search;
 pub mod timeline;
 
+use std::sync::Arc;
+
 use super::error::PageError;
 use crate::model::{Archive, Discussion};
 use crate::paging::Pages;
 
-pub fn find_discussion<'a>(archive: &'a Archive, id: &str) -> Result<&'a Discussion, PageError> {
+pub fn find_discussion(archive: &Archive, id: &str) -> Result<Arc<Discussion>, PageError> {
     archive
-        .get(id)
+        .get(id)?
         .ok_or_else(|| PageError::NotFound(format!("There is no discussion \"{id}\".")))
 }
 

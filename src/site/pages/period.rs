@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Utc};
 use super::community::ActiveAuthor;
 use super::index::sort_discussions;
 use super::page_range;
-use crate::model::{Community, Discussion};
+use crate::model::{Community, Head};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::error::PageError;
@@ -76,7 +76,7 @@ impl PeriodPage {
         let (start, end) = period
             .range()
             .ok_or_else(|| PageError::NotFound("There is no such date.".to_owned()))?;
-        let pool: Vec<&Discussion> = match community {
+        let pool: Vec<&Head> = match community {
             Some(c) => {
                 let stats = super::community::find(ctx, c)?;
                 stats
@@ -92,7 +92,7 @@ impl PeriodPage {
                 .community(c)
                 .map_or_else(|| c.clone(), |s| s.community.clone())
         });
-        let started: Vec<(DateTime<Utc>, &Discussion)> = pool
+        let started: Vec<(DateTime<Utc>, &Head)> = pool
             .iter()
             .filter_map(|d| Some((d.started_at()?, *d)))
             .collect();
@@ -107,7 +107,7 @@ impl PeriodPage {
         for (at, _) in &started {
             *same_kind.entry(period.of_kind(*at)).or_default() += 1;
         }
-        let here: Vec<&Discussion> = started
+        let here: Vec<&Head> = started
             .iter()
             .filter(|(at, _)| *at >= start && *at < end)
             .map(|(_, d)| *d)
@@ -172,10 +172,11 @@ impl PeriodPage {
         let comments = made.len();
         // On the first page only, like a community's.
         let authors = if q.page.get() == 1 {
-            super::community::most_active(
-                made.iter().map(|&at| &*archive.resolve(at).1.author),
-                links,
-            )
+            let positions = match &community {
+                Some(c) => Some(&super::community::find(ctx, c)?.discussions[..]),
+                None => None,
+            };
+            super::community::most_active(archive, (Some(start), Some(end)), positions, links)?
         } else {
             Vec::new()
         };
@@ -219,7 +220,7 @@ impl PeriodPage {
 /// A year's twelve months as bars: discussions started in each.
 fn months_strip(
     year: i32,
-    started: &[(DateTime<Utc>, &Discussion)],
+    started: &[(DateTime<Utc>, &Head)],
     href: impl Fn(u32) -> Option<String>,
 ) -> Vec<MonthBar> {
     let mut counts = [0usize; 12];
@@ -258,7 +259,7 @@ fn months_strip(
 fn calendar(
     year: i32,
     month: u32,
-    started: &[(DateTime<Utc>, &Discussion)],
+    started: &[(DateTime<Utc>, &Head)],
     href: impl Fn(u32) -> Option<String>,
 ) -> Vec<Vec<Option<Step>>> {
     let Some(first) = chrono::NaiveDate::from_ymd_opt(year, month, 1) else {
@@ -305,7 +306,7 @@ fn calendar(
 /// The years in which `discussions` started, with their counts, linked to
 /// their pages (the archive's, or `community`'s), `current` marked.
 pub fn years(
-    discussions: &[&Discussion],
+    discussions: &[&Head],
     community: Option<&Community>,
     current: Option<i32>,
     links: &crate::site::url::Links,
@@ -365,7 +366,7 @@ pub struct Activity {
 /// leads to its month's page (the archive's, or `community`'s) where the
 /// site has it. `None` without any time.
 pub fn monthly_activity(
-    discussions: &[&Discussion],
+    discussions: &[&Head],
     community: Option<&Community>,
     links: &crate::site::url::Links,
     (width, height): (f64, f64),
@@ -375,10 +376,9 @@ pub fn monthly_activity(
         if let Some(at) = d.started_at() {
             months.entry((at.year(), at.month())).or_default().0 += 1;
         }
-        for c in d.comments() {
-            if let Some(at) = c.posted_at {
-                months.entry((at.year(), at.month())).or_default().1 += 1;
-            }
+        for &(month, count) in d.comment_months() {
+            let (year, month) = ((month / 12) as i32, month % 12 + 1);
+            months.entry((year, month)).or_default().1 += count as usize;
         }
     }
     let (&first, _) = months.first_key_value()?;

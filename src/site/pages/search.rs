@@ -63,11 +63,11 @@ pub struct SearchPage {
     syntax: &'static str,
 }
 
-fn hit_view(ctx: &Ctx, hit: Hit, query: &Query) -> SearchHit {
+fn hit_view(ctx: &Ctx, hit: Hit, query: &Query) -> Result<SearchHit, crate::model::Unreadable> {
     let links = &ctx.links;
-    let d = &ctx.archive.discussions()[hit.discussion];
+    let d = &*ctx.archive.discussion(hit.discussion)?;
     let discussion_href = links.href(&Url::discussion(&d.id));
-    match hit.comment {
+    Ok(match hit.comment {
         Some(i) => {
             let c = &d.comments()[i];
             let thread = ctx.derived.thread(d);
@@ -92,7 +92,7 @@ fn hit_view(ctx: &Ctx, hit: Hit, query: &Query) -> SearchHit {
             ),
             discussion_href,
         },
-    }
+    })
 }
 
 /// The search page without matches: before a search, or for one that
@@ -219,7 +219,7 @@ fn with_matches(
             .hits
             .iter()
             .map(|&hit| hit_view(ctx, hit, query))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         pager: Some(pager),
         syntax: search::SYNTAX,
     })

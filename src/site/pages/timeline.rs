@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::author::comment_pages;
 use super::page_range;
-use crate::model::{Archive, CommentRef, Community};
+use crate::model::{Archive, Community, Timed};
 use crate::site::Ctx;
 use crate::site::error::PageError;
 use crate::site::query::{AuthorLayout, Day, TimelineQuery};
@@ -21,15 +21,14 @@ pub fn comments<'a>(
     community: Option<&Community>,
     after: Option<Day>,
     before: Option<Day>,
-) -> Result<std::borrow::Cow<'a, [CommentRef]>, PageError> {
-    let all = archive.by_time();
-    let time = |at: CommentRef| archive.resolve(at).1.posted_at;
+) -> Result<std::borrow::Cow<'a, [Timed]>, PageError> {
+    let all = archive.by_time()?;
     // Comments without a time sort last: a period's range stops before them.
     let start = after.map_or(0, |day| {
-        all.partition_point(|&at| time(at).is_some_and(|t| t < day.start()))
+        all.partition_point(|t| t.posted_at().is_some_and(|t| t < day.start()))
     });
     let end = before.map_or(all.len(), |day| {
-        all.partition_point(|&at| time(at).is_some_and(|t| t < day.start()))
+        all.partition_point(|t| t.posted_at().is_some_and(|t| t < day.start()))
     });
     let slice = &all[start..end.max(start)];
     let Some(community) = community else {
@@ -49,7 +48,7 @@ pub fn comments<'a>(
         slice
             .iter()
             .copied()
-            .filter(|at| member[at.discussion()])
+            .filter(|t| member[t.at.discussion()])
             .collect(),
     ))
 }
@@ -76,22 +75,17 @@ impl TimelinePage {
         let whole = community.is_none() && q.after.is_none() && q.before.is_none();
         let owned;
         let pages = if whole {
-            derived.timeline_pages(|| comment_pages(archive, &refs, AuthorLayout::Comments))
+            derived.timeline_pages(|| comment_pages(&refs, AuthorLayout::Comments))
         } else {
-            owned = comment_pages(archive, &refs, AuthorLayout::Comments);
+            owned = comment_pages(&refs, AuthorLayout::Comments);
             &owned
         };
         // `at`: the page holding the first comment of that day (or the
         // last page, when the day is after them all).
         let page = match q.at {
             Some(day) => {
-                let position = refs.partition_point(|&at| {
-                    archive
-                        .resolve(at)
-                        .1
-                        .posted_at
-                        .is_some_and(|t| t < day.start())
-                });
+                let position =
+                    refs.partition_point(|t| t.posted_at().is_some_and(|t| t < day.start()));
                 pages.page_of(position.min(refs.len().saturating_sub(1)))
             }
             None => q.page.get(),
@@ -99,7 +93,7 @@ impl TimelinePage {
         let range = page_range(pages, page)?;
         let url = |page| Url::Timeline(q.clone()).page(page);
         let pager = Pager::new(pages, page, "comments", |p| links.href(&url(p)));
-        let items = super::author::items(ctx, &refs[range]);
+        let items = super::author::items(ctx, &refs[range])?;
         let mut heading = "Every comment, in time order".to_owned();
         if let Some(community) = &community {
             heading.push_str(&format!(" in {}", community.name()));

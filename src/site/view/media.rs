@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::thousands;
 use crate::formats::host_of;
-use crate::model::{Archive, Discussion, LocalFile, Media, MediaKind, Shown};
+use crate::model::{Archive, Discussion, Head, LocalFile, Media, MediaKind, Shown};
 use crate::site::{Links, Url};
 
 /// One piece of media on a page.
@@ -219,7 +219,7 @@ pub struct ThumbView {
 }
 
 impl ThumbView {
-    pub fn of(archive: &Archive, d: &Discussion, links: &Links) -> Option<Self> {
+    pub fn of(archive: &Archive, d: &Head, links: &Links) -> Option<Self> {
         let shown = archive.shown_media(d);
         let thumbnail = d.post().and_then(|p| p.thumbnail.as_ref());
         if shown.is_empty() && thumbnail.is_none() {
@@ -238,13 +238,13 @@ impl ThumbView {
 
 /// Whether a discussion's media stays closed until opened (NSFW,
 /// spoiler): lists show no picture of it.
-fn closed(d: &Discussion) -> bool {
+fn closed(d: &Head) -> bool {
     d.post().and_then(super::folded).is_some()
 }
 
 /// The file a discussion's thumbnail is made from (`shown`: its media):
 /// its first local picture, unless its media stays closed.
-pub fn thumbnail_file<'a>(d: &Discussion, shown: &[Shown<'a>]) -> Option<&'a LocalFile> {
+pub fn thumbnail_file<'a>(d: &Head, shown: &[Shown<'a>]) -> Option<&'a LocalFile> {
     if closed(d) {
         return None;
     }
@@ -278,9 +278,8 @@ pub fn remote_origins(archive: &Archive) -> Vec<String> {
         if let Some(t) = d.post().and_then(|p| p.thumbnail.as_ref()) {
             add(&t.url);
         }
-        for (_, m) in d.all_comment_media() {
-            add(&m.url);
-        }
     }
+    // Media in comments: listed by the store without reading the threads.
+    let _ = archive.comment_media_urls(&mut |url| add(url));
     origins.into_iter().collect()
 }
