@@ -113,20 +113,18 @@ fn a_dump_over_100_mb_loads_in_memory_proportional_to_what_is_kept() {
         kept >> 20,
         peak >> 20
     );
-    // What is kept is the comments (their bodies and fixed fields), not
-    // the lines they came from.
+    // What the archive keeps is each thread's head: the comments are in
+    // the store (here `load_dir`'s, in memory: SQLite's own allocations,
+    // which this counter does not see).
     assert!(
-        kept < file_bytes as usize / 4,
+        kept < file_bytes as usize / 100,
         "kept {kept} of {file_bytes}"
     );
     // While loading, what is read waits in two chunks of 4 MiB at most,
-    // plus the comments as read before their threads are built.
+    // plus the comments as read before their threads are built and
+    // written: a fraction of the file, never the file.
     assert!(
-        peak < 3 * kept + (24 << 20),
-        "peak {peak}, kept {kept}, file {file_bytes}"
-    );
-    assert!(
-        peak < file_bytes as usize / 2,
+        peak < file_bytes as usize / 3,
         "peak {peak} of {file_bytes}"
     );
 }
