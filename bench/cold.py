@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Pages on a cold cache, then memory after a crawl of every kind of page.
 usage: cold.py BASE_URL STORE SERVER_PID [PAGES] [CRAWL]
-Run it right after the server started. It picks PAGES (500) random pages,
+Run it right after the server started (it first asks for /by-name, to
+know how many pages of names there are). It picks PAGES (500) random pages,
 a third each of threads, authors and lists (the index, the authors, names,
 the timeline, months and years, a community: each at a random page), from
 what the store says the archive holds (read with Python's sqlite3,
@@ -11,6 +12,7 @@ server's RssAnon before, after the first pages and after the crawl."""
 import http.client
 import math
 import random
+import re
 import sqlite3
 import sys
 import threading
@@ -66,9 +68,9 @@ def listing():
     if kind == 0:
         return paged("/", len(threads), 100)
     if kind == 1:
-        return paged("/authors", len(authors), 100)
+        return paged("/authors", len(authors), 250)
     if kind == 2:
-        return paged("/by-name", len(authors), 250)
+        return paged("/by-name", names_pages, 1)
     if kind == 3:
         # Timeline pages hold 100 comments or fewer: ask within the first
         # half of what 100 a page gives, so the page exists.
@@ -97,6 +99,13 @@ def fetch(conn, path):
     return time.perf_counter() - t0, response.status
 
 
+# How many pages of names there are: the highest its first page links to
+# (asked before the cold pages, and not counted with them).
+conn = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+conn.request("GET", "/by-name")
+first = conn.getresponse().read().decode()
+names_pages = max([int(n) for n in re.findall(r"page=(\d+)", first)] or [1])
+conn.close()
 kinds = [thread, author, listing]
 chosen = [kinds[i % 3]() for i in range(pages)]
 before = anon()

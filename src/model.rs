@@ -910,6 +910,8 @@ pub trait Shelf: Send + Sync {
     ) -> Result<(), Unreadable>;
     /// The name of author number `id`.
     fn author_name(&self, id: i64) -> Result<String, Unreadable>;
+    /// The id and text of each comment `(key, position)` of `at`, in order.
+    fn comment_texts(&self, at: &[(i64, u32)]) -> Result<Vec<(CommentId, String)>, Unreadable>;
     /// The address of every picture or video in a comment, with its
     /// discussion's key.
     fn comment_media_urls(&self, each: &mut dyn FnMut(i64, &str)) -> Result<(), Unreadable>;
@@ -970,6 +972,13 @@ impl Shelf for EmptyShelf {
     fn comment_media_urls(&self, _: &mut dyn FnMut(i64, &str)) -> Result<(), Unreadable> {
         Ok(())
     }
+
+    fn comment_texts(&self, at: &[(i64, u32)]) -> Result<Vec<(CommentId, String)>, Unreadable> {
+        match at.first() {
+            Some((key, _)) => Err(Unreadable(format!("no discussion {key}"))),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 /// A comment's place, time and size, from its author's or the archive's
@@ -993,7 +1002,7 @@ impl Timed {
 }
 
 /// How many bytes of whole discussions an archive keeps decoded.
-pub const DISCUSSION_CACHE_BYTES: u64 = 192 << 20;
+pub const DISCUSSION_CACHE_BYTES: u64 = 128 << 20;
 
 #[derive(Clone)]
 struct Weigh;
@@ -1010,7 +1019,15 @@ impl quick_cache::Weighter<u32, Weighed> for Weigh {
 type DiscussionCache = quick_cache::sync::Cache<u32, Weighed, Weigh>;
 
 fn discussion_cache() -> DiscussionCache {
-    quick_cache::sync::Cache::with_weighter(4096, DISCUSSION_CACHE_BYTES, Weigh)
+    // One shard: each shard takes only what fits its share of the budget,
+    // and a thread of a hundred thousand comments (20 MB) must stay in.
+    let options = quick_cache::OptionsBuilder::new()
+        .shards(1)
+        .estimated_items_capacity(4096)
+        .weight_capacity(DISCUSSION_CACHE_BYTES)
+        .build()
+        .expect("the options are whole");
+    quick_cache::sync::Cache::with_options(options, Weigh, Default::default(), Default::default())
 }
 
 /// Every discussion that loaded, plus what went wrong while loading: the
@@ -1415,6 +1432,34 @@ impl Archive {
         counted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counted.truncate(top);
         Ok(counted)
+    }
+
+    /// The id and text of each comment of `at`, in order: from a cached
+    /// discussion, else the comment's row alone (a list of comments from
+    /// many threads need not read them whole).
+    pub fn comment_texts(&self, at: &[CommentRef]) -> Result<Vec<(CommentId, String)>, Unreadable> {
+        let mut texts: Vec<Option<(CommentId, String)>> = at
+            .iter()
+            .map(|r| {
+                let (_, d) = self.cache.get(&r.discussion)?;
+                let c = d.comments.get(r.comment())?;
+                Some((c.id, c.body.to_string()))
+            })
+            .collect();
+        let missing: Vec<(i64, u32)> = at
+            .iter()
+            .zip(&texts)
+            .filter(|(_, t)| t.is_none())
+            .map(|(r, _)| (self.keys[r.discussion()], r.comment))
+            .collect();
+        let mut read = self.shelf.comment_texts(&missing)?.into_iter();
+        for text in texts.iter_mut().filter(|t| t.is_none()) {
+            *text = read.next();
+        }
+        texts
+            .into_iter()
+            .map(|t| t.ok_or_else(|| Unreadable("a comment went missing".to_owned())))
+            .collect()
     }
 
     /// The address of every picture or video in its comments.

@@ -117,7 +117,8 @@ pub fn date(time: DateTime<Utc>) -> String {
 }
 
 /// One comment as a long list of them shows it: its discussion's title
-/// linked to its place in the thread, its date and the start of its text.
+/// linked to its own page (which shows it in its place), its date and the
+/// start of its text.
 pub struct Excerpt {
     pub href: String,
     pub title: String,
@@ -128,28 +129,28 @@ pub struct Excerpt {
 /// The comments at `refs` as excerpts.
 pub fn excerpts(
     archive: &Archive,
-    derived: &crate::site::derived::Derived,
     links: &Links,
     refs: &[crate::model::Timed],
 ) -> Result<Vec<Excerpt>, crate::model::Unreadable> {
-    let mut threads: std::collections::HashMap<usize, std::sync::Arc<PagedOrder>> =
-        Default::default();
-    refs.iter()
-        .map(|t| {
-            let at = t.at;
-            let d = archive.resolve(at)?;
-            let c = &d.comments()[at.comment()];
-            let thread = threads
-                .entry(at.discussion())
-                .or_insert_with(|| derived.thread(&d));
-            Ok(Excerpt {
-                href: in_thread(&d, thread, at.comment(), links),
+    // Each comment's own row (not its thread, which many excerpts from
+    // many threads would read whole), linked to the comment's page.
+    let at: Vec<_> = refs.iter().map(|t| t.at).collect();
+    let texts = archive.comment_texts(&at)?;
+    Ok(refs
+        .iter()
+        .zip(texts)
+        .map(|(t, (id, body))| {
+            let d = &archive.discussions()[t.at.discussion()];
+            Excerpt {
+                href: links.permalink(&d.id, id.as_str()),
                 title: excerpt(&d.title, 60),
-                date: c.posted_at.map_or_else(|| "time unknown".to_owned(), date),
-                text: comment_excerpt(&c.body),
-            })
+                date: t
+                    .posted_at()
+                    .map_or_else(|| "time unknown".to_owned(), date),
+                text: comment_excerpt(&body),
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// A piece of text, marked when it matched a search.

@@ -253,7 +253,8 @@ impl Store {
             (None, Some(name)) => Connection::open_with_flags(name, memory_flags(true))?,
             (None, None) => return Err(std::io::Error::other("a store with no name").into()),
         };
-        conn.pragma_update(None, "cache_size", -16_384)?;
+        // A few pages each: the system's file cache holds the rest.
+        conn.pragma_update(None, "cache_size", -4_096)?;
         conn.pragma_update(None, "query_only", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let mut reader = Store::on(conn, self.path.as_deref());
@@ -349,6 +350,9 @@ impl Store {
 
     /// Makes the comments' indexes (when they are missing).
     pub fn make_indexes(&mut self) -> Result<(), StoreError> {
+        // Sorted by as many threads as there are cores.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.conn.pragma_update(None, "threads", cores as i64)?;
         self.conn.execute_batch(include_str!("indexes.sql"))?;
         self.count_authors(None)?;
         self.bulk = false;

@@ -134,8 +134,11 @@ impl Store {
                 _ => kept.1 = Some(self::media(row)?),
             }
         }
+        // All but the article's body (its text is not read: a start reads
+        // only the rows' first pages).
+        let columns = HEAD_COLUMNS.replacen("body", "'' AS body", 1);
         let mut query = self.conn.prepare(&format!(
-            "SELECT {HEAD_COLUMNS}, id, file FROM discussions WHERE file IS NOT -1 ORDER BY id"
+            "SELECT {columns}, id, file FROM discussions WHERE file IS NOT -1 ORDER BY id"
         ))?;
         let mut rows = query.query([])?;
         let mut heads = Vec::new();

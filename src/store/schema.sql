@@ -31,7 +31,6 @@ CREATE TABLE discussions (
     title TEXT NOT NULL,
     source TEXT,
     submitter TEXT,
-    body TEXT NOT NULL,
     community_kind TEXT CHECK (community_kind IN ('subreddit', 'source')),
     community TEXT,
     comment_count INTEGER NOT NULL,
@@ -61,7 +60,9 @@ CREATE TABLE discussions (
     ranked INTEGER NOT NULL DEFAULT 0,
     crosspost_parent TEXT,
     crosspost_title TEXT,
-    poll TEXT
+    poll TEXT,
+    -- Last: a start reads the other columns without going through it.
+    body TEXT NOT NULL
 );
 CREATE INDEX discussions_by_file ON discussions (file);
 CREATE INDEX discussions_by_name ON discussions (name);

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use super::{Store, StoreError};
-use crate::model::{Discussion, Kept, Names, Shelf, Unreadable};
+use crate::model::{CommentId, Discussion, Kept, Names, Shelf, Unreadable};
 
 /// The store's read-only connections, made as they are needed and kept
 /// for the next request.
@@ -150,6 +150,23 @@ impl Shelf for StoreShelf {
                 each(row.get(0)?, url);
             }
             Ok(())
+        })
+    }
+
+    fn comment_texts(&self, at: &[(i64, u32)]) -> Result<Vec<(CommentId, String)>, Unreadable> {
+        self.with(|store| {
+            let mut query = store
+                .conn
+                .prepare_cached("SELECT comment_id, body FROM comments WHERE id = ?1")?;
+            at.iter()
+                .map(|&(key, position)| {
+                    let id = (key << 32) | i64::from(position);
+                    Ok(query.query_row([id], |row| {
+                        let comment_id = row.get_ref(0)?.as_str()?;
+                        Ok((CommentId::from_source(comment_id), row.get(1)?))
+                    })?)
+                })
+                .collect()
         })
     }
 

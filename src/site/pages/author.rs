@@ -289,10 +289,7 @@ impl AuthorPage {
                     .collect(),
                 Vec::new(),
             ),
-            AuthorLayout::Excerpts => (
-                Vec::new(),
-                view::excerpts(archive, ctx.derived, links, &refs[range])?,
-            ),
+            AuthorLayout::Excerpts => (Vec::new(), view::excerpts(archive, links, &refs[range])?),
         };
         let span = author
             .first_at

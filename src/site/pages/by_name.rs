@@ -1,5 +1,6 @@
 //! `/by-name`: every author by name, a page of names at a time, each with
-//! the start of each of their comments linked to its place in its thread;
+//! the start of each of their comments linked to its own page (in an
+//! export, its thread's page that shows it);
 //! an author with many comments has a line and a link to their own page
 //! instead. It is how an export holds most of its authors: a hundred
 //! thousand authors of a few comments each would otherwise be as many
@@ -196,7 +197,7 @@ fn entry(ctx: &Ctx, author: &Author) -> Result<NameEntry, crate::model::Unreadab
         Vec::new()
     } else {
         let refs = ordered_comments(archive, author, TimeOrder::New)?;
-        view::excerpts(archive, ctx.derived, links, &refs)?
+        view::excerpts(archive, links, &refs)?
     };
     Ok(NameEntry {
         name: author.name.clone(),
