@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::formats::{dump::Dumps, json};
 use crate::model::{Archive, Diagnostic, Discussion, EmptyShelf, Head, Names};
@@ -88,7 +89,7 @@ struct DumpGroup {
 /// Loads a folder of documents, and reloads it cheaply.
 pub struct Loader {
     dir: PathBuf,
-    known: HashMap<PathBuf, Known>,
+    known: FxHashMap<PathBuf, Known>,
     dumps: DumpGroup,
     /// Every author name once, shared by all the discussions: a name in a
     /// thousand files is kept once, not a thousand times.
@@ -264,7 +265,7 @@ type Read = (PathBuf, Kind, Option<Discussion>);
 /// What the files of `batch` made, as the store keeps it.
 fn records<'a>(
     dir: &Path,
-    known: &'a HashMap<PathBuf, Known>,
+    known: &'a FxHashMap<PathBuf, Known>,
     batch: &'a [Read],
 ) -> Vec<Record<'a>> {
     batch
@@ -329,7 +330,7 @@ impl Loader {
         Loader {
             media: MediaScan::new(vec![dir.clone()]),
             dir,
-            known: HashMap::new(),
+            known: FxHashMap::default(),
             dumps: DumpGroup::default(),
             names: Arc::default(),
             store,
@@ -449,12 +450,21 @@ impl Loader {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> std::io::Result<Loaded> {
         let started = Instant::now();
-        let mut store_state = self.restore(progress);
+        // The folder is walked while the store is read.
+        let dir = self.dir.clone();
+        let (mut store_state, walked) = std::thread::scope(|scope| {
+            let walking = scope.spawn(|| document_paths(&dir));
+            let state = self.restore(progress);
+            (
+                state,
+                walking.join().expect("walking a folder does not panic"),
+            )
+        });
         // What the last load set aside is read by no archive now.
         if let Err(err) = self.store.purge() {
             store_state = StoreState::Unwritten(err.to_string());
         }
-        let (listed, media) = document_paths(&self.dir)?;
+        let (listed, media) = walked?;
         let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
             .into_iter()
             .partition(|(_, kind)| matches!(kind, Kind::Dump { .. }));
@@ -469,8 +479,9 @@ impl Loader {
             || dump_stamps
                 .iter()
                 .any(|(path, stamp)| stamp.is_none() || changed.contains(path));
+        // Each file's stamp (a `stat` each: in parallel).
         let stale: Vec<(&PathBuf, Kind, Option<Stamp>)> = paths
-            .iter()
+            .par_iter()
             .map(|(path, kind)| (path, *kind, stamp(path)))
             .filter(|(path, _, stamp)| {
                 changed.contains(*path)
@@ -492,7 +503,7 @@ impl Loader {
         let done = AtomicU64::new(0);
         let advance =
             |bytes: u64| progress(done.fetch_add(bytes, Ordering::Relaxed) + bytes, total);
-        let listed: HashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
+        let listed: FxHashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
         let gone: Vec<String> = self
             .known
             .keys()
@@ -572,7 +583,7 @@ impl Loader {
             });
             let mut batch: Vec<Read> = Vec::new();
             let mut bytes = 0;
-            let mut flush = |batch: &mut Vec<Read>, known: &mut HashMap<PathBuf, Known>| {
+            let mut flush = |batch: &mut Vec<Read>, known: &mut FxHashMap<PathBuf, Known>| {
                 if written.is_ok() && !batch.is_empty() {
                     match store.write(&records(dir, known, batch), &[]) {
                         Ok(keys) => {

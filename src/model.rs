@@ -1041,17 +1041,17 @@ pub struct Archive {
     by_key: FxHashMap<i64, u32>,
     shelf: Arc<dyn Shelf>,
     cache: DiscussionCache,
-    by_id: HashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     /// Derived: Reddit's post ids (`p3x9k`), for addresses and links in
     /// Reddit's shape.
-    by_post_id: HashMap<String, usize>,
+    by_post_id: FxHashMap<String, usize>,
     /// Derived: every community, most comments first.
     communities: Vec<CommunityStats>,
     /// Derived when first asked: every comment in time order.
     by_time: std::sync::OnceLock<Result<Vec<Timed>, Unreadable>>,
     /// Every author, sorted by name.
     authors: Vec<Author>,
-    author_by_name: HashMap<String, usize>,
+    author_by_name: FxHashMap<String, usize>,
     /// The files of the media folders that belong to its posts.
     media: Arc<MediaFiles>,
     pub diagnostics: Vec<Diagnostic>,

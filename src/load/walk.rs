@@ -38,7 +38,12 @@ pub fn files(root: &Path, keep: &dyn Fn(&Path) -> bool) -> std::io::Result<Vec<P
             } else {
                 None
             };
-            if path.is_dir() {
+            // The entry's own type (no `stat`), but through a link.
+            let folder = match entry.file_type() {
+                Ok(kind) if !kind.is_symlink() => kind.is_dir(),
+                _ => path.is_dir(),
+            };
+            if folder {
                 let canonical = resolved.or_else(|| path.canonicalize().ok());
                 if let Some(canonical) = canonical
                     && seen.insert(canonical)
