@@ -117,6 +117,9 @@ pub struct Store {
     /// Written without the comments' indexes (a first ingest): the
     /// authors' counts are made once with them.
     bulk: bool,
+    /// The authors' counts as a first reading into an empty store writes
+    /// their comments (kept instead of counted again at its end).
+    tally: Option<rustc_hash::FxHashMap<i64, write::Counted>>,
     /// The ids of the authors written in this ingest.
     authors: rustc_hash::FxHashMap<std::sync::Arc<str>, i64>,
     /// The names of the authors read (shared through the loader's
@@ -138,6 +141,7 @@ impl Store {
             path: path.map(Path::to_owned),
             memory: None,
             bulk: false,
+            tally: None,
             authors: Default::default(),
             author_names: Default::default(),
         }
@@ -342,6 +346,12 @@ impl Store {
         // Marked as no version while it is written without a journal: a
         // start killed now leaves a store the next one makes again.
         self.bulk = true;
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM comments)", [], |row| {
+                    row.get(0)
+                })?;
+        self.tally = empty.then(Default::default);
         self.conn.pragma_update(None, "user_version", 0)?;
         self.conn.pragma_update(None, "journal_mode", "OFF")?;
         self.conn.pragma_update(None, "synchronous", "OFF")?;
@@ -354,7 +364,10 @@ impl Store {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         self.conn.pragma_update(None, "threads", cores as i64)?;
         self.conn.execute_batch(include_str!("indexes.sql"))?;
-        self.count_authors(None)?;
+        match self.tally.take() {
+            Some(tally) => self.keep_counts(&tally)?,
+            None => self.count_authors(None)?,
+        }
         self.bulk = false;
         if self.memory.is_none() {
             self.tune()?;

@@ -33,10 +33,21 @@ pub enum Made<'a> {
     Kept(i64),
 }
 
+/// An author's comments as a first reading writes them.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Counted {
+    comments: i64,
+    discussions: i64,
+    first: Option<i64>,
+    last: Option<i64>,
+}
+
 /// The rows of one write, with the authors' ids it knows.
 struct Writer<'t> {
     tx: Transaction<'t>,
     authors: &'t mut FxHashMap<Arc<str>, i64>,
+    /// The authors' counts, kept as it writes (a first reading).
+    tally: Option<&'t mut FxHashMap<i64, Counted>>,
     /// The authors whose comments it wrote or deleted, to count again.
     touched: rustc_hash::FxHashSet<i64>,
 }
@@ -51,7 +62,11 @@ impl Store {
         gone: &[String],
     ) -> Result<Vec<Option<i64>>, StoreError> {
         let bulk = self.bulk;
-        let mut writer = Writer::new(self.conn.transaction()?, &mut self.authors);
+        let mut writer = Writer::new(
+            self.conn.transaction()?,
+            &mut self.authors,
+            self.tally.as_mut(),
+        );
         let written = (|| {
             for path in gone {
                 if let Some(id) = writer.file_id(path)? {
@@ -92,7 +107,11 @@ impl Store {
         diagnostics: &[Diagnostic],
     ) -> Result<Vec<i64>, StoreError> {
         let bulk = self.bulk;
-        let mut writer = Writer::new(self.conn.transaction()?, &mut self.authors);
+        let mut writer = Writer::new(
+            self.conn.transaction()?,
+            &mut self.authors,
+            self.tally.as_mut(),
+        );
         let written = (|| {
             writer.clear(None)?;
             writer
@@ -109,6 +128,21 @@ impl Store {
             Ok(keys)
         })();
         writer.finish(written, bulk)
+    }
+
+    /// Keeps the authors' counts a first reading made as it wrote.
+    pub(super) fn keep_counts(&mut self, tally: &FxHashMap<i64, Counted>) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut update = tx.prepare(
+                "UPDATE authors SET comment_count = ?2, discussion_count = ?3, first_at = ?4,
+                   last_at = ?5 WHERE id = ?1",
+            )?;
+            for (&id, c) in tally {
+                update.execute(params![id, c.comments, c.discussions, c.first, c.last])?;
+            }
+        }
+        tx.commit()
     }
 
     /// Counts the comments of the authors `only` (None: of every author)
@@ -208,10 +242,15 @@ fn media_kind(kind: MediaKind) -> &'static str {
 }
 
 impl<'t> Writer<'t> {
-    fn new(tx: Transaction<'t>, authors: &'t mut FxHashMap<Arc<str>, i64>) -> Self {
+    fn new(
+        tx: Transaction<'t>,
+        authors: &'t mut FxHashMap<Arc<str>, i64>,
+        tally: Option<&'t mut FxHashMap<i64, Counted>>,
+    ) -> Self {
         Writer {
             tx,
             authors,
+            tally,
             touched: Default::default(),
         }
     }
@@ -345,6 +384,20 @@ impl<'t> Writer<'t> {
             .map(|c| self.author(&c.author))
             .collect::<rusqlite::Result<_>>()?;
         self.touched.extend(authors.iter().copied());
+        if let Some(tally) = self.tally.as_deref_mut() {
+            let mut seen = rustc_hash::FxHashSet::default();
+            for (c, &author) in d.comments().iter().zip(&authors) {
+                let counted = tally.entry(author).or_default();
+                counted.comments += 1;
+                if seen.insert(author) {
+                    counted.discussions += 1;
+                }
+                if let Some(at) = seconds(c.posted_at) {
+                    counted.first = Some(counted.first.map_or(at, |t| t.min(at)));
+                    counted.last = Some(counted.last.map_or(at, |t| t.max(at)));
+                }
+            }
+        }
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO comments (id, discussion, position, comment_id, author, parent,
                depth, posted_at, clock, time_text, body, bytes, lines, score, score_hidden,

@@ -119,6 +119,11 @@ pub fn load(dir: &Path) -> std::io::Result<Loaded> {
         assert_eq!(read.fingerprint(), parsed.fingerprint(), "{}", parsed.id);
         assert_eq!(read.head(), **parsed, "{}", parsed.id);
     }
+    // The authors' counts the store keeps are those of the discussions the
+    // archive shows, counted now.
+    let counted = threadview::model::Author::of(whole.iter().map(|d| &**d));
+    assert_eq!(again.archive.authors(), &counted[..], "the authors' counts");
+    assert_eq!(first.archive.authors(), &counted[..], "the authors' counts");
     assert_eq!(again.archive.diagnostics, first.archive.diagnostics);
     Ok(again)
 }
