@@ -7,8 +7,10 @@
 # discussions). For each folder: the first start (parsing everything into a
 # new store) until the server says its address, the store's size against
 # the documents', a restart on the unchanged folder (best of two), the
-# anonymous resident memory after it, and how long a file added while the
-# server runs takes to be served.
+# anonymous resident memory after it, pages on a cold cache and the memory
+# after a crawl (bench/cold.py: 500 random thread, author and list pages,
+# then 2,000 more), and how long a file added while the server runs takes
+# to be served.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:?usage: bench/store.sh CORPUS [COMMENTS] [COPIES]}
@@ -44,6 +46,7 @@ field() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 echo
+declare -A cold
 echo "| archive | comments | text | first start | store | store / text | restart | RssAnon | a file added, served after |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for name in one many; do
@@ -58,8 +61,9 @@ for name in one many; do
   if [ "$(echo "$again < $restart" | bc)" = 1 ]; then restart=$again; fi
   sleep 1
   anon=$(field RssAnon)
-  # A new discussion while it runs: served once the watcher has read it.
   url=$(awk '{print $NF}' "$work/url")
+  cold[$name]=$(python3 bench/cold.py "$url" "$store" "$pid" 500 2000)
+  # A new discussion while it runs: served once the watcher has read it.
   t0=$(now)
   cp "$work/one/$(ls "$work/one" | head -1)" "$dir/zz_added.txt"
   until curl -sf -o /dev/null "${url}d/zz_added"; do sleep 0.02; done
@@ -68,4 +72,9 @@ for name in one many; do
   awk -v a="$name" -v n="$n" -v t="$text" -v f="$first" -v s="$bytes" -v r="$restart" -v m="$anon" -v d="$added" 'BEGIN {
     printf "| %s | %d | %.0f MB | %.1f s | %.0f MB | %.2f | %.2f s | %.0f MiB | %.1f s |\n",
       a, n, t / 1e6, f, s / 1e6, s / t, r, m / 1024, d }'
+done
+for name in one many; do
+  echo
+  echo "$name, bench/cold.py:"
+  echo "${cold[$name]}"
 done

@@ -588,8 +588,8 @@ impl Loader {
                     match store.write(&records(dir, known, batch), &[]) {
                         Ok(keys) => {
                             for ((path, _, fresh), key) in batch.drain(..).zip(keys) {
-                                if let (Some(d), Some(key)) = (fresh, key) {
-                                    let head = Arc::new(d.head());
+                                if let (Some(d), Some((key, fingerprint))) = (fresh, key) {
+                                    let head = Arc::new(d.head_with(fingerprint));
                                     let known = known.get_mut(&path).expect("just read");
                                     known.held = Some(Held { key, head });
                                 }
@@ -651,9 +651,9 @@ impl Loader {
             Ok(keys) => keys
                 .iter()
                 .zip(discussions)
-                .map(|(&key, d)| Held {
+                .map(|(&(key, fingerprint), d)| Held {
                     key,
-                    head: Arc::new(d.head()),
+                    head: Arc::new(d.head_with(fingerprint)),
                 })
                 .collect(),
             Err(_) => Vec::new(),

@@ -669,7 +669,12 @@ impl Discussion {
 
     /// Its head, what lists show of it, with its fingerprint.
     pub fn head(&self) -> Head {
-        self.head.clone().with_fingerprint(self.fingerprint())
+        self.head_with(self.fingerprint())
+    }
+
+    /// Its head with `fingerprint`, its own already made.
+    pub fn head_with(&self, fingerprint: u64) -> Head {
+        self.head.clone().with_fingerprint(fingerprint)
     }
 
     /// Keeps the media of the comments, by comment index.

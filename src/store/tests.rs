@@ -185,8 +185,8 @@ fn a_file_written_again_sets_its_old_rows_aside_until_the_next_purge() {
         discussion: Made::New(d),
         diagnostics: &[],
     };
-    let first = store.write(&[record(&old)], &[]).unwrap()[0].unwrap();
-    let second = store.write(&[record(&new)], &[]).unwrap()[0].unwrap();
+    let (first, _) = store.write(&[record(&old)], &[]).unwrap()[0].unwrap();
+    let (second, _) = store.write(&[record(&new)], &[]).unwrap()[0].unwrap();
     assert_ne!(first, second);
     // The old rows are still read by their key (an archive made before
     // may be making a page), but they are no discussion of a file's, and

@@ -55,12 +55,13 @@ struct Writer<'t> {
 impl Store {
     /// Keeps `records` (each replacing what its file made before) and
     /// forgets the files `gone`, in one transaction: the key of each
-    /// record's discussion.
+    /// record's discussion, with the fingerprint of a new one (0 for one
+    /// kept).
     pub fn write(
         &mut self,
         records: &[Record<'_>],
         gone: &[String],
-    ) -> Result<Vec<Option<i64>>, StoreError> {
+    ) -> Result<Vec<Option<(i64, u64)>>, StoreError> {
         let bulk = self.bulk;
         let mut writer = Writer::new(
             self.conn.transaction()?,
@@ -80,7 +81,7 @@ impl Store {
                 keys.push(match record.discussion {
                     Made::Kept(key) => {
                         writer.clear_diagnostics(Some(id))?;
-                        Some(key)
+                        Some((key, 0))
                     }
                     Made::New(d) => {
                         writer.clear(Some(id))?;
@@ -105,7 +106,7 @@ impl Store {
         files: &[(&str, Option<Fingerprint>)],
         discussions: &[Discussion],
         diagnostics: &[Diagnostic],
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<(i64, u64)>, StoreError> {
         let bulk = self.bulk;
         let mut writer = Writer::new(
             self.conn.transaction()?,
@@ -374,16 +375,16 @@ impl<'t> Writer<'t> {
         Ok(id)
     }
 
-    /// Writes a discussion: its key.
-    fn discussion(&mut self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<i64> {
-        let id = self.discussion_row(file, d)?;
+    /// Writes a discussion: its key and fingerprint.
+    fn discussion(&mut self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<(i64, u64)> {
+        let fingerprint = d.fingerprint();
+        let id = self.discussion_row(file, d, fingerprint)?;
         let (first, _) = comment_range(id);
         let authors: Vec<i64> = d
             .comments()
             .iter()
             .map(|c| self.author(&c.author))
             .collect::<rusqlite::Result<_>>()?;
-        self.touched.extend(authors.iter().copied());
         if let Some(tally) = self.tally.as_deref_mut() {
             let mut seen = rustc_hash::FxHashSet::default();
             for (c, &author) in d.comments().iter().zip(&authors) {
@@ -397,6 +398,8 @@ impl<'t> Writer<'t> {
                     counted.last = Some(counted.last.map_or(at, |t| t.max(at)));
                 }
             }
+        } else {
+            self.touched.extend(authors.iter().copied());
         }
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO comments (id, discussion, position, comment_id, author, parent,
@@ -464,11 +467,16 @@ impl<'t> Writer<'t> {
                 )?
                 .execute(params![id, parent, i64::from(count)])?;
         }
-        Ok(id)
+        Ok((id, fingerprint))
     }
 
     /// The discussion's own row (its post's facts too); its id.
-    fn discussion_row(&self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<i64> {
+    fn discussion_row(
+        &self,
+        file: Option<i64>,
+        d: &Discussion,
+        fingerprint: u64,
+    ) -> rusqlite::Result<i64> {
         use crate::model::Community;
         let (community_kind, community) = match d.community() {
             None => (None, None),
@@ -507,7 +515,7 @@ impl<'t> Writer<'t> {
                     span.map(|(_, last)| last.timestamp()),
                     d.has_scores(),
                     months_text(d.comment_months()),
-                    format!("{:016x}", d.fingerprint()),
+                    format!("{fingerprint:016x}"),
                     post.is_some(),
                     post.and_then(|p| p.id.as_deref()),
                     post.and_then(|p| p.subreddit.as_deref()),
