@@ -37,6 +37,8 @@ pub fn run(index: Weak<SearchIndex>, first: Update, rx: Receiver<Update>) {
             Ok(current) => apply(&index, engine, &mut contents, current, &update, started),
             Err(e) => tracing::error!("cannot update the search index: {e}"),
         }
+        // Not the archive it indexed, while waiting (its caches with it).
+        drop(update);
         drop(index);
         crate::release_freed_memory();
         next = rx.recv().ok();
