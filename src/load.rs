@@ -674,32 +674,25 @@ impl Loader {
         }
         discussions.extend(self.dumps.held.iter().map(|h| (h.key, h.head.clone())));
         diagnostics.extend(self.dumps.diagnostics.iter().cloned());
-        // The discussions that another of the same name shadows (the
-        // archive keeps the first, as `Archive::new` does) count for no
-        // author.
-        let mut by_name: Vec<&(i64, Arc<Head>)> = discussions.iter().collect();
-        by_name.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-        let shadowed: Vec<i64> = by_name
-            .windows(2)
-            .filter(|w| w[0].1.id == w[1].1.id)
-            .map(|w| w[1].0)
-            .collect();
-        if let Err(err) = self.store.shadow(&shadowed) {
-            tracing::warn!("cannot count the authors of the discussions of one name: {err}");
-        }
-        let shelf = StoreShelf::new(&self.store, self.names.clone());
-        let authors = self.store.authors();
-        let archive = match (shelf, authors) {
-            (Ok(shelf), Ok(authors)) => {
-                Archive::new(discussions, diagnostics, authors, Arc::new(shelf))
+        let shown = diagnostics.clone();
+        let read = (|| {
+            let shelf = StoreShelf::new(&self.store, self.names.clone())?;
+            let archive = Archive::new(discussions, shown, Arc::new(shelf));
+            // Those another of the same name shadows count for no author.
+            if let Err(err) = self.store.shadow(archive.shadowed()) {
+                tracing::warn!("cannot count the authors of the discussions of one name: {err}");
             }
-            (Err(err), _) | (_, Err(err)) => {
+            Ok::<_, StoreError>(archive.with_authors(self.store.authors()?))
+        })();
+        let archive = match read {
+            Ok(archive) => archive,
+            Err(err) => {
                 diagnostics.push(Diagnostic {
                     file: self.store.describe(),
                     line: None,
                     message: format!("the store cannot be read: {err}"),
                 });
-                Archive::new(Vec::new(), diagnostics, Vec::new(), Arc::new(EmptyShelf))
+                Archive::new(Vec::new(), diagnostics, Arc::new(EmptyShelf))
             }
         };
         let posts: HashSet<&str> = archive.post_ids().collect();

@@ -560,14 +560,6 @@ impl Head {
     pub fn time_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         self.span
     }
-
-    /// About how many bytes it takes in memory with its comments: what a
-    /// cache of discussions weighs them by.
-    pub fn weight(&self) -> u64 {
-        // A comment's 80 bytes, its 16 of derived indexes and its text
-        // (on average a few hundred bytes: counted where it is read).
-        self.comment_count as u64 * 96 + self.title.len() as u64 + 256
-    }
 }
 
 impl Discussion {
@@ -665,6 +657,14 @@ impl Discussion {
     pub fn with_post(mut self, post: PostMeta) -> Self {
         self.head = self.head.with_post(post);
         self
+    }
+
+    /// About how many bytes it takes in memory: what the cache of
+    /// discussions weighs it by (each comment's 80 bytes, its 16 of
+    /// derived indexes and its text; the article).
+    fn weight(&self) -> u64 {
+        let text: usize = self.comments.iter().map(|c| c.body.len()).sum();
+        (self.comments.len() * 96 + text + self.body.len() + self.title.len() + 256) as u64
     }
 
     /// Its head, what lists show of it, with its fingerprint.
@@ -1057,6 +1057,8 @@ pub struct Archive {
     /// Every author, sorted by name.
     authors: Vec<Author>,
     author_by_name: FxHashMap<String, usize>,
+    /// The keys of the discussions left out for another of the same name.
+    shadowed: Vec<i64>,
     /// The files of the media folders that belong to its posts.
     media: Arc<MediaFiles>,
     pub diagnostics: Vec<Diagnostic>,
@@ -1074,7 +1076,7 @@ impl fmt::Debug for Archive {
 
 impl Default for Archive {
     fn default() -> Self {
-        Archive::new(Vec::new(), Vec::new(), Vec::new(), Arc::new(EmptyShelf))
+        Archive::new(Vec::new(), Vec::new(), Arc::new(EmptyShelf))
     }
 }
 
@@ -1170,20 +1172,21 @@ impl Author {
 
 impl Archive {
     /// Builds an archive of `discussions` (each a head and the key its
-    /// whole is kept under on `shelf`), kept sorted by id, and of
-    /// `authors` (sorted by name). Two files with the same stem (`a.txt`,
-    /// `a.TXT`) would share an id: the first is kept and the other
-    /// reported.
+    /// whole is kept under on `shelf`), kept sorted by id; its authors
+    /// come with [`Archive::with_authors`]. Two files with the same stem
+    /// (`a.txt`, `a.TXT`) would share an id: the first is kept and the
+    /// other reported (and its key listed in [`Archive::shadowed`]).
     pub fn new(
         mut discussions: Vec<(i64, Arc<Head>)>,
         mut diagnostics: Vec<Diagnostic>,
-        authors: Vec<Author>,
         shelf: Arc<dyn Shelf>,
     ) -> Self {
         discussions.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+        let mut shadowed = Vec::new();
         discussions.dedup_by(|later, kept| {
             let duplicate = later.1.id == kept.1.id;
             if duplicate {
+                shadowed.push(later.0);
                 diagnostics.push(Diagnostic {
                     file: later.1.id.clone(),
                     line: None,
@@ -1210,11 +1213,6 @@ impl Archive {
             .filter_map(|(i, d)| Some((d.post()?.id.clone()?.to_ascii_lowercase(), i)))
             .collect();
         let communities = Self::index_communities(&discussions);
-        let author_by_name = authors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.name.clone(), i))
-            .collect();
         Archive {
             discussions,
             keys,
@@ -1225,8 +1223,9 @@ impl Archive {
             by_post_id,
             communities,
             by_time: std::sync::OnceLock::new(),
-            authors,
-            author_by_name,
+            authors: Vec::new(),
+            author_by_name: FxHashMap::default(),
+            shadowed,
             media: Arc::default(),
             diagnostics,
         }
@@ -1248,10 +1247,26 @@ impl Archive {
             .iter()
             .map(|&i| (self.keys[i], self.discussions[i].clone()))
             .collect();
-        Ok(
-            Archive::new(heads, diagnostics, authors, self.shelf.clone())
-                .with_media(self.shared_media()),
-        )
+        Ok(Archive::new(heads, diagnostics, self.shelf.clone())
+            .with_authors(authors)
+            .with_media(self.shared_media()))
+    }
+
+    /// The archive with its `authors` (sorted by name, with their counts).
+    pub fn with_authors(mut self, authors: Vec<Author>) -> Self {
+        self.author_by_name = authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i))
+            .collect();
+        self.authors = authors;
+        self
+    }
+
+    /// The keys of the discussions left out because another has the same
+    /// id (the first is kept): their comments count for no author.
+    pub fn shadowed(&self) -> &[i64] {
+        &self.shadowed
     }
 
     /// The archive with the media files found for its posts.
@@ -1517,8 +1532,7 @@ impl Archive {
                     self.discussions[index].id
                 )));
             }
-            let text: usize = d.comments.iter().map(|c| c.body.len()).sum();
-            Ok((d.weight() + (text + d.body.len()) as u64, Arc::new(d)))
+            Ok((d.weight(), Arc::new(d)))
         })?;
         Ok(d)
     }

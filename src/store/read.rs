@@ -108,11 +108,12 @@ impl Store {
             .map(|id| self.discussion(id, names))
             .collect::<Result<_, _>>()?;
         let diagnostics = self
-            .diagnostics()?
-            .into_iter()
-            .filter(|(of, _)| *of == file)
-            .map(|(_, d)| d)
-            .collect();
+            .conn
+            .prepare_cached(
+                "SELECT file, name, line, message FROM diagnostics WHERE file IS ?1 ORDER BY rowid",
+            )?
+            .query_map([file], |row| Ok(diagnostic(row)?.1))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok((discussions, diagnostics))
     }
 
@@ -160,16 +161,7 @@ impl Store {
             .conn
             .prepare("SELECT file, name, line, message FROM diagnostics ORDER BY rowid")?;
         let all = query
-            .query_map([], |row| {
-                Ok((
-                    row.get(0)?,
-                    Diagnostic {
-                        file: row.get(1)?,
-                        line: row.get::<_, Option<i64>>(2)?.map(|l| l as usize),
-                        message: row.get(3)?,
-                    },
-                ))
-            })?
+            .query_map([], diagnostic)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(all)
     }
@@ -350,6 +342,19 @@ impl Store {
         }
         Ok((comments, labels.into_texts(), time_texts))
     }
+}
+
+/// A row of `diagnostics` (`file, name, line, message`): the file it is
+/// of, and what it says.
+fn diagnostic(row: &Row<'_>) -> rusqlite::Result<(Option<i64>, Diagnostic)> {
+    Ok((
+        row.get(0)?,
+        Diagnostic {
+            file: row.get(1)?,
+            line: row.get::<_, Option<i64>>(2)?.map(|l| l as usize),
+            message: row.get(3)?,
+        },
+    ))
 }
 
 /// The columns of a discussion's row [`head`] reads.

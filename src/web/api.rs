@@ -407,7 +407,7 @@ pub async fn comments(
     )?;
     let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
     let shown = &refs[paged.range.clone()];
-    let read = read_all(&archive, shown)?;
+    let read = read_all(&archive, shown.iter().map(|t| t.at.discussion()))?;
     let list: Vec<TimedCommentJson> = shown
         .iter()
         .map(|t| {
@@ -570,7 +570,7 @@ pub async fn author(
     let refs = ordered_comments(archive, author, query.sort)?;
     let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
     let shown = &refs[paged.range.clone()];
-    let read = read_all(archive, shown)?;
+    let read = read_all(archive, shown.iter().map(|t| t.at.discussion()))?;
     let comments = shown
         .iter()
         .map(|t| {
@@ -654,10 +654,7 @@ pub async fn search(
     let (results, _) = search::page(&archive, index, &words, query.sort, offset, per_page);
     let paged = Paged::new(results.total, limit, DEFAULT_SEARCH_LIMIT, query.page)?;
     let groups = group(&results.hits);
-    let read = groups
-        .iter()
-        .map(|g| Ok((g.discussion, archive.discussion(g.discussion)?)))
-        .collect::<Result<HashMap<usize, Arc<Discussion>>, crate::model::Unreadable>>()?;
+    let read = read_all(&archive, groups.iter().map(|g| g.discussion))?;
     let discussions = groups
         .into_iter()
         .map(|g| {
@@ -708,16 +705,15 @@ pub async fn share(key: Option<axum::Extension<SharedKey>>) -> Response {
         .into_response()
 }
 
-/// The discussions of `comments`, each read once.
+/// The discussions at `positions`, each read once.
 fn read_all(
     archive: &crate::model::Archive,
-    comments: &[crate::model::Timed],
+    positions: impl Iterator<Item = usize>,
 ) -> Result<HashMap<usize, Arc<Discussion>>, crate::model::Unreadable> {
     let mut read = HashMap::new();
-    for t in comments {
-        let i = t.at.discussion();
+    for i in positions {
         if let std::collections::hash_map::Entry::Vacant(entry) = read.entry(i) {
-            entry.insert(archive.resolve(t.at)?);
+            entry.insert(archive.discussion(i)?);
         }
     }
     Ok(read)
