@@ -172,9 +172,13 @@ fn read_file(path: &Path, kind: Kind, names: &Names, known: Option<u64>) -> std:
     let name = file_name(path);
     Ok(Fresh::Parsed(
         hash,
-        Box::new(match kind {
-            Kind::Thread => json::parse(&name, &bytes),
-            _ => parse_bytes_in(&name, &bytes, names),
+        Box::new({
+            let mut parsed = match kind {
+                Kind::Thread => json::parse(&name, &bytes),
+                _ => parse_bytes_in(&name, &bytes, names),
+            };
+            parsed.discussion = parsed.discussion.map(Discussion::fingerprinted);
+            parsed
         }),
     ))
 }

@@ -394,7 +394,7 @@ pub struct Head {
     /// month − 1, count)`, in order: what charts of many discussions add.
     months: Box<[(u32, u32)]>,
     /// Its whole discussion's [`Discussion::fingerprint`], where known (0
-    /// until it is kept).
+    /// until it is made or kept).
     fingerprint: u64,
     /// What a Reddit post says of itself.
     post: Option<Box<PostMeta>>,
@@ -677,6 +677,23 @@ impl Discussion {
         self.head.clone().with_fingerprint(fingerprint)
     }
 
+    /// Itself with its fingerprint made and kept in its head (in a
+    /// parsing thread, so that the one writer need not make it): the
+    /// last change made to it.
+    pub fn fingerprinted(mut self) -> Self {
+        self.head.fingerprint = self.fingerprint();
+        self
+    }
+
+    /// Its fingerprint: the one kept by [`Discussion::fingerprinted`] or
+    /// read with it, else made now.
+    pub fn known_fingerprint(&self) -> u64 {
+        match self.head.fingerprint {
+            0 => self.fingerprint(),
+            kept => kept,
+        }
+    }
+
     /// Keeps the media of the comments, by comment index.
     pub(crate) fn with_comment_media(mut self, mut media: Vec<(u32, Media)>) -> Self {
         media.sort_by_key(|&(i, _)| i);
@@ -904,13 +921,21 @@ pub trait Shelf: Send + Sync {
     fn comments_of(&self, author: &str, each: &mut dyn FnMut(Kept)) -> Result<(), Unreadable>;
     /// Every comment, in any order.
     fn every_comment(&self, each: &mut dyn FnMut(Kept)) -> Result<(), Unreadable>;
-    /// Every comment made from `from` to before `to` (seconds; None:
-    /// without that bound, and with the comments of unknown time when
-    /// both are None), as its discussion's key and its author's number.
+    /// Every comment made from `from` to before `to` (seconds), as its
+    /// discussion's key and its author's number.
     fn authors_between(
         &self,
-        from: Option<i64>,
-        to: Option<i64>,
+        from: i64,
+        to: i64,
+        each: &mut dyn FnMut(i64, i64),
+    ) -> Result<(), Unreadable>;
+    /// How many comments each author made in `community` (None: the whole
+    /// archive) in `span`, as the author's number and the count, in any
+    /// order: counted as the comments were kept.
+    fn activity(
+        &self,
+        community: Option<&Community>,
+        span: Counted,
         each: &mut dyn FnMut(i64, i64),
     ) -> Result<(), Unreadable>;
     /// The name of author number `id`.
@@ -920,6 +945,26 @@ pub trait Shelf: Send + Sync {
     /// The address of every picture or video in a comment, with its
     /// discussion's key.
     fn comment_media_urls(&self, each: &mut dyn FnMut(i64, &str)) -> Result<(), Unreadable>;
+}
+
+/// A stretch of time the archive's activity is counted over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// Every comment, of a known time or not.
+    All,
+    /// The comments of a year or month, as the shelf counted them.
+    Counted(Counted),
+    /// The comments made from the first time to before the second.
+    Between(DateTime<Utc>, DateTime<Utc>),
+}
+
+/// A stretch of time whose activity the shelf keeps counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    All,
+    Year(i32),
+    /// A year and a month (1 to 12).
+    Month(i32, u32),
 }
 
 /// What a [`Shelf`] tells of a comment without reading it: where it is
@@ -961,10 +1006,14 @@ impl Shelf for EmptyShelf {
         Ok(())
     }
 
-    fn authors_between(
+    fn authors_between(&self, _: i64, _: i64, _: &mut dyn FnMut(i64, i64)) -> Result<(), Unreadable> {
+        Ok(())
+    }
+
+    fn activity(
         &self,
-        _: Option<i64>,
-        _: Option<i64>,
+        _: Option<&Community>,
+        _: Counted,
         _: &mut dyn FnMut(i64, i64),
     ) -> Result<(), Unreadable> {
         Ok(())
@@ -1402,32 +1451,54 @@ impl Archive {
         Ok(all)
     }
 
-    /// The `top` authors of most comments made from `from` to before `to`
-    /// (None: without that bound; with both None, every comment) in the
-    /// discussions at `positions` (None: all), with their counts: most
-    /// first, ties by name.
+    /// The `top` authors of most comments made in `span` in `community`
+    /// (None: in the whole archive), with their counts: most first, ties
+    /// by name. Read from the counts the shelf keeps, but for a span of
+    /// other bounds (a day), whose comments are counted.
     pub fn most_active(
         &self,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
-        positions: Option<&[usize]>,
+        community: Option<&Community>,
+        span: Span,
         top: usize,
     ) -> Result<Vec<(String, usize)>, Unreadable> {
-        let everything = from.is_none() && to.is_none();
-        let mut counted: Vec<(String, usize)> = match positions {
+        // The community as this archive names it.
+        let stats = match community {
+            Some(c) => match self.community(c) {
+                Some(stats) => Some(stats),
+                None => return Ok(Vec::new()),
+            },
+            None => None,
+        };
+        let mut counts: FxHashMap<i64, usize> = FxHashMap::default();
+        let mut counted: Vec<(String, usize)> = match (stats, span) {
             // Every comment of the archive: its authors' counts.
-            None if everything => self
+            (None, Span::All) => self
                 .authors
                 .iter()
                 .map(|a| (a.name.clone(), a.comment_count))
                 .collect(),
-            _ => {
-                let member: Option<FxHashMap<i64, ()>> = positions
-                    .map(|positions| positions.iter().map(|&i| (self.keys[i], ())).collect());
-                let mut counts: FxHashMap<i64, usize> = FxHashMap::default();
+            (_, Span::All | Span::Counted(_)) => {
+                let span = match span {
+                    Span::Counted(span) => span,
+                    _ => Counted::All,
+                };
+                self.shelf
+                    .activity(stats.map(|s| &s.community), span, &mut |author, n| {
+                        counts.insert(author, n as usize);
+                    })?;
+                self.named_most(counts, top)?
+            }
+            (_, Span::Between(from, to)) => {
+                let member: Option<FxHashMap<i64, ()>> = stats.map(|stats| {
+                    stats
+                        .discussions
+                        .iter()
+                        .map(|&i| (self.keys[i], ()))
+                        .collect()
+                });
                 self.shelf.authors_between(
-                    from.map(|t| t.timestamp()),
-                    to.map(|t| t.timestamp()),
+                    from.timestamp(),
+                    to.timestamp(),
                     &mut |key, author| {
                         let kept = match &member {
                             Some(member) => member.contains_key(&key),
@@ -1438,20 +1509,71 @@ impl Archive {
                         }
                     },
                 )?;
-                // The names of the most and of those tied with the last.
-                let mut by_count: Vec<(i64, usize)> = counts.into_iter().collect();
-                by_count.sort_unstable_by_key(|&(_, n)| std::cmp::Reverse(n));
-                let floor = by_count.get(top.saturating_sub(1)).map_or(0, |&(_, n)| n);
-                by_count
-                    .into_iter()
-                    .take_while(|&(_, n)| n >= floor)
-                    .map(|(id, n)| Ok((self.shelf.author_name(id)?, n)))
-                    .collect::<Result<_, Unreadable>>()?
+                self.named_most(counts, top)?
             }
         };
         counted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counted.truncate(top);
         Ok(counted)
+    }
+
+    /// How many comments were made in `span` in `community` (None: in
+    /// the whole archive): from the discussions' months, but for a span of
+    /// other bounds (a day), whose comments are counted.
+    pub fn comments_in(&self, community: Option<&Community>, span: Span) -> Result<usize, Unreadable> {
+        let positions: Vec<usize> = match community {
+            Some(c) => match self.community(c) {
+                Some(stats) => stats.discussions.clone(),
+                None => return Ok(0),
+            },
+            None => (0..self.discussions.len()).collect(),
+        };
+        let months = |from: u32, to: u32| {
+            positions
+                .iter()
+                .flat_map(|&i| self.discussions[i].comment_months())
+                .filter(|&&(m, _)| m >= from && m < to)
+                .map(|&(_, n)| n as usize)
+                .sum()
+        };
+        let month = |year: i32, month0: u32| (year.max(0) as u32) * 12 + month0;
+        Ok(match span {
+            Span::All | Span::Counted(Counted::All) => positions
+                .iter()
+                .map(|&i| self.discussions[i].comment_count())
+                .sum(),
+            Span::Counted(Counted::Year(year)) => months(month(year, 0), month(year + 1, 0)),
+            Span::Counted(Counted::Month(year, m)) => {
+                months(month(year, m.saturating_sub(1)), month(year, m))
+            }
+            Span::Between(from, to) => {
+                let member: FxHashMap<i64, ()> =
+                    positions.iter().map(|&i| (self.keys[i], ())).collect();
+                let mut count = 0;
+                self.shelf
+                    .authors_between(from.timestamp(), to.timestamp(), &mut |key, _| {
+                        count += usize::from(member.contains_key(&key));
+                    })?;
+                count
+            }
+        })
+    }
+
+    /// The names and counts of the `top` authors of `counts` (by author
+    /// number), and of those tied with the last of them.
+    fn named_most(
+        &self,
+        counts: FxHashMap<i64, usize>,
+        top: usize,
+    ) -> Result<Vec<(String, usize)>, Unreadable> {
+        let mut by_count: Vec<(i64, usize)> = counts.into_iter().collect();
+        by_count.sort_unstable_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let floor = by_count.get(top.saturating_sub(1)).map_or(0, |&(_, n)| n);
+        by_count
+            .into_iter()
+            .take_while(|&(_, n)| n >= floor)
+            .map(|(id, n)| Ok((self.shelf.author_name(id)?, n)))
+            .collect()
     }
 
     /// The id and text of each comment of `at`, in order: from a cached

@@ -10,6 +10,7 @@
 //! read again. A store of another schema version, or one that fails its
 //! check (a truncated file), is made again from nothing, never served.
 
+pub mod activity;
 mod read;
 mod shelf;
 mod write;
@@ -22,7 +23,7 @@ pub use shelf::StoreShelf;
 pub use write::{Made, Record};
 
 /// The schema's version: a store of any other is made again.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The store's page size, in bytes.
 const PAGE_SIZE: i64 = 16_384;
@@ -119,7 +120,7 @@ pub struct Store {
     bulk: bool,
     /// The authors' counts as a first reading into an empty store writes
     /// their comments (kept instead of counted again at its end).
-    tally: Option<rustc_hash::FxHashMap<i64, write::Counted>>,
+    tally: Option<write::Tally>,
     /// The ids of the authors written in this ingest.
     authors: rustc_hash::FxHashMap<std::sync::Arc<str>, i64>,
     /// The names of the authors read (shared through the loader's
@@ -365,7 +366,7 @@ impl Store {
         self.conn.pragma_update(None, "threads", cores as i64)?;
         self.conn.execute_batch(include_str!("indexes.sql"))?;
         match self.tally.take() {
-            Some(tally) => self.keep_counts(&tally)?,
+            Some(tally) => self.keep_counts(tally)?,
             None => self.count_authors(None)?,
         }
         self.bulk = false;

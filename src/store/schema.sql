@@ -139,3 +139,17 @@ CREATE INDEX diagnostics_by_file ON diagnostics (file);
 CREATE TABLE hidden (
     discussion INTEGER PRIMARY KEY
 );
+
+-- How many comments each author made in each community and period, for
+-- the pages that list the most active: community '' is the whole archive,
+-- else 'r/' and a subreddit's name or 's/' and a source's; period is a
+-- month ('2019-03'), a year ('2019') or '' for all time (UTC; comments of
+-- no known time, or outside the years 0 to 9999, count in all time only).
+-- Hidden discussions' comments are left out; rows of no comments go.
+CREATE TABLE activity (
+    community TEXT NOT NULL,
+    period TEXT NOT NULL,
+    author INTEGER NOT NULL REFERENCES authors (id),
+    comments INTEGER NOT NULL,
+    PRIMARY KEY (community, period, author)
+) WITHOUT ROWID;

@@ -3,8 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::{Store, StoreError};
-use crate::model::{CommentId, Discussion, Kept, Names, Shelf, Unreadable};
+use super::{Store, StoreError, activity};
+use crate::model::{
+    CommentId, Community, Counted, Discussion, Kept, Names, Shelf, Unreadable,
+};
 
 /// The store's read-only connections, made as they are needed and kept
 /// for the next request.
@@ -114,26 +116,43 @@ impl Shelf for StoreShelf {
 
     fn authors_between(
         &self,
-        from: Option<i64>,
-        to: Option<i64>,
+        from: i64,
+        to: i64,
         each: &mut dyn FnMut(i64, i64),
     ) -> Result<(), Unreadable> {
         self.with(|store| {
-            let mut query = store.conn.prepare_cached(match (from, to) {
-                (None, None) => {
-                    "SELECT id, author FROM comments INDEXED BY comments_by_time
-                     WHERE ?1 IS NULL AND ?2 IS NULL"
-                }
-                _ => {
-                    "SELECT id, author FROM comments INDEXED BY comments_by_time
-                     WHERE posted_at >= coalesce(?1, -9223372036854775808)
-                       AND posted_at < coalesce(?2, 9223372036854775807)"
-                }
-            })?;
+            let mut query = store.conn.prepare_cached(
+                "SELECT id, author FROM comments INDEXED BY comments_by_time
+                 WHERE posted_at >= ?1 AND posted_at < ?2",
+            )?;
             let mut rows = query.query([from, to])?;
             while let Some(row) = rows.next()? {
                 let id: i64 = row.get(0)?;
                 each(id >> 32, row.get(1)?);
+            }
+            Ok(())
+        })
+    }
+
+    fn activity(
+        &self,
+        community: Option<&Community>,
+        span: Counted,
+        each: &mut dyn FnMut(i64, i64),
+    ) -> Result<(), Unreadable> {
+        let community = community.map_or_else(|| activity::WHOLE.to_owned(), activity::community_key);
+        let period = activity::period_text(match span {
+            Counted::All => activity::ALL_TIME,
+            Counted::Year(year) => (year, 0),
+            Counted::Month(year, month) => (year, month as u8),
+        });
+        self.with(|store| {
+            let mut query = store.conn.prepare_cached(
+                "SELECT author, comments FROM activity WHERE community = ?1 AND period = ?2",
+            )?;
+            let mut rows = query.query(rusqlite::params![community, period])?;
+            while let Some(row) = rows.next()? {
+                each(row.get(0)?, row.get(1)?);
             }
             Ok(())
         })

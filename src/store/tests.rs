@@ -202,3 +202,82 @@ fn a_file_written_again_sets_its_old_rows_aside_until_the_next_purge() {
     assert_eq!(store.discussion(second, &names).unwrap().title, "New");
     assert_eq!(store.authors().unwrap()[0].comment_count, 1);
 }
+
+/// Every row of the activity table: community, period, author, count.
+fn activity(store: &Store) -> Vec<(String, String, String, i64)> {
+    store
+        .conn
+        .prepare(
+            "SELECT community, period, authors.name, comments FROM activity
+             JOIN authors ON authors.id = activity.author ORDER BY 1, 2, 3",
+        )
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn the_activity_follows_what_is_written_hidden_and_shown_again() {
+    use crate::model::Community;
+    let parsed = |comments: &str| {
+        crate::parse::parse("a.txt", &format!("A title\n\n{comments}"))
+            .discussion
+            .unwrap()
+            .with_community(Some(Community::Subreddit("Sub".to_owned())))
+    };
+    let first = parsed(
+        "ann on May 1st, 2024 at 10:00 UTC »\n\nhi\n\n\
+         ann on May 2nd, 2024 at 10:00 UTC »\n\nagain\n\n\
+         bob on June 2nd, 2024 at 10:00 UTC »\n\nlater\n",
+    );
+    let second = parsed("bob on June 2nd, 2024 at 10:00 UTC »\n\nlater\n");
+    let record = |d| Record {
+        path: "a.txt".to_owned(),
+        kind: FileKind::Text,
+        fingerprint: None,
+        discussion: Made::New(d),
+        diagnostics: &[],
+    };
+    let rows = |rows: &[(&str, &str, &str, i64)]| -> Vec<(String, String, String, i64)> {
+        rows.iter()
+            .map(|&(c, p, a, n)| (c.to_owned(), p.to_owned(), a.to_owned(), n))
+            .collect()
+    };
+    let mut store = Store::in_memory().unwrap();
+    store.write(&[record(&first)], &[]).unwrap();
+    let both = |scope: &'static str| {
+        [
+            (scope, "", "ann", 2),
+            (scope, "", "bob", 1),
+            (scope, "2024", "ann", 2),
+            (scope, "2024", "bob", 1),
+            (scope, "2024-05", "ann", 2),
+            (scope, "2024-06", "bob", 1),
+        ]
+    };
+    let mut expected = both("").to_vec();
+    expected.extend(both("r/Sub"));
+    assert_eq!(activity(&store), rows(&expected));
+    // A new version of the file: its old comments no longer count.
+    let (key, _) = store.write(&[record(&second)], &[]).unwrap()[0].unwrap();
+    let bob = |scope: &'static str| {
+        [
+            (scope, "", "bob", 1),
+            (scope, "2024", "bob", 1),
+            (scope, "2024-06", "bob", 1),
+        ]
+    };
+    let mut expected = bob("").to_vec();
+    expected.extend(bob("r/Sub"));
+    assert_eq!(activity(&store), rows(&expected));
+    // Shadowed by another of the same name, and shown again.
+    store.shadow(&[key]).unwrap();
+    assert_eq!(activity(&store), rows(&[]));
+    store.shadow(&[]).unwrap();
+    assert_eq!(activity(&store), rows(&expected));
+    // The file gone.
+    store.write(&[], &["a.txt".to_owned()]).unwrap();
+    assert_eq!(activity(&store), rows(&[]));
+}

@@ -42,12 +42,20 @@ pub(super) struct Counted {
     last: Option<i64>,
 }
 
+/// What a first reading into an empty store counts as it writes, kept
+/// at its end instead of counted again from the rows.
+#[derive(Default)]
+pub(super) struct Tally {
+    pub authors: FxHashMap<i64, Counted>,
+    pub activity: super::activity::Tally,
+}
+
 /// The rows of one write, with the authors' ids it knows.
 struct Writer<'t> {
     tx: Transaction<'t>,
     authors: &'t mut FxHashMap<Arc<str>, i64>,
-    /// The authors' counts, kept as it writes (a first reading).
-    tally: Option<&'t mut FxHashMap<i64, Counted>>,
+    /// The counts, kept as it writes (a first reading).
+    tally: Option<&'t mut Tally>,
     /// The authors whose comments it wrote or deleted, to count again.
     touched: rustc_hash::FxHashSet<i64>,
 }
@@ -132,14 +140,16 @@ impl Store {
     }
 
     /// Keeps the authors' counts a first reading made as it wrote.
-    pub(super) fn keep_counts(&mut self, tally: &FxHashMap<i64, Counted>) -> rusqlite::Result<()> {
+    pub(super) fn keep_counts(&mut self, tally: Tally) -> rusqlite::Result<()> {
+        tally.activity.keep(&self.conn)?;
+        let tally = tally.authors;
         let tx = self.conn.transaction()?;
         {
             let mut update = tx.prepare(
                 "UPDATE authors SET comment_count = ?2, discussion_count = ?3, first_at = ?4,
                    last_at = ?5 WHERE id = ?1",
             )?;
-            for (&id, c) in tally {
+            for (&id, c) in &tally {
                 update.execute(params![id, c.comments, c.discussions, c.first, c.last])?;
             }
         }
@@ -196,11 +206,17 @@ impl Store {
         for &id in before.symmetric_difference(&now) {
             touch_authors(&tx, id, &mut touched)?;
             match now.contains(&id) {
-                true => tx.execute(
-                    "INSERT OR IGNORE INTO hidden (discussion) VALUES (?1)",
-                    [id],
-                )?,
-                false => tx.execute("DELETE FROM hidden WHERE discussion = ?1", [id])?,
+                true => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO hidden (discussion) VALUES (?1)",
+                        [id],
+                    )?;
+                    super::activity::apply(&tx, id, -1)?;
+                }
+                false => {
+                    tx.execute("DELETE FROM hidden WHERE discussion = ?1", [id])?;
+                    super::activity::apply(&tx, id, 1)?;
+                }
             };
         }
         let touched: Vec<i64> = touched.into_iter().collect();
@@ -246,7 +262,7 @@ impl<'t> Writer<'t> {
     fn new(
         tx: Transaction<'t>,
         authors: &'t mut FxHashMap<Arc<str>, i64>,
-        tally: Option<&'t mut FxHashMap<i64, Counted>>,
+        tally: Option<&'t mut Tally>,
     ) -> Self {
         Writer {
             tx,
@@ -325,9 +341,14 @@ impl<'t> Writer<'t> {
             .collect::<rusqlite::Result<_>>()?;
         for id in ids {
             touch_authors(&self.tx, id, &mut self.touched)?;
-            self.tx
+            let hidden = self
+                .tx
                 .prepare_cached("INSERT OR IGNORE INTO hidden (discussion) VALUES (?1)")?
                 .execute([id])?;
+            // (One hidden already, shadowed, is counted nowhere.)
+            if hidden > 0 {
+                super::activity::apply(&self.tx, id, -1)?;
+            }
         }
         self.tx
             .prepare_cached("UPDATE discussions SET file = -1 WHERE file IS ?1")?
@@ -377,7 +398,7 @@ impl<'t> Writer<'t> {
 
     /// Writes a discussion: its key and fingerprint.
     fn discussion(&mut self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<(i64, u64)> {
-        let fingerprint = d.fingerprint();
+        let fingerprint = d.known_fingerprint();
         let id = self.discussion_row(file, d, fingerprint)?;
         let (first, _) = comment_range(id);
         let authors: Vec<i64> = d
@@ -387,8 +408,15 @@ impl<'t> Writer<'t> {
             .collect::<rusqlite::Result<_>>()?;
         if let Some(tally) = self.tally.as_deref_mut() {
             let mut seen = rustc_hash::FxHashSet::default();
+            tally.activity.add(
+                d.community(),
+                d.comments()
+                    .iter()
+                    .zip(&authors)
+                    .map(|(c, &author)| (seconds(c.posted_at), author)),
+            );
             for (c, &author) in d.comments().iter().zip(&authors) {
-                let counted = tally.entry(author).or_default();
+                let counted = tally.authors.entry(author).or_default();
                 counted.comments += 1;
                 if seen.insert(author) {
                     counted.discussions += 1;
@@ -401,53 +429,23 @@ impl<'t> Writer<'t> {
         } else {
             self.touched.extend(authors.iter().copied());
         }
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO comments (id, discussion, position, comment_id, author, parent,
-               depth, posted_at, clock, time_text, body, bytes, lines, score, score_hidden,
-               edited, distinguished, stickied, controversial, flair, removed, removal_reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-               ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-        )?;
-        for ((position, c), author) in d.comments().iter().enumerate().zip(authors) {
-            let marks = &c.marks;
-            let (removed, reason) = match d.removal(position) {
-                None => (None, None),
-                Some(Removal::Moderators) => (Some("moderators"), None),
-                Some(Removal::Author) => (Some("author"), None),
-                Some(Removal::AuthorLater) => (Some("author_later"), None),
-                Some(Removal::Reason(reason)) => (Some("reason"), Some(reason)),
-            };
-            let clock = match c.clock() {
-                Clock::Minutes => 0,
-                Clock::Text => 1,
-                Clock::Seconds => 2,
-            };
-            insert.execute(params![
-                first + position as i64,
-                id,
-                position as i64,
-                c.id.as_str(),
-                author,
-                c.parent().map(|p| p as i64),
-                c.depth() as i64,
-                seconds(c.posted_at),
-                clock,
-                d.kept_time_text(position),
-                &*c.body,
-                c.body.len() as i64,
-                text_lines(&c.body) as i64,
-                marks.raw_score(),
-                marks.score_hidden(),
-                edited(marks.edited()),
-                marks.distinguished().map(|d| d.as_str()),
-                marks.stickied(),
-                marks.controversial(),
-                d.flair(position),
-                removed,
-                reason,
-            ])?;
+        // Rows a statement at a time (a statement's cost is mostly its
+        // own: a few rows each halves the writing).
+        let comments = d.comments();
+        let mut position = 0;
+        for (rows, sql) in COMMENT_ROWS.into_iter().zip(&*COMMENT_INSERTS) {
+            let mut insert = self.tx.prepare_cached(sql)?;
+            while comments.len() - position >= rows {
+                for row in 0..rows {
+                    bind_comment(&mut insert, row, d, first, position + row, authors[position + row])?;
+                }
+                insert.raw_execute()?;
+                position += rows;
+            }
         }
-        drop(insert);
+        if self.tally.is_none() {
+            super::activity::apply(&self.tx, id, 1)?;
+        }
         if let Some(post) = d.post() {
             for m in &post.media {
                 self.media(id, None, "post", m)?;
@@ -574,6 +572,88 @@ impl<'t> Writer<'t> {
             ])?;
         Ok(())
     }
+}
+
+/// How many comments one insert writes: as many as fit, then fewer.
+const COMMENT_ROWS: [usize; 3] = [32, 4, 1];
+
+/// A comment row's columns.
+const COMMENT_COLUMNS: usize = 22;
+
+/// The inserts of [`COMMENT_ROWS`] comments, made once.
+static COMMENT_INSERTS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| COMMENT_ROWS.into_iter().map(comment_insert).collect());
+
+/// The insert of `rows` comments.
+fn comment_insert(rows: usize) -> String {
+    let row = |r: usize| {
+        let places: Vec<String> = (1..=COMMENT_COLUMNS)
+            .map(|c| format!("?{}", r * COMMENT_COLUMNS + c))
+            .collect();
+        format!("({})", places.join(", "))
+    };
+    let values: Vec<String> = (0..rows).map(row).collect();
+    format!(
+        "INSERT INTO comments (id, discussion, position, comment_id, author, parent, depth,
+           posted_at, clock, time_text, body, bytes, lines, score, score_hidden, edited,
+           distinguished, stickied, controversial, flair, removed, removal_reason)
+         VALUES {}",
+        values.join(", ")
+    )
+}
+
+/// Binds comment `position` of `d` (kept under `first` on) as row `row`
+/// of an insert.
+fn bind_comment(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    row: usize,
+    d: &Discussion,
+    first: i64,
+    position: usize,
+    author: i64,
+) -> rusqlite::Result<()> {
+    let c = &d.comments()[position];
+    let marks = &c.marks;
+    let (removed, reason) = match d.removal(position) {
+        None => (None, None),
+        Some(Removal::Moderators) => (Some("moderators"), None),
+        Some(Removal::Author) => (Some("author"), None),
+        Some(Removal::AuthorLater) => (Some("author_later"), None),
+        Some(Removal::Reason(reason)) => (Some("reason"), Some(reason)),
+    };
+    let clock = match c.clock() {
+        Clock::Minutes => 0,
+        Clock::Text => 1,
+        Clock::Seconds => 2,
+    };
+    let values: [&dyn rusqlite::ToSql; COMMENT_COLUMNS] = [
+        &(first + position as i64),
+        &(first >> 32),
+        &(position as i64),
+        &c.id.as_str(),
+        &author,
+        &c.parent().map(|p| p as i64),
+        &(c.depth() as i64),
+        &seconds(c.posted_at),
+        &clock,
+        &d.kept_time_text(position),
+        &&*c.body,
+        &(c.body.len() as i64),
+        &(text_lines(&c.body) as i64),
+        &marks.raw_score(),
+        &marks.score_hidden(),
+        &edited(marks.edited()),
+        &marks.distinguished().map(|d| d.as_str()),
+        &marks.stickied(),
+        &marks.controversial(),
+        &d.flair(position),
+        &removed,
+        &reason,
+    ];
+    for (column, value) in values.into_iter().enumerate() {
+        insert.raw_bind_parameter(row * COMMENT_COLUMNS + column + 1, value)?;
+    }
+    Ok(())
 }
 
 /// A discussion's comments each month as the store keeps them:

@@ -125,7 +125,46 @@ pub fn load(dir: &Path) -> std::io::Result<Loaded> {
     assert_eq!(again.archive.authors(), &counted[..], "the authors' counts");
     assert_eq!(first.archive.authors(), &counted[..], "the authors' counts");
     assert_eq!(again.archive.diagnostics, first.archive.diagnostics);
+    check_activity(&again.archive, &whole);
     Ok(again)
+}
+
+/// The activity the store keeps (who wrote how many comments in each
+/// community, year and month) is that of the discussions the archive
+/// shows, counted now.
+fn check_activity(archive: &threadview::model::Archive, whole: &[Arc<threadview::model::Discussion>]) {
+    use chrono::Datelike;
+    use std::collections::BTreeMap;
+    use threadview::model::{Community, Counted, Span};
+    type Scope = (Option<Community>, Span);
+    let mut counted: BTreeMap<String, (Scope, BTreeMap<String, usize>)> = BTreeMap::new();
+    for d in whole {
+        for c in d.comments() {
+            let mut spans = vec![Counted::All];
+            if let Some(at) = c.posted_at {
+                spans.push(Counted::Year(at.year()));
+                spans.push(Counted::Month(at.year(), at.month()));
+            }
+            let scopes = std::iter::once(None).chain(d.community().map(|c| Some(c.clone())));
+            for community in scopes {
+                for &span in &spans {
+                    let key = format!("{community:?} {span:?}");
+                    let entry = counted
+                        .entry(key)
+                        .or_insert_with(|| ((community.clone(), Span::Counted(span)), BTreeMap::new()));
+                    *entry.1.entry(c.author.to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    for (key, ((community, span), authors)) in counted {
+        let mut expected: Vec<(String, usize)> = authors.into_iter().collect();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let kept = archive
+            .most_active(community.as_ref(), span, usize::MAX)
+            .expect("the store reads back");
+        assert_eq!(kept, expected, "the activity of {key}");
+    }
 }
 
 /// A new store in `folder` (a test's temporary folder).

@@ -3,11 +3,10 @@
 //! that searches within it.
 
 use askama::Template;
-use chrono::{DateTime, Utc};
 
 use super::index::{sort_discussions, sorts_for};
 use super::page_range;
-use crate::model::{Community, CommunityStats, Head};
+use crate::model::{Community, CommunityStats, Head, Span};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::error::PageError;
@@ -29,17 +28,17 @@ pub struct ActiveAuthor {
     pub count: String,
 }
 
-/// The authors who wrote most of the comments made from `from` to before
-/// `to` (None: without that bound) in the discussions at `positions`
-/// (None: all), most first, ties by name: the ten a page lists.
+/// The authors who wrote most of the comments made in `span` in
+/// `community` (None: the whole archive), most first, ties by name: the
+/// ten a page lists.
 pub fn most_active(
     archive: &crate::model::Archive,
-    (from, to): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
-    positions: Option<&[usize]>,
+    community: Option<&Community>,
+    span: Span,
     links: &crate::site::url::Links,
 ) -> Result<Vec<ActiveAuthor>, crate::model::Unreadable> {
     Ok(archive
-        .most_active(from, to, positions, TOP_AUTHORS)?
+        .most_active(community, span, TOP_AUTHORS)?
         .into_iter()
         .map(|(name, count)| ActiveAuthor {
             href: links.href(&Url::author(&name)),
@@ -127,8 +126,8 @@ impl CommunityPage {
         let authors = if first {
             // The whole archive's counts when it is the whole archive.
             let whole = stats.discussions.len() == archive.discussions().len();
-            let positions = (!whole).then_some(&stats.discussions[..]);
-            most_active(archive, (None, None), positions, links)?
+            let community = (!whole).then_some(&stats.community);
+            most_active(archive, community, Span::All, links)?
         } else {
             Vec::new()
         };

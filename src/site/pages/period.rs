@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Utc};
 use super::community::ActiveAuthor;
 use super::index::sort_discussions;
 use super::page_range;
-use crate::model::{Community, Head};
+use crate::model::{Community, Counted, Head, Span};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::error::PageError;
@@ -162,21 +162,16 @@ impl PeriodPage {
             }),
             _ => Vec::new(),
         };
-        // The most active authors: by comments made in the period.
-        let made = super::timeline::comments(
-            archive,
-            community.as_ref(),
-            Some(Day(start.date_naive())),
-            Some(Day(end.date_naive())),
-        )?;
-        let comments = made.len();
-        // On the first page only, like a community's.
+        // How many comments were made in it, and by whom most (on the
+        // first page only, like a community's).
+        let span = match (period.month, period.day) {
+            (None, _) => Span::Counted(Counted::Year(period.year)),
+            (Some(month), None) => Span::Counted(Counted::Month(period.year, month)),
+            (Some(_), Some(_)) => Span::Between(start, end),
+        };
+        let comments = archive.comments_in(community.as_ref(), span)?;
         let authors = if q.page.get() == 1 {
-            let positions = match &community {
-                Some(c) => Some(&super::community::find(ctx, c)?.discussions[..]),
-                None => None,
-            };
-            super::community::most_active(archive, (Some(start), Some(end)), positions, links)?
+            super::community::most_active(archive, community.as_ref(), span, links)?
         } else {
             Vec::new()
         };
