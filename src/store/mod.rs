@@ -370,11 +370,14 @@ impl Store {
             None => self.count_authors(None)?,
         }
         self.bulk = false;
+        // Marked whole while it is still written without a journal, in the
+        // file itself: a start reads the version from the file's header,
+        // which a log would hold back until the server stops.
+        self.conn
+            .pragma_update(None, "user_version", SCHEMA_VERSION)?;
         if self.memory.is_none() {
             self.tune()?;
         }
-        self.conn
-            .pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(())
     }
 

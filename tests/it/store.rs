@@ -269,13 +269,57 @@ fn an_ingest_stopped_halfway_is_finished_at_the_next_start() {
     assert_same_as_parsed(&loaded, dir.path());
 }
 
+/// More files than a load reads one by one (the first is written
+/// without the comments' indexes, which are made at its end, and counted
+/// as it writes): documents of three sources, one a subreddit, over three
+/// years, and one name twice (in a subfolder).
+fn archive_of(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = ["self.Rust", "one.example", "two.example"];
+    for i in 0..n {
+        let mut text = format!(
+            "Discussion {i}\n\nAuthored by {} and submitted by ann\n\nThe article.\n\n",
+            sources[i % 3]
+        );
+        for c in 0..(i % 7) {
+            let indent = if c % 2 == 1 { "    " } else { "" };
+            text.push_str(&format!(
+                "{indent}user{} on {} {}th, {} at 10:{c:02} UTC »\n\n{indent}Comment {c} of {i}.\n\n",
+                (i * 7 + c) % 50,
+                ["January", "May", "December"][(i + c) % 3],
+                4 + i % 20,
+                2022 + i % 3,
+            ));
+        }
+        std::fs::write(dir.path().join(format!("d{i:04}.txt")), text).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("again")).unwrap();
+    std::fs::copy(dir.path().join("d0006.txt"), dir.path().join("again/d0006.txt")).unwrap();
+    dir
+}
+
+#[test]
+fn a_whole_archive_read_at_once_counts_what_the_files_say() {
+    let _heavy = super::HEAVY.blocking_lock();
+    // `load` checks the heads, the authors' counts and the activity the
+    // store keeps against what the files say.
+    let dir = archive_of(1_100);
+    let loaded = crate::load(dir.path()).unwrap();
+    assert_eq!(loaded.archive.discussions().len(), 1_100);
+    assert_eq!(loaded.archive.shadowed().len(), 1);
+    let communities: Vec<String> = loaded
+        .archive
+        .communities()
+        .iter()
+        .map(|c| c.community.name())
+        .collect();
+    assert_eq!(communities, ["r/Rust", "two.example", "one.example"]);
+}
+
 #[test]
 fn a_killed_first_ingest_leaves_a_store_that_the_next_start_completes() {
     let _heavy = super::HEAVY.blocking_lock();
-    let dir = tempfile::tempdir().unwrap();
-    for i in 0..400 {
-        std::fs::write(dir.path().join(format!("d{i:03}.txt")), document(i, 60)).unwrap();
-    }
+    let dir = archive_of(1_100);
     let store = tempfile::tempdir().unwrap();
     let path = store.path().join("archive.sqlite");
     let mut child = Command::new(env!("CARGO_BIN_EXE_threadview"))
