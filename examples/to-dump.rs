@@ -101,14 +101,17 @@ fn main() {
 
     // Every comment, in time order (then by id), as the dumps are.
     let mut all: Vec<(i64, usize, usize)> = Vec::with_capacity(archive.comment_count());
-    for t in archive.by_time().expect("the store reads back") {
-        let at = t.at;
-        all.push((
-            t.posted_at().map_or(0, |t| t.timestamp()),
-            at.discussion(),
-            at.comment(),
-        ));
-    }
+    archive
+        .each_in_time(i64::MIN, None, &|_| true, &mut |t| {
+            let at = t.at;
+            all.push((
+                t.posted_at().map_or(0, |t| t.timestamp()),
+                at.discussion(),
+                at.comment(),
+            ));
+            true
+        })
+        .expect("the store reads back");
     all.sort_unstable();
     for (created, di, ci) in all {
         let d = archive.discussion(di).expect("the store reads back");

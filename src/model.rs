@@ -919,8 +919,18 @@ pub trait Shelf: Send + Sync {
     fn discussion(&self, key: i64) -> Result<Discussion, Unreadable>;
     /// Every comment of `author`'s, in any order.
     fn comments_of(&self, author: &str, each: &mut dyn FnMut(Kept)) -> Result<(), Unreadable>;
-    /// Every comment, in any order.
-    fn every_comment(&self, each: &mut dyn FnMut(Kept)) -> Result<(), Unreadable>;
+    /// Every comment made from `from` to before `to` (seconds), in order
+    /// of time (of the same time, in any order), while `each` says to go
+    /// on.
+    fn comments_in_time(
+        &self,
+        from: i64,
+        to: i64,
+        each: &mut dyn FnMut(Kept) -> bool,
+    ) -> Result<(), Unreadable>;
+    /// Every comment of no known time, in any order, while `each` says to
+    /// go on.
+    fn comments_without_time(&self, each: &mut dyn FnMut(Kept) -> bool) -> Result<(), Unreadable>;
     /// Every comment made from `from` to before `to` (seconds), as its
     /// discussion's key and its author's number.
     fn authors_between(
@@ -1002,11 +1012,25 @@ impl Shelf for EmptyShelf {
         Ok(())
     }
 
-    fn every_comment(&self, _: &mut dyn FnMut(Kept)) -> Result<(), Unreadable> {
+    fn comments_in_time(
+        &self,
+        _: i64,
+        _: i64,
+        _: &mut dyn FnMut(Kept) -> bool,
+    ) -> Result<(), Unreadable> {
         Ok(())
     }
 
-    fn authors_between(&self, _: i64, _: i64, _: &mut dyn FnMut(i64, i64)) -> Result<(), Unreadable> {
+    fn comments_without_time(&self, _: &mut dyn FnMut(Kept) -> bool) -> Result<(), Unreadable> {
+        Ok(())
+    }
+
+    fn authors_between(
+        &self,
+        _: i64,
+        _: i64,
+        _: &mut dyn FnMut(i64, i64),
+    ) -> Result<(), Unreadable> {
         Ok(())
     }
 
@@ -1047,6 +1071,11 @@ pub struct Timed {
 }
 
 impl Timed {
+    /// Its time in seconds, `i64::MAX` when unknown (what orders it).
+    pub fn seconds(&self) -> i64 {
+        self.seconds
+    }
+
     pub fn posted_at(&self) -> Option<DateTime<Utc>> {
         match self.seconds {
             i64::MAX => None,
@@ -1101,8 +1130,6 @@ pub struct Archive {
     by_post_id: FxHashMap<String, usize>,
     /// Derived: every community, most comments first.
     communities: Vec<CommunityStats>,
-    /// Derived when first asked: every comment in time order.
-    by_time: std::sync::OnceLock<Result<Vec<Timed>, Unreadable>>,
     /// Every author, sorted by name.
     authors: Vec<Author>,
     author_by_name: FxHashMap<String, usize>,
@@ -1271,7 +1298,6 @@ impl Archive {
             by_id,
             by_post_id,
             communities,
-            by_time: std::sync::OnceLock::new(),
             authors: Vec::new(),
             author_by_name: FxHashMap::default(),
             shadowed,
@@ -1423,21 +1449,63 @@ impl Archive {
         })
     }
 
-    /// Every comment of the archive in time order, oldest first (ties in
-    /// archive order), those with no known time last; made when first
-    /// asked for (24 bytes a comment).
-    pub fn by_time(&self) -> Result<&[Timed], Unreadable> {
-        let made = self.by_time.get_or_init(|| {
-            let mut all: Vec<Timed> = Vec::with_capacity(self.comment_count());
-            self.shelf
-                .every_comment(&mut |kept| all.extend(self.timed(kept)))?;
-            all.sort_unstable_by_key(|t| (t.seconds, t.at));
-            Ok(all)
-        });
-        match made {
-            Ok(all) => Ok(all),
-            Err(err) => Err(err.clone()),
+    /// Each comment made from `from` (seconds; `i64::MAX`: only those of
+    /// no known time) to before `to` (None: to the end, and then those of
+    /// no known time) in the discussions `keep` keeps (by position), in
+    /// time order, those of the same time in archive order, while `each`
+    /// says to go on. Read from the store's index of times, holding only
+    /// the comments of one time at once.
+    pub fn each_in_time(
+        &self,
+        from: i64,
+        to: Option<i64>,
+        keep: &dyn Fn(usize) -> bool,
+        each: &mut dyn FnMut(Timed) -> bool,
+    ) -> Result<(), Unreadable> {
+        /// The comments of one time, given on in archive order.
+        struct Run<'e> {
+            same: Vec<Timed>,
+            going: bool,
+            each: &'e mut dyn FnMut(Timed) -> bool,
         }
+        impl Run<'_> {
+            fn push(&mut self, t: Timed) -> bool {
+                if self
+                    .same
+                    .last()
+                    .is_some_and(|last| last.seconds != t.seconds)
+                {
+                    self.flush();
+                }
+                self.same.push(t);
+                self.going
+            }
+            fn flush(&mut self) {
+                self.same.sort_unstable_by_key(|t| t.at);
+                for t in self.same.drain(..) {
+                    self.going = self.going && (self.each)(t);
+                }
+            }
+        }
+        let mut run = Run {
+            same: Vec::new(),
+            going: true,
+            each,
+        };
+        let mut kept = |kept: Kept| match self.timed(kept) {
+            Some(t) if keep(t.at.discussion()) => run.push(t),
+            _ => run.going,
+        };
+        if from < i64::MAX {
+            self.shelf
+                .comments_in_time(from, to.unwrap_or(i64::MAX), &mut kept)?;
+        }
+        if to.is_none() {
+            // Of no known time: one run, after all.
+            self.shelf.comments_without_time(&mut kept)?;
+        }
+        run.flush();
+        Ok(())
     }
 
     /// Every comment of author `index`'s, by discussion and then file
@@ -1520,7 +1588,11 @@ impl Archive {
     /// How many comments were made in `span` in `community` (None: in
     /// the whole archive): from the discussions' months, but for a span of
     /// other bounds (a day), whose comments are counted.
-    pub fn comments_in(&self, community: Option<&Community>, span: Span) -> Result<usize, Unreadable> {
+    pub fn comments_in(
+        &self,
+        community: Option<&Community>,
+        span: Span,
+    ) -> Result<usize, Unreadable> {
         let positions: Vec<usize> = match community {
             Some(c) => match self.community(c) {
                 Some(stats) => stats.discussions.clone(),

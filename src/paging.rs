@@ -67,25 +67,11 @@ impl Pages {
     /// Pages of the items whose costs are `costs`, in order, each page as
     /// full as `budget` allows.
     pub fn by_cost(costs: impl IntoIterator<Item = Cost>, budget: Budget) -> Self {
-        let mut bounds = vec![0];
-        let (mut items, mut bytes, mut lines) = (0usize, 0usize, 0usize);
-        let mut len = 0;
+        let mut cutter = Cutter::new(budget);
         for cost in costs {
-            let full = items > 0
-                && (items + 1 > budget.items
-                    || bytes.saturating_add(cost.bytes) > budget.bytes
-                    || lines.saturating_add(cost.lines) > budget.lines);
-            if full {
-                bounds.push(len);
-                (items, bytes, lines) = (0, 0, 0);
-            }
-            items += 1;
-            bytes = bytes.saturating_add(cost.bytes);
-            lines = lines.saturating_add(cost.lines);
-            len += 1;
+            cutter.push(cost);
         }
-        bounds.push(len);
-        Pages { bounds }
+        cutter.finish()
     }
 
     /// How many pages there are: at least one, possibly empty.
@@ -112,6 +98,57 @@ impl Pages {
         // The last bound not after `position`.
         let at = self.bounds[..self.count()].partition_point(|&start| start <= position);
         at.max(1)
+    }
+}
+
+/// Cuts a list into pages as its items come, one at a time (a list too
+/// long to hold).
+pub struct Cutter {
+    budget: Budget,
+    bounds: Vec<usize>,
+    /// What the page being filled holds.
+    items: usize,
+    bytes: usize,
+    lines: usize,
+    len: usize,
+}
+
+impl Cutter {
+    pub fn new(budget: Budget) -> Self {
+        Cutter {
+            budget,
+            bounds: vec![0],
+            items: 0,
+            bytes: 0,
+            lines: 0,
+            len: 0,
+        }
+    }
+
+    /// Adds the next item: whether it starts a page (the first does).
+    pub fn push(&mut self, cost: Cost) -> bool {
+        let full = self.items > 0
+            && (self.items + 1 > self.budget.items
+                || self.bytes.saturating_add(cost.bytes) > self.budget.bytes
+                || self.lines.saturating_add(cost.lines) > self.budget.lines);
+        if full {
+            self.bounds.push(self.len);
+            (self.items, self.bytes, self.lines) = (0, 0, 0);
+        }
+        let starts = self.items == 0;
+        self.items += 1;
+        self.bytes = self.bytes.saturating_add(cost.bytes);
+        self.lines = self.lines.saturating_add(cost.lines);
+        self.len += 1;
+        starts
+    }
+
+    /// The pages of the items pushed.
+    pub fn finish(mut self) -> Pages {
+        self.bounds.push(self.len);
+        Pages {
+            bounds: self.bounds,
+        }
     }
 }
 

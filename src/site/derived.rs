@@ -15,7 +15,9 @@ use crate::search::Query;
 use crate::thread::{self, Filter, Layout, SortOrder};
 
 use super::chart::Chart;
+use super::error::PageError;
 use super::query::AuthorsSort;
+use super::time_pages::{Selection, TimePages};
 use crate::cut::{comment_pages, visible};
 
 /// A view's comments in display order, and its pages.
@@ -121,6 +123,31 @@ impl<K: Eq + Hash + Clone, V: Weight> Kind<K, V> {
         }
     }
 
+    /// In one shard: a value may take the whole budget (a shard takes
+    /// only what fits its share).
+    fn one_shard(bytes: u64) -> Self {
+        let options = quick_cache::OptionsBuilder::new()
+            .shards(1)
+            .estimated_items_capacity(16)
+            .weight_capacity(bytes.max(1 << 20))
+            .build()
+            .expect("the options are whole");
+        Kind {
+            cache: quick_cache::sync::Cache::with_options(
+                options,
+                ByBytes,
+                Default::default(),
+                Default::default(),
+            ),
+        }
+    }
+
+    /// The value of `key`, made once (others asking meanwhile wait for
+    /// it), unless making it fails.
+    fn try_get<E>(&self, key: K, make: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
+        self.cache.get_or_insert_with(&key, || make().map(Arc::new))
+    }
+
     /// The value of `key`, made once (others asking meanwhile wait for it).
     fn get(&self, key: K, make: impl FnOnce() -> V) -> Arc<V> {
         match self
@@ -133,6 +160,12 @@ impl<K: Eq + Hash + Clone, V: Weight> Kind<K, V> {
     }
 }
 
+impl Weight for TimePages {
+    fn bytes(&self) -> usize {
+        self.weight()
+    }
+}
+
 /// The derived values of one archive version.
 pub struct Derived {
     orders: Kind<OrderKey, PagedOrder>,
@@ -140,9 +173,11 @@ pub struct Derived {
     participants: Kind<String, Vec<(String, usize)>>,
     /// The archive's authors in each order, by index.
     authors: Kind<AuthorsSort, Vec<usize>>,
-    /// The pages of the archive's whole timeline (a few bytes a page),
-    /// made when first asked for: they read every comment's text.
-    timeline: std::sync::OnceLock<crate::paging::Pages>,
+    /// Timelines' pages (a few bytes a page): each reads its comments'
+    /// times and sizes through once. The whole archive's is kept apart,
+    /// made when first asked for (a quarter of a byte a comment).
+    timelines: Kind<Selection, TimePages>,
+    whole_timeline: OnceLock<Arc<TimePages>>,
     /// The pages of names (`/by-name`), made when first asked for.
     names: std::sync::OnceLock<NamePages>,
 }
@@ -164,21 +199,36 @@ impl Derived {
     /// for participants, charts and the orders of the authors.
     pub fn new(bytes: u64) -> Self {
         Derived {
-            orders: Kind::new(bytes / 8 * 5),
+            orders: Kind::new(bytes / 2),
             participants: Kind::new(bytes / 8),
             charts: Kind::new(bytes / 8),
             authors: Kind::new(bytes / 8),
-            timeline: std::sync::OnceLock::new(),
+            timelines: Kind::one_shard(bytes / 8),
+            whole_timeline: OnceLock::new(),
             names: std::sync::OnceLock::new(),
         }
     }
 
-    /// The pages of the archive's whole timeline, made once by `make`.
-    pub fn timeline_pages(
+    /// The pages of the timeline of `selection`, made once.
+    pub fn timeline(
         &self,
-        make: impl FnOnce() -> crate::paging::Pages,
-    ) -> &crate::paging::Pages {
-        self.timeline.get_or_init(make)
+        archive: &Archive,
+        selection: &Selection,
+    ) -> Result<Arc<TimePages>, PageError> {
+        let whole = Selection {
+            per_page: None,
+            ..Selection::default()
+        };
+        if *selection != whole {
+            return self
+                .timelines
+                .try_get(selection.clone(), || TimePages::new(archive, selection));
+        }
+        if let Some(made) = self.whole_timeline.get() {
+            return Ok(made.clone());
+        }
+        let made = Arc::new(TimePages::new(archive, selection)?);
+        Ok(self.whole_timeline.get_or_init(|| made).clone())
     }
 
     /// The pages of names, made once by `make`.

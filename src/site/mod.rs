@@ -14,6 +14,7 @@ pub mod error;
 pub mod pages;
 pub mod query;
 pub mod reddit;
+pub mod time_pages;
 pub mod url;
 pub mod view;
 

@@ -304,7 +304,7 @@ pub struct IndexQuery {
 }
 
 /// A UTC day in an address: `2019-03-14`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub chrono::NaiveDate);
 
 impl Day {

@@ -4,9 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use super::{Store, StoreError, activity};
-use crate::model::{
-    CommentId, Community, Counted, Discussion, Kept, Names, Shelf, Unreadable,
-};
+use crate::model::{CommentId, Community, Counted, Discussion, Kept, Names, Shelf, Unreadable};
 
 /// The store's read-only connections, made as they are needed and kept
 /// for the next request.
@@ -63,29 +61,29 @@ impl StoreShelf {
         made
     }
 
-    /// Each row of `sql` (with `param`) as a [`Kept`]: its columns are a
-    /// comment's id, time, bytes and lines.
+    /// Each row of `sql` (with `params`) as a [`Kept`], while `each` says
+    /// to go on: its columns are a comment's id, time, bytes and lines.
     fn each(
         &self,
         sql: &str,
-        param: Option<&str>,
-        each: &mut dyn FnMut(Kept),
+        params: impl rusqlite::Params,
+        each: &mut dyn FnMut(Kept) -> bool,
     ) -> Result<(), Unreadable> {
         self.with(|store| {
             let mut query = store.conn.prepare_cached(sql)?;
-            let mut rows = match param {
-                Some(param) => query.query([param])?,
-                None => query.query([])?,
-            };
+            let mut rows = query.query(params)?;
             while let Some(row) = rows.next()? {
                 let id: i64 = row.get(0)?;
-                each(Kept {
+                let going = each(Kept {
                     key: id >> 32,
                     position: id as u32,
                     posted_at: row.get(1)?,
                     bytes: row.get::<_, i64>(2)? as u32,
                     lines: row.get::<_, i64>(3)? as u32,
                 });
+                if !going {
+                    break;
+                }
             }
             Ok(())
         })
@@ -101,15 +99,33 @@ impl Shelf for StoreShelf {
         self.each(
             "SELECT id, posted_at, bytes, lines FROM comments INDEXED BY comments_by_author
              WHERE author = (SELECT id FROM authors WHERE name = ?1)",
-            Some(author),
+            [author],
+            &mut |kept| {
+                each(kept);
+                true
+            },
+        )
+    }
+
+    fn comments_in_time(
+        &self,
+        from: i64,
+        to: i64,
+        each: &mut dyn FnMut(Kept) -> bool,
+    ) -> Result<(), Unreadable> {
+        self.each(
+            "SELECT id, posted_at, bytes, lines FROM comments INDEXED BY comments_by_time
+             WHERE posted_at >= ?1 AND posted_at < ?2 ORDER BY posted_at",
+            [from, to],
             each,
         )
     }
 
-    fn every_comment(&self, each: &mut dyn FnMut(Kept)) -> Result<(), Unreadable> {
+    fn comments_without_time(&self, each: &mut dyn FnMut(Kept) -> bool) -> Result<(), Unreadable> {
         self.each(
-            "SELECT id, posted_at, bytes, lines FROM comments INDEXED BY comments_by_time",
-            None,
+            "SELECT id, posted_at, bytes, lines FROM comments INDEXED BY comments_by_time
+             WHERE posted_at IS NULL",
+            [],
             each,
         )
     }
@@ -140,7 +156,8 @@ impl Shelf for StoreShelf {
         span: Counted,
         each: &mut dyn FnMut(i64, i64),
     ) -> Result<(), Unreadable> {
-        let community = community.map_or_else(|| activity::WHOLE.to_owned(), activity::community_key);
+        let community =
+            community.map_or_else(|| activity::WHOLE.to_owned(), activity::community_key);
         let period = activity::period_text(match span {
             Counted::All => activity::ALL_TIME,
             Counted::Year(year) => (year, 0),

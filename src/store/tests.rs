@@ -212,7 +212,9 @@ fn activity(store: &Store) -> Vec<(String, String, String, i64)> {
              JOIN authors ON authors.id = activity.author ORDER BY 1, 2, 3",
         )
         .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap()

@@ -437,7 +437,14 @@ impl<'t> Writer<'t> {
             let mut insert = self.tx.prepare_cached(sql)?;
             while comments.len() - position >= rows {
                 for row in 0..rows {
-                    bind_comment(&mut insert, row, d, first, position + row, authors[position + row])?;
+                    bind_comment(
+                        &mut insert,
+                        row,
+                        d,
+                        first,
+                        position + row,
+                        authors[position + row],
+                    )?;
                 }
                 insert.raw_execute()?;
                 position += rows;

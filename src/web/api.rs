@@ -27,6 +27,7 @@ use crate::site::query::{
     AuthorQuery, AuthorsQuery, Day, IndexSort, PageNumber, SearchQuery, ThreadQuery, ViewQuery,
     pairs, search_query,
 };
+use crate::site::time_pages::Selection;
 use crate::site::{Links, Url};
 use crate::thread;
 
@@ -399,14 +400,15 @@ pub async fn comments(
 ) -> Result<Response, ApiError> {
     let archive = state.archive();
     let community = query.community.as_deref().map(Community::parse);
-    let refs = crate::site::pages::timeline::comments(
-        &archive,
-        community.as_ref(),
-        query.after,
-        query.before,
-    )?;
-    let paged = Paged::new(refs.len(), limit, DEFAULT_LIMIT, query.page)?;
-    let shown = &refs[paged.range.clone()];
+    let selection = Selection {
+        community,
+        after: query.after,
+        before: query.before,
+        per_page: Some(limit.unwrap_or(DEFAULT_LIMIT)),
+    };
+    let timeline = archive.derived().timeline(&archive, &selection)?;
+    let paged = Paged::new(timeline.comment_count(), limit, DEFAULT_LIMIT, query.page)?;
+    let shown = timeline.page(&archive, paged.page)?;
     let read = read_all(&archive, shown.iter().map(|t| t.at.discussion()))?;
     let list: Vec<TimedCommentJson> = shown
         .iter()

@@ -23,6 +23,7 @@ mod snapshots;
 mod socket;
 mod store;
 mod tidy;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -132,7 +133,10 @@ pub fn load(dir: &Path) -> std::io::Result<Loaded> {
 /// The activity the store keeps (who wrote how many comments in each
 /// community, year and month) is that of the discussions the archive
 /// shows, counted now.
-fn check_activity(archive: &threadview::model::Archive, whole: &[Arc<threadview::model::Discussion>]) {
+fn check_activity(
+    archive: &threadview::model::Archive,
+    whole: &[Arc<threadview::model::Discussion>],
+) {
     use chrono::Datelike;
     use std::collections::BTreeMap;
     use threadview::model::{Community, Counted, Span};
@@ -149,9 +153,9 @@ fn check_activity(archive: &threadview::model::Archive, whole: &[Arc<threadview:
             for community in scopes {
                 for &span in &spans {
                     let key = format!("{community:?} {span:?}");
-                    let entry = counted
-                        .entry(key)
-                        .or_insert_with(|| ((community.clone(), Span::Counted(span)), BTreeMap::new()));
+                    let entry = counted.entry(key).or_insert_with(|| {
+                        ((community.clone(), Span::Counted(span)), BTreeMap::new())
+                    });
                     *entry.1.entry(c.author.to_string()).or_default() += 1;
                 }
             }

@@ -294,7 +294,11 @@ fn archive_of(n: usize) -> tempfile::TempDir {
         std::fs::write(dir.path().join(format!("d{i:04}.txt")), text).unwrap();
     }
     std::fs::create_dir(dir.path().join("again")).unwrap();
-    std::fs::copy(dir.path().join("d0006.txt"), dir.path().join("again/d0006.txt")).unwrap();
+    std::fs::copy(
+        dir.path().join("d0006.txt"),
+        dir.path().join("again/d0006.txt"),
+    )
+    .unwrap();
     dir
 }
 

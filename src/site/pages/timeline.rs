@@ -5,53 +5,14 @@
 
 use askama::Template;
 
-use super::author::comment_pages;
 use super::page_range;
-use crate::model::{Archive, Community, Timed};
+use crate::model::Community;
 use crate::site::Ctx;
 use crate::site::error::PageError;
-use crate::site::query::{AuthorLayout, Day, TimelineQuery};
+use crate::site::query::{Day, TimelineQuery};
+use crate::site::time_pages::Selection;
 use crate::site::url::Url;
 use crate::site::view::{ListItem, Meta, Pager, count_of};
-
-/// The comments of the archive that `q` keeps, in time order: those of
-/// its community, from `after` on and before `before`.
-pub fn comments<'a>(
-    archive: &'a Archive,
-    community: Option<&Community>,
-    after: Option<Day>,
-    before: Option<Day>,
-) -> Result<std::borrow::Cow<'a, [Timed]>, PageError> {
-    let all = archive.by_time()?;
-    // Comments without a time sort last: a period's range stops before them.
-    let start = after.map_or(0, |day| {
-        all.partition_point(|t| t.posted_at().is_some_and(|t| t < day.start()))
-    });
-    let end = before.map_or(all.len(), |day| {
-        all.partition_point(|t| t.posted_at().is_some_and(|t| t < day.start()))
-    });
-    let slice = &all[start..end.max(start)];
-    let Some(community) = community else {
-        return Ok(std::borrow::Cow::Borrowed(slice));
-    };
-    let stats = archive.community(community).ok_or_else(|| {
-        PageError::NotFound(format!(
-            "There is no community \"{}\" in this archive.",
-            community.name()
-        ))
-    })?;
-    let mut member = vec![false; archive.discussions().len()];
-    for &i in &stats.discussions {
-        member[i] = true;
-    }
-    Ok(std::borrow::Cow::Owned(
-        slice
-            .iter()
-            .copied()
-            .filter(|t| member[t.at.discussion()])
-            .collect(),
-    ))
-}
 
 /// Fields: `meta`, `heading`, `summary`, `form` (the date form's action
 /// and its hidden fields), `at` (the day asked for), `comments`, `pager`.
@@ -71,29 +32,25 @@ impl TimelinePage {
     pub fn build(ctx: &Ctx, q: &TimelineQuery) -> Result<Self, PageError> {
         let (archive, derived, links) = (ctx.archive, ctx.derived, &ctx.links);
         let community = q.community.as_deref().map(Community::parse);
-        let refs = comments(archive, community.as_ref(), q.after, q.before)?;
-        let whole = community.is_none() && q.after.is_none() && q.before.is_none();
-        let owned;
-        let pages = if whole {
-            derived.timeline_pages(|| comment_pages(&refs, AuthorLayout::Comments))
-        } else {
-            owned = comment_pages(&refs, AuthorLayout::Comments);
-            &owned
+        let selection = Selection {
+            community: community.clone(),
+            after: q.after,
+            before: q.before,
+            per_page: None,
         };
+        let timeline = derived.timeline(archive, &selection)?;
+        let pages = &timeline.pages;
         // `at`: the page holding the first comment of that day (or the
         // last page, when the day is after them all).
         let page = match q.at {
-            Some(day) => {
-                let position =
-                    refs.partition_point(|t| t.posted_at().is_some_and(|t| t < day.start()));
-                pages.page_of(position.min(refs.len().saturating_sub(1)))
-            }
+            Some(day) => timeline.page_at(archive, day.start().timestamp())?,
             None => q.page.get(),
         };
-        let range = page_range(pages, page)?;
+        // (A page past the last is not found.)
+        page_range(pages, page)?;
         let url = |page| Url::Timeline(q.clone()).page(page);
         let pager = Pager::new(pages, page, "comments", |p| links.href(&url(p)));
-        let items = super::author::items(ctx, &refs[range])?;
+        let items = super::author::items(ctx, &timeline.page(archive, page)?)?;
         let mut heading = "Every comment, in time order".to_owned();
         if let Some(community) = &community {
             heading.push_str(&format!(" in {}", community.name()));
@@ -106,7 +63,7 @@ impl TimelinePage {
         };
         let summary = format!(
             "{}{period}, oldest first. Times are UTC.",
-            count_of(refs.len(), "comment", "comments")
+            count_of(timeline.comment_count(), "comment", "comments")
         );
         let mut hidden = Vec::new();
         for (name, value) in [
