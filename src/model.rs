@@ -940,8 +940,9 @@ pub trait Shelf: Send + Sync {
         each: &mut dyn FnMut(i64, i64),
     ) -> Result<(), Unreadable>;
     /// How many comments each author made in `community` (None: the whole
-    /// archive) in `span`, as the author's number and the count, in any
-    /// order: counted as the comments were kept.
+    /// archive) in `span`, as the author's number and a count, in any
+    /// order (an author may come more than once: add them up): counted as
+    /// the comments were kept.
     fn activity(
         &self,
         community: Option<&Community>,
@@ -1552,7 +1553,7 @@ impl Archive {
                 };
                 self.shelf
                     .activity(stats.map(|s| &s.community), span, &mut |author, n| {
-                        counts.insert(author, n as usize);
+                        *counts.entry(author).or_default() += n as usize;
                     })?;
                 self.named_most(counts, top)?
             }

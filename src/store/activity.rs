@@ -1,4 +1,4 @@
-//! Who wrote how many comments in each community and period (the
+//! Who wrote how many comments in each community and month (the
 //! `activity` table): what the pages of a year, a month and a community
 //! list as their most active authors, read without counting the comments.
 //! Kept as the comments are written: a first reading tallies them in
@@ -6,42 +6,38 @@
 //! discussion's comments when it is written and takes them away when it
 //! is hidden.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap;
 
-use crate::model::Community;
+use crate::model::{Community, Counted};
 
-/// The whole archive, as the table names it.
-pub const WHOLE: &str = "";
-
-/// A community as the table names it: `r/` and a subreddit's name, `s/`
-/// and a source's (as the discussions name them).
-pub fn community_key(community: &Community) -> String {
+/// A community as the `communities` table names it: `r/` and a
+/// subreddit's name, `s/` and a source's (as the discussions name them),
+/// or '' for the discussions of none.
+pub fn community_name(community: Option<&Community>) -> String {
     match community {
-        Community::Subreddit(name) => format!("r/{name}"),
-        Community::Source(name) => format!("s/{name}"),
+        None => String::new(),
+        Some(Community::Subreddit(name)) => format!("r/{name}"),
+        Some(Community::Source(name)) => format!("s/{name}"),
     }
 }
 
-/// A period: a year and a month (1 to 12), a year and 0 (the whole
-/// year), or [`ALL_TIME`].
-pub type Period = (i32, u8);
+/// All time, as the table's `period` (a month is `201903`).
+const ALL_TIME: i64 = 0;
 
-/// All time.
-pub const ALL_TIME: Period = (-1, 0);
-
-/// The table's `period` for `period`: `2019-03`, `2019`, or '' for all time.
-pub fn period_text((year, month): Period) -> String {
-    match (year, month) {
-        (year, _) if year < 0 => String::new(),
-        (year, 0) => format!("{year:04}"),
-        (year, month) => format!("{year:04}-{month:02}"),
+/// The periods (first and last) a span covers.
+pub fn periods(span: Counted) -> (i64, i64) {
+    let month = |year: i32, month: u32| i64::from(year) * 100 + i64::from(month);
+    match span {
+        Counted::All => (ALL_TIME, ALL_TIME),
+        Counted::Year(year) => (month(year, 1), month(year, 12)),
+        Counted::Month(year, m) => (month(year, m), month(year, m)),
     }
 }
 
-/// The month a time (seconds) falls in (years 0 to 9999), with its first
-/// second and the first of the next.
-fn month_of(seconds: i64) -> Option<(Period, i64, i64)> {
+/// The month (`201903`) a time (seconds) falls in, in the years 0 to
+/// 9999, with its first second and the first of the next.
+fn month_of(seconds: i64) -> Option<(i64, i64, i64)> {
     use chrono::Datelike;
     let at = chrono::DateTime::from_timestamp(seconds, 0)?.date_naive();
     if !(0..=9999).contains(&at.year()) {
@@ -50,28 +46,43 @@ fn month_of(seconds: i64) -> Option<(Period, i64, i64)> {
     let first = at.with_day(1)?;
     let next = first.checked_add_months(chrono::Months::new(1))?;
     let second = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
-    Some(((at.year(), at.month() as u8), second(first)?, second(next)?))
+    let month = i64::from(at.year()) * 100 + i64::from(at.month());
+    Some((month, second(first)?, second(next)?))
 }
 
-/// The periods a comment of month `at` (None: of no known time) counts
-/// in: its month, its year and all time.
-fn periods(at: Option<Period>) -> impl Iterator<Item = Period> {
-    let (month, year) = match at {
-        Some((year, month)) => (Some((year, month)), Some((year, 0))),
-        None => (None, None),
-    };
-    month.into_iter().chain(year).chain([ALL_TIME])
+/// The month of each time, made again only when a time leaves the last
+/// one's month (a discussion's comments are most often in a few).
+#[derive(Default)]
+struct Months {
+    last: Option<(i64, i64, i64)>,
+}
+
+impl Months {
+    /// The month of `at` (seconds; None: of no known time), or
+    /// [`ALL_TIME`] when it has none.
+    fn of(&mut self, at: Option<i64>) -> i64 {
+        let Some(at) = at else {
+            return ALL_TIME;
+        };
+        match self.last {
+            Some((month, start, end)) if at >= start && at < end => month,
+            _ => {
+                self.last = month_of(at);
+                self.last.map_or(ALL_TIME, |(month, _, _)| month)
+            }
+        }
+    }
 }
 
 /// The activity of a first reading, kept in memory as it writes: each
-/// community's comments by month and author (a month of −1: of no known
-/// time), the rest made from it at the end.
+/// community's comments by month and author (month [`ALL_TIME`]: of no
+/// known time); all time is added up at the end.
 #[derive(Default)]
 pub(super) struct Tally {
-    /// The communities' keys, by number (0: no community).
+    /// The communities' names, by number.
     communities: Vec<String>,
     numbers: FxHashMap<String, u32>,
-    months: FxHashMap<(u32, Period, i64), i64>,
+    months: FxHashMap<(u32, i64, i64), i64>,
 }
 
 impl Tally {
@@ -82,107 +93,93 @@ impl Tally {
         community: Option<&Community>,
         comments: impl Iterator<Item = (Option<i64>, i64)>,
     ) {
-        let number = match community {
-            None => 0,
-            Some(c) => {
-                let key = community_key(c);
-                match self.numbers.get(&key) {
-                    Some(&n) => n,
-                    None => {
-                        if self.communities.is_empty() {
-                            self.communities.push(WHOLE.to_owned());
-                        }
-                        let n = self.communities.len() as u32;
-                        self.communities.push(key.clone());
-                        self.numbers.insert(key, n);
-                        n
-                    }
-                }
+        let name = community_name(community);
+        let number = match self.numbers.get(&name) {
+            Some(&n) => n,
+            None => {
+                let n = self.communities.len() as u32;
+                self.communities.push(name.clone());
+                self.numbers.insert(name, n);
+                n
             }
         };
-        // The month of the last comment's time, and its bounds: the next
-        // comment is most often in the same.
-        let mut last: Option<(Period, i64, i64)> = None;
+        let mut months = Months::default();
         for (at, author) in comments {
-            let month = match (at, last) {
-                (Some(s), Some((m, start, end))) if s >= start && s < end => m,
-                (Some(s), _) => {
-                    last = month_of(s);
-                    last.map_or(ALL_TIME, |(m, _, _)| m)
-                }
-                (None, _) => ALL_TIME,
-            };
-            *self.months.entry((number, month, author)).or_default() += 1;
+            *self
+                .months
+                .entry((number, months.of(at), author))
+                .or_default() += 1;
         }
     }
 
-    /// Writes the table: each community's and the whole archive's counts,
-    /// by month, by year and for all time.
+    /// Writes the communities and the table: each month's counts and all
+    /// time's, in the table's order (each row goes at its end).
     pub fn keep(self, conn: &Connection) -> rusqlite::Result<()> {
-        let mut rows: FxHashMap<(u32, Period, i64), i64> = FxHashMap::default();
-        rows.reserve(self.months.len() * 3);
-        // Community 0 stands for the whole archive from here on.
+        let tx = conn.unchecked_transaction()?;
+        let ids: Vec<i64> = self
+            .communities
+            .iter()
+            .map(|name| community_id(&tx, name))
+            .collect::<rusqlite::Result<_>>()?;
+        let mut all_time: FxHashMap<(u32, i64), i64> = FxHashMap::default();
+        let mut rows: Vec<(i64, i64, i64, i64)> = Vec::with_capacity(self.months.len());
         for ((community, month, author), n) in self.months {
-            let month = (month != ALL_TIME).then_some(month);
-            for period in periods(month) {
-                if community != 0 {
-                    *rows.entry((community, period, author)).or_default() += n;
-                }
-                *rows.entry((0, period, author)).or_default() += n;
+            *all_time.entry((community, author)).or_default() += n;
+            if month != ALL_TIME {
+                rows.push((ids[community as usize], month, author, n));
             }
         }
-        let communities = match self.communities.is_empty() {
-            true => vec![WHOLE.to_owned()],
-            false => self.communities,
-        };
-        // In the table's order, so each insert goes at its end.
-        let mut order: Vec<u32> = (0..communities.len() as u32).collect();
-        order.sort_by(|&a, &b| communities[a as usize].cmp(&communities[b as usize]));
-        let mut rank = vec![0; communities.len()];
-        for (r, &c) in order.iter().enumerate() {
-            rank[c as usize] = r;
-        }
-        let mut rows: Vec<((u32, String, i64), i64)> = rows
-            .into_iter()
-            .map(|((c, period, author), n)| ((c, period_text(period), author), n))
-            .collect();
-        rows.sort_unstable_by(|((c, period, author), _), ((d, other, by), _)| {
-            (rank[*c as usize], period, author).cmp(&(rank[*d as usize], other, by))
-        });
-        let tx = conn.unchecked_transaction()?;
+        rows.extend(
+            all_time
+                .into_iter()
+                .map(|((community, author), n)| (ids[community as usize], ALL_TIME, author, n)),
+        );
+        rows.sort_unstable();
         {
             let mut insert = tx.prepare(
                 "INSERT INTO activity (community, period, author, comments) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for ((community, period, author), n) in rows {
-                insert.execute(params![communities[community as usize], period, author, n])?;
+            for (community, period, author, n) in rows {
+                insert.execute(params![community, period, author, n])?;
             }
         }
         tx.commit()
     }
 }
 
+/// The id of the community `name`, made when new.
+fn community_id(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("INSERT OR IGNORE INTO communities (name) VALUES (?1)")?
+        .execute([name])?;
+    conn.prepare_cached("SELECT id FROM communities WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))
+}
+
 /// Adds the comments of discussion `id`, as its rows say, to the table
 /// (`sign` 1), or takes them away (−1).
 pub(super) fn apply(conn: &Connection, id: i64, sign: i64) -> rusqlite::Result<()> {
-    let community: Option<String> = conn
+    let name: String = conn
         .prepare_cached(
             "SELECT CASE community_kind WHEN 'subreddit' THEN 'r/' || community
-               WHEN 'source' THEN 's/' || community END FROM discussions WHERE id = ?1",
+               WHEN 'source' THEN 's/' || community ELSE '' END
+             FROM discussions WHERE id = ?1",
         )?
         .query_row([id], |row| row.get(0))?;
+    let community = community_id(conn, &name)?;
     let (first, last) = super::write::comment_range(id);
-    let mut counts: FxHashMap<(Period, i64), i64> = FxHashMap::default();
+    let mut counts: FxHashMap<(i64, i64), i64> = FxHashMap::default();
     {
         let mut comments = conn
             .prepare_cached("SELECT posted_at, author FROM comments WHERE id BETWEEN ?1 AND ?2")?;
         let mut rows = comments.query([first, last])?;
+        let mut months = Months::default();
         while let Some(row) = rows.next()? {
-            let at: Option<i64> = row.get(0)?;
             let author: i64 = row.get(1)?;
-            for period in periods(at.and_then(month_of).map(|(m, _, _)| m)) {
-                *counts.entry((period, author)).or_default() += sign;
+            let month = months.of(row.get(0)?);
+            if month != ALL_TIME {
+                *counts.entry((month, author)).or_default() += sign;
             }
+            *counts.entry((ALL_TIME, author)).or_default() += sign;
         }
     }
     let mut add = conn.prepare_cached(
@@ -193,14 +190,45 @@ pub(super) fn apply(conn: &Connection, id: i64, sign: i64) -> rusqlite::Result<(
         "DELETE FROM activity WHERE community = ?1 AND period = ?2 AND author = ?3
            AND comments <= 0",
     )?;
-    let scopes = std::iter::once(WHOLE).chain(community.as_deref());
-    for scope in scopes {
-        for (&(period, author), &n) in &counts {
-            let period = period_text(period);
-            add.execute(params![scope, period, author, n])?;
-            if n < 0 {
-                empty.execute(params![scope, period, author])?;
-            }
+    for (&(period, author), &n) in &counts {
+        add.execute(params![community, period, author, n])?;
+        if n < 0 {
+            empty.execute(params![community, period, author])?;
+        }
+    }
+    Ok(())
+}
+
+/// Each author's comments in `community` (None: in every community) in
+/// `span`, as rows of `(author, comments)` (an author in several months
+/// or communities has a row of each).
+pub(super) fn read(
+    conn: &Connection,
+    community: Option<&Community>,
+    span: Counted,
+    each: &mut dyn FnMut(i64, i64),
+) -> rusqlite::Result<()> {
+    let ids: Vec<i64> = match community {
+        Some(c) => conn
+            .prepare_cached("SELECT id FROM communities WHERE name = ?1")?
+            .query_row([community_name(Some(c))], |row| row.get(0))
+            .optional()?
+            .into_iter()
+            .collect(),
+        None => conn
+            .prepare_cached("SELECT id FROM communities")?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    let (first, last) = periods(span);
+    let mut query = conn.prepare_cached(
+        "SELECT author, comments FROM activity
+         WHERE community = ?1 AND period BETWEEN ?2 AND ?3",
+    )?;
+    for id in ids {
+        let mut rows = query.query([id, first, last])?;
+        while let Some(row) = rows.next()? {
+            each(row.get(0)?, row.get(1)?);
         }
     }
     Ok(())

@@ -140,15 +140,21 @@ CREATE TABLE hidden (
     discussion INTEGER PRIMARY KEY
 );
 
--- How many comments each author made in each community and period, for
--- the pages that list the most active: community '' is the whole archive,
--- else 'r/' and a subreddit's name or 's/' and a source's; period is a
--- month ('2019-03'), a year ('2019') or '' for all time (UTC; comments of
--- no known time, or outside the years 0 to 9999, count in all time only).
--- Hidden discussions' comments are left out; rows of no comments go.
+-- The communities activity is counted in: 'r/' and a subreddit's name,
+-- 's/' and a source's, or '' for the discussions of none.
+CREATE TABLE communities (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+
+-- How many comments each author made in each community and month (period
+-- 201903: March 2019, UTC), and in all (period 0, with the comments of no
+-- known time or outside the years 0 to 9999), for the pages that list the
+-- most active. Hidden discussions' comments are left out; rows of no
+-- comments go.
 CREATE TABLE activity (
-    community TEXT NOT NULL,
-    period TEXT NOT NULL,
+    community INTEGER NOT NULL REFERENCES communities (id),
+    period INTEGER NOT NULL,
     author INTEGER NOT NULL REFERENCES authors (id),
     comments INTEGER NOT NULL,
     PRIMARY KEY (community, period, author)

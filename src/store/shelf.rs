@@ -156,23 +156,7 @@ impl Shelf for StoreShelf {
         span: Counted,
         each: &mut dyn FnMut(i64, i64),
     ) -> Result<(), Unreadable> {
-        let community =
-            community.map_or_else(|| activity::WHOLE.to_owned(), activity::community_key);
-        let period = activity::period_text(match span {
-            Counted::All => activity::ALL_TIME,
-            Counted::Year(year) => (year, 0),
-            Counted::Month(year, month) => (year, month as u8),
-        });
-        self.with(|store| {
-            let mut query = store.conn.prepare_cached(
-                "SELECT author, comments FROM activity WHERE community = ?1 AND period = ?2",
-            )?;
-            let mut rows = query.query(rusqlite::params![community, period])?;
-            while let Some(row) = rows.next()? {
-                each(row.get(0)?, row.get(1)?);
-            }
-            Ok(())
-        })
+        self.with(|store| Ok(activity::read(&store.conn, community, span, each)?))
     }
 
     fn comment_media_urls(&self, each: &mut dyn FnMut(i64, &str)) -> Result<(), Unreadable> {

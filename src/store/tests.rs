@@ -204,12 +204,13 @@ fn a_file_written_again_sets_its_old_rows_aside_until_the_next_purge() {
 }
 
 /// Every row of the activity table: community, period, author, count.
-fn activity(store: &Store) -> Vec<(String, String, String, i64)> {
+fn activity(store: &Store) -> Vec<(String, i64, String, i64)> {
     store
         .conn
         .prepare(
-            "SELECT community, period, authors.name, comments FROM activity
-             JOIN authors ON authors.id = activity.author ORDER BY 1, 2, 3",
+            "SELECT communities.name, period, authors.name, comments FROM activity
+             JOIN authors ON authors.id = activity.author
+             JOIN communities ON communities.id = activity.community ORDER BY 1, 2, 3",
         )
         .unwrap()
         .query_map([], |row| {
@@ -242,37 +243,23 @@ fn the_activity_follows_what_is_written_hidden_and_shown_again() {
         discussion: Made::New(d),
         diagnostics: &[],
     };
-    let rows = |rows: &[(&str, &str, &str, i64)]| -> Vec<(String, String, String, i64)> {
+    let rows = |rows: &[(&str, i64, &str, i64)]| -> Vec<(String, i64, String, i64)> {
         rows.iter()
-            .map(|&(c, p, a, n)| (c.to_owned(), p.to_owned(), a.to_owned(), n))
+            .map(|&(c, p, a, n)| (c.to_owned(), p, a.to_owned(), n))
             .collect()
     };
     let mut store = Store::in_memory().unwrap();
     store.write(&[record(&first)], &[]).unwrap();
-    let both = |scope: &'static str| {
-        [
-            (scope, "", "ann", 2),
-            (scope, "", "bob", 1),
-            (scope, "2024", "ann", 2),
-            (scope, "2024", "bob", 1),
-            (scope, "2024-05", "ann", 2),
-            (scope, "2024-06", "bob", 1),
-        ]
-    };
-    let mut expected = both("").to_vec();
-    expected.extend(both("r/Sub"));
+    let expected = [
+        ("r/Sub", 0, "ann", 2),
+        ("r/Sub", 0, "bob", 1),
+        ("r/Sub", 202405, "ann", 2),
+        ("r/Sub", 202406, "bob", 1),
+    ];
     assert_eq!(activity(&store), rows(&expected));
     // A new version of the file: its old comments no longer count.
     let (key, _) = store.write(&[record(&second)], &[]).unwrap()[0].unwrap();
-    let bob = |scope: &'static str| {
-        [
-            (scope, "", "bob", 1),
-            (scope, "2024", "bob", 1),
-            (scope, "2024-06", "bob", 1),
-        ]
-    };
-    let mut expected = bob("").to_vec();
-    expected.extend(bob("r/Sub"));
+    let expected = [("r/Sub", 0, "bob", 1), ("r/Sub", 202406, "bob", 1)];
     assert_eq!(activity(&store), rows(&expected));
     // Shadowed by another of the same name, and shown again.
     store.shadow(&[key]).unwrap();
