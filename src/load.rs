@@ -15,7 +15,8 @@ mod walk;
 
 pub use media::{MediaScan, media_kind, post_of};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -89,7 +90,9 @@ struct DumpGroup {
 /// Loads a folder of documents, and reloads it cheaply.
 pub struct Loader {
     dir: PathBuf,
-    known: FxHashMap<PathBuf, Known>,
+    /// By path, as its bytes (a `PathBuf` hashes and compares component
+    /// by component: a start looks up each of a million files).
+    known: FxHashMap<OsString, Known>,
     dumps: DumpGroup,
     /// Every author name once, shared by all the discussions: a name in a
     /// thousand files is kept once, not a thousand times.
@@ -269,13 +272,13 @@ type Read = (PathBuf, Kind, Option<Discussion>);
 /// What the files of `batch` made, as the store keeps it.
 fn records<'a>(
     dir: &Path,
-    known: &'a FxHashMap<PathBuf, Known>,
+    known: &'a FxHashMap<OsString, Known>,
     batch: &'a [Read],
 ) -> Vec<Record<'a>> {
     batch
         .iter()
         .map(|(path, kind, fresh)| {
-            let known = &known[path];
+            let known = &known[path.as_os_str()];
             Record {
                 path: stored_path(dir, path),
                 kind: kind.stored(),
@@ -368,14 +371,23 @@ impl Loader {
 
     fn read_store(&mut self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<usize, StoreError> {
         let files = self.store.files()?;
-        let mut heads: HashMap<Option<i64>, Vec<Held>> = HashMap::new();
+        // A file's discussion (the first, should there be more), and the
+        // dumps' (of no file).
+        let mut heads: FxHashMap<i64, Held> = FxHashMap::default();
+        let mut of_dumps = Vec::new();
         for stored in self.store.heads()? {
-            heads.entry(stored.file).or_default().push(Held {
+            let held = Held {
                 key: stored.key,
                 head: Arc::new(stored.head),
-            });
+            };
+            match stored.file {
+                Some(file) => {
+                    heads.entry(file).or_insert(held);
+                }
+                None => of_dumps.push(held),
+            }
         }
-        let mut diagnostics: HashMap<Option<i64>, Vec<Diagnostic>> = HashMap::new();
+        let mut diagnostics: FxHashMap<Option<i64>, Vec<Diagnostic>> = FxHashMap::default();
         for (file, d) in self.store.diagnostics()? {
             diagnostics.entry(file).or_default().push(d);
         }
@@ -389,18 +401,16 @@ impl Loader {
             let known = Known {
                 stamp: file.fingerprint.map(stamp_of),
                 hash: file.fingerprint.and_then(|f| f.hash),
-                held: heads
-                    .remove(&Some(file.id))
-                    .and_then(|held| held.into_iter().next()),
+                held: heads.remove(&file.id),
                 diagnostics: diagnostics.remove(&Some(file.id)).unwrap_or_default(),
             };
-            self.known.insert(path, known);
+            self.known.insert(path.into_os_string(), known);
         }
         if !dumps.stamps.is_empty() {
             // In the order the folder lists them (by path, as `walk` sorts
             // them; the store sorts its paths as text).
             dumps.stamps.sort_by(|a, b| a.0.cmp(&b.0));
-            dumps.held = heads.remove(&None).unwrap_or_default();
+            dumps.held = of_dumps;
             dumps.diagnostics = diagnostics.remove(&None).unwrap_or_default();
         }
         self.dumps = dumps;
@@ -457,7 +467,19 @@ impl Loader {
         // The folder is walked while the store is read.
         let dir = self.dir.clone();
         let (mut store_state, walked) = std::thread::scope(|scope| {
-            let walking = scope.spawn(|| document_paths(&dir));
+            // With each file's stamp (a `stat` each, in parallel), also
+            // while the store is read.
+            let walking = scope.spawn(|| {
+                let (listed, media) = document_paths(&dir)?;
+                let stamped: Vec<(PathBuf, Kind, Option<Stamp>)> = listed
+                    .into_par_iter()
+                    .map(|(path, kind)| {
+                        let stamp = stamp(&path);
+                        (path, kind, stamp)
+                    })
+                    .collect();
+                Ok::<_, std::io::Error>((stamped, media))
+            });
             let state = self.restore(progress);
             (
                 state,
@@ -471,27 +493,23 @@ impl Loader {
         let (listed, media) = walked?;
         let (dump_paths, paths): (Vec<_>, Vec<_>) = listed
             .into_iter()
-            .partition(|(_, kind)| matches!(kind, Kind::Dump { .. }));
+            .partition(|(_, kind, _)| matches!(kind, Kind::Dump { .. }));
         let dump_stamps: Vec<(PathBuf, Option<Stamp>)> = dump_paths
             .into_iter()
-            .map(|(path, _)| {
-                let stamp = stamp(&path);
-                (path, stamp)
-            })
+            .map(|(path, _, stamp)| (path, stamp))
             .collect();
         let dumps_stale = dump_stamps != self.dumps.stamps
             || dump_stamps
                 .iter()
                 .any(|(path, stamp)| stamp.is_none() || changed.contains(path));
-        // Each file's stamp (a `stat` each: in parallel).
         let stale: Vec<(&PathBuf, Kind, Option<Stamp>)> = paths
-            .par_iter()
-            .map(|(path, kind)| (path, *kind, stamp(path)))
+            .iter()
+            .map(|(path, kind, stamp)| (path, *kind, *stamp))
             .filter(|(path, _, stamp)| {
                 changed.contains(*path)
                     || self
                         .known
-                        .get(*path)
+                        .get(path.as_os_str())
                         .is_none_or(|known| known.stamp.is_none() || known.stamp != *stamp)
             })
             .collect();
@@ -507,20 +525,22 @@ impl Loader {
         let done = AtomicU64::new(0);
         let advance =
             |bytes: u64| progress(done.fetch_add(bytes, Ordering::Relaxed) + bytes, total);
-        let listed: FxHashSet<&PathBuf> = paths.iter().map(|(path, _)| path).collect();
+        let listed: FxHashSet<&std::ffi::OsStr> =
+            paths.iter().map(|(path, _, _)| path.as_os_str()).collect();
         let gone: Vec<String> = self
             .known
             .keys()
-            .filter(|path| !listed.contains(path))
-            .map(|path| stored_path(&self.dir, path))
+            .filter(|path| !listed.contains(path.as_os_str()))
+            .map(|path| stored_path(&self.dir, Path::new(path)))
             .collect();
-        self.known.retain(|path, _| listed.contains(path));
+        self.known
+            .retain(|path, _| listed.contains(path.as_os_str()));
         // With what each file's content hashed to when it last made a
         // discussion: the same content is not parsed again.
         let work: Vec<Work> = stale
             .into_iter()
             .map(|(path, kind, stamp)| {
-                let known = self.known.get(path);
+                let known = self.known.get(path.as_os_str());
                 let hash = known.and_then(|k| k.held.as_ref().and(k.hash));
                 (path.clone(), kind, stamp, hash)
             })
@@ -587,14 +607,14 @@ impl Loader {
             });
             let mut batch: Vec<Read> = Vec::new();
             let mut bytes = 0;
-            let mut flush = |batch: &mut Vec<Read>, known: &mut FxHashMap<PathBuf, Known>| {
+            let mut flush = |batch: &mut Vec<Read>, known: &mut FxHashMap<OsString, Known>| {
                 if written.is_ok() && !batch.is_empty() {
                     match store.write(&records(dir, known, batch), &[]) {
                         Ok(keys) => {
                             for ((path, _, fresh), key) in batch.drain(..).zip(keys) {
                                 if let (Some(d), Some((key, fingerprint))) = (fresh, key) {
                                     let head = Arc::new(d.head_with(fingerprint));
-                                    let known = known.get_mut(&path).expect("just read");
+                                    let known = known.get_mut(path.as_os_str()).expect("just read");
                                     known.held = Some(Held { key, head });
                                 }
                             }
@@ -604,7 +624,7 @@ impl Loader {
                 }
                 // What could not be kept is read again at the next start.
                 for (path, _, fresh) in batch.drain(..) {
-                    let known = known.get_mut(&path).expect("just read");
+                    let known = known.get_mut(path.as_os_str()).expect("just read");
                     known.stamp = None;
                     if fresh.is_some() {
                         known.diagnostics.push(Diagnostic {
@@ -619,10 +639,10 @@ impl Loader {
                 if matches!(read, Ok(Fresh::Parsed(..))) {
                     parsed += 1;
                 }
-                let previous = known.remove(&path);
+                let previous = known.remove(path.as_os_str());
                 let (now, fresh) = Known::after(&file_name(&path), stamp, read, previous);
                 bytes += stamp.map_or(0, |(_, len)| len);
-                known.insert(path.clone(), now);
+                known.insert(path.clone().into_os_string(), now);
                 batch.push((path, kind, fresh));
                 if bytes >= BATCH_BYTES {
                     flush(&mut batch, known);
@@ -667,11 +687,11 @@ impl Loader {
 
     /// The archive of the files `paths` (in their order) and the dumps, as
     /// last read, on the store.
-    fn archive(&mut self, paths: &[(PathBuf, Kind)], media: &[PathBuf]) -> Archive {
+    fn archive(&mut self, paths: &[(PathBuf, Kind, Option<Stamp>)], media: &[PathBuf]) -> Archive {
         let mut discussions = Vec::with_capacity(self.known.len() + self.dumps.held.len());
         let mut diagnostics = Vec::new();
-        for (path, _) in paths {
-            if let Some(known) = self.known.get(path) {
+        for (path, _, _) in paths {
+            if let Some(known) = self.known.get(path.as_os_str()) {
                 discussions.extend(known.held.iter().map(|h| (h.key, h.head.clone())));
                 diagnostics.extend(known.diagnostics.iter().cloned());
             }

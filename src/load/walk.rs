@@ -55,8 +55,20 @@ pub fn files(root: &Path, keep: &dyn Fn(&Path) -> bool) -> std::io::Result<Vec<P
             }
         }
     }
-    found.sort();
+    found.sort_unstable_by(|a, b| path_order(a, b));
     Ok(found)
+}
+
+/// The order of paths component by component (as `Path`'s own), made
+/// from their bytes with `/` before any other: the same for the paths a
+/// walk makes, and many times quicker.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |byte: &u8| if *byte == b'/' { 0 } else { *byte };
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    a.iter().map(key).cmp(b.iter().map(key))
 }
 
 /// Whether a file or folder is hidden (its name starts with a dot).
@@ -77,6 +89,20 @@ pub fn is_within(root: &Path, path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_sort_as_their_components_do() {
+        let mut paths: Vec<PathBuf> = [
+            "a/b", "a-b", "a.b/c", "a/b/c", "ab", "a", "a/b-c", "a/b/d", "b", "a/bc", "é/x", "z/a",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut by_components = paths.clone();
+        by_components.sort();
+        paths.sort_by(|a, b| path_order(a, b));
+        assert_eq!(paths, by_components);
+    }
 
     #[test]
     fn subfolders_are_walked_and_hidden_and_outside_links_left_out() {
