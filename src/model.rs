@@ -961,9 +961,7 @@ pub trait Shelf: Send + Sync {
 /// A stretch of time the archive's activity is counted over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span {
-    /// Every comment, of a known time or not.
-    All,
-    /// The comments of a year or month, as the shelf counted them.
+    /// All time, a year or a month, as the shelf keeps them counted.
     Counted(Counted),
     /// The comments made from the first time to before the second.
     Between(DateTime<Utc>, DateTime<Utc>),
@@ -972,6 +970,7 @@ pub enum Span {
 /// A stretch of time whose activity the shelf keeps counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counted {
+    /// Every comment, of a known time or not.
     All,
     Year(i32),
     /// A year and a month (1 to 12).
@@ -1541,16 +1540,12 @@ impl Archive {
         let mut counts: FxHashMap<i64, usize> = FxHashMap::default();
         let mut counted: Vec<(String, usize)> = match (stats, span) {
             // Every comment of the archive: its authors' counts.
-            (None, Span::All) => self
+            (None, Span::Counted(Counted::All)) => self
                 .authors
                 .iter()
                 .map(|a| (a.name.clone(), a.comment_count))
                 .collect(),
-            (_, Span::All | Span::Counted(_)) => {
-                let span = match span {
-                    Span::Counted(span) => span,
-                    _ => Counted::All,
-                };
+            (_, Span::Counted(span)) => {
                 self.shelf
                     .activity(stats.map(|s| &s.community), span, &mut |author, n| {
                         *counts.entry(author).or_default() += n as usize;
@@ -1611,7 +1606,7 @@ impl Archive {
         };
         let month = |year: i32, month0: u32| (year.max(0) as u32) * 12 + month0;
         Ok(match span {
-            Span::All | Span::Counted(Counted::All) => positions
+            Span::Counted(Counted::All) => positions
                 .iter()
                 .map(|&i| self.discussions[i].comment_count())
                 .sum(),

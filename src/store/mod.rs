@@ -10,7 +10,7 @@
 //! read again. A store of another schema version, or one that fails its
 //! check (a truncated file), is made again from nothing, never served.
 
-pub mod activity;
+mod activity;
 mod read;
 mod shelf;
 mod write;

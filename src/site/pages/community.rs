@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::index::{sort_discussions, sorts_for};
 use super::page_range;
-use crate::model::{Community, CommunityStats, Head, Span};
+use crate::model::{Community, CommunityStats, Counted, Head, Span};
 use crate::paging::Pages;
 use crate::site::Ctx;
 use crate::site::error::PageError;
@@ -127,7 +127,7 @@ impl CommunityPage {
             // The whole archive's counts when it is the whole archive.
             let whole = stats.discussions.len() == archive.discussions().len();
             let community = (!whole).then_some(&stats.community);
-            most_active(archive, community, Span::All, links)?
+            most_active(archive, community, Span::Counted(Counted::All), links)?
         } else {
             Vec::new()
         };
