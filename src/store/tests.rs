@@ -166,6 +166,17 @@ fn a_store_that_cannot_be_made_is_kept_in_memory() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
 
+/// The file `a.txt`, which made `d`.
+fn a_txt(d: &crate::model::Discussion) -> Record<'_> {
+    Record {
+        path: "a.txt".to_owned(),
+        kind: FileKind::Text,
+        fingerprint: None,
+        discussion: Made::New(d),
+        diagnostics: &[],
+    }
+}
+
 #[test]
 fn a_file_written_again_sets_its_old_rows_aside_until_the_next_purge() {
     let parsed = |title: &str| {
@@ -178,15 +189,8 @@ fn a_file_written_again_sets_its_old_rows_aside_until_the_next_purge() {
     };
     let (old, new) = (parsed("Old"), parsed("New"));
     let mut store = Store::in_memory().unwrap();
-    let record = |d| Record {
-        path: "a.txt".to_owned(),
-        kind: FileKind::Text,
-        fingerprint: None,
-        discussion: Made::New(d),
-        diagnostics: &[],
-    };
-    let (first, _) = store.write(&[record(&old)], &[]).unwrap()[0].unwrap();
-    let (second, _) = store.write(&[record(&new)], &[]).unwrap()[0].unwrap();
+    let (first, _) = store.write(&[a_txt(&old)], &[]).unwrap()[0].unwrap();
+    let (second, _) = store.write(&[a_txt(&new)], &[]).unwrap()[0].unwrap();
     assert_ne!(first, second);
     // The old rows are still read by their key (an archive made before
     // may be making a page), but they are no discussion of a file's, and
@@ -236,20 +240,13 @@ fn the_activity_follows_what_is_written_hidden_and_shown_again() {
          bob on June 2nd, 2024 at 10:00 UTC »\n\nlater\n",
     );
     let second = parsed("bob on June 2nd, 2024 at 10:00 UTC »\n\nlater\n");
-    let record = |d| Record {
-        path: "a.txt".to_owned(),
-        kind: FileKind::Text,
-        fingerprint: None,
-        discussion: Made::New(d),
-        diagnostics: &[],
-    };
     let rows = |rows: &[(&str, i64, &str, i64)]| -> Vec<(String, i64, String, i64)> {
         rows.iter()
             .map(|&(c, p, a, n)| (c.to_owned(), p, a.to_owned(), n))
             .collect()
     };
     let mut store = Store::in_memory().unwrap();
-    store.write(&[record(&first)], &[]).unwrap();
+    store.write(&[a_txt(&first)], &[]).unwrap();
     let expected = [
         ("r/Sub", 0, "ann", 2),
         ("r/Sub", 0, "bob", 1),
@@ -258,7 +255,7 @@ fn the_activity_follows_what_is_written_hidden_and_shown_again() {
     ];
     assert_eq!(activity(&store), rows(&expected));
     // A new version of the file: its old comments no longer count.
-    let (key, _) = store.write(&[record(&second)], &[]).unwrap()[0].unwrap();
+    let (key, _) = store.write(&[a_txt(&second)], &[]).unwrap()[0].unwrap();
     let expected = [("r/Sub", 0, "bob", 1), ("r/Sub", 202406, "bob", 1)];
     assert_eq!(activity(&store), rows(&expected));
     // Shadowed by another of the same name, and shown again.
