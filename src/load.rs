@@ -545,14 +545,32 @@ impl Loader {
                 (path.clone(), kind, stamp, hash)
             })
             .collect();
-        let (files_parsed, mut written) = self.ingest(work, &gone, &advance);
+        // A first reading of many files, or of dumps, into an empty store
+        // is written without the comments' indexes, which are made once at
+        // its end, by sorting.
+        let (bulk, written) = match work.len() > BULK_FILES || dumps_stale {
+            true => match self.store.drop_indexes() {
+                Ok(bulk) => (bulk, Ok(())),
+                Err(err) => (false, Err(err)),
+            },
+            false => (false, Ok(())),
+        };
+        let (files_parsed, mut written) = self.ingest(work, &gone, written, &advance);
         if dumps_stale {
             let paths: Vec<PathBuf> = dump_stamps.iter().map(|(path, _)| path.clone()).collect();
             let (discussions, diagnostics) = read_dumps(&paths, &advance);
+            let discussions: Vec<Discussion> = discussions
+                .into_par_iter()
+                .map(Discussion::fingerprinted)
+                .collect();
             self.dumps.stamps = dump_stamps;
             self.dumps.diagnostics = diagnostics;
             written = written.and_then(|()| self.keep_dumps(&discussions));
         }
+        if bulk {
+            written = written.and_then(|()| self.store.make_indexes());
+        }
+        self.store.release();
         if let Err(err) = written {
             store_state = StoreState::Unwritten(err.to_string());
         }
@@ -567,17 +585,16 @@ impl Loader {
 
     /// Reads and parses the files of `work` in parallel while one writer
     /// keeps what they made in the store, in transactions of about
-    /// [`BATCH_BYTES`] of documents, and forgets the files `gone`. How
-    /// many files were parsed, and whether the store took it all.
+    /// [`BATCH_BYTES`] of documents, and forgets the files `gone` (unless
+    /// the store already failed: `written`). How many files were parsed,
+    /// and whether the store took it all.
     fn ingest(
         &mut self,
         work: Vec<Work>,
         gone: &[String],
+        mut written: Result<(), StoreError>,
         advance: &(dyn Fn(u64) + Sync),
     ) -> (usize, Result<(), StoreError>) {
-        // A first ingest (or most of the archive anew) makes the comments'
-        // indexes once at the end, by sorting.
-        let bulk = work.len() > BULK_FILES.max(self.known.len() / 2);
         let Loader {
             dir,
             known,
@@ -585,10 +602,6 @@ impl Loader {
             store,
             ..
         } = self;
-        let mut written = Ok(());
-        if bulk {
-            written = store.drop_indexes();
-        }
         if !gone.is_empty() {
             written = written.and_then(|()| store.write(&[], gone).map(drop));
         }
@@ -651,10 +664,6 @@ impl Loader {
             }
             flush(&mut batch, known);
         });
-        if bulk {
-            written = written.and_then(|()| store.make_indexes());
-        }
-        store.release();
         (parsed, written)
     }
 
@@ -802,8 +811,8 @@ fn kept_last_good(name: &str) -> Diagnostic {
     }
 }
 
-/// How many files read at once are written without the comments' indexes,
-/// which are made after (more than half of the archive's files too).
+/// How many files read at once into an empty store are written without
+/// the comments' indexes, which are made after.
 const BULK_FILES: usize = 1000;
 
 /// About how many bytes of documents one transaction of the store holds.

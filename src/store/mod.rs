@@ -338,25 +338,31 @@ impl Store {
         Ok(())
     }
 
-    /// Drops the comments' indexes before a whole archive is written, so
-    /// they are made once, by sorting, in [`Store::make_indexes`].
-    pub fn drop_indexes(&mut self) -> Result<(), StoreError> {
+    /// Before a first reading into an empty store: drops the comments'
+    /// indexes, so that they are made once, by sorting, in
+    /// [`Store::make_indexes`], and writes without a journal, counting as
+    /// it writes. Whether it did: a store that holds comments is written
+    /// as it is (an archive may be reading it, through those indexes).
+    pub fn drop_indexes(&mut self) -> Result<bool, StoreError> {
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM comments)", [], |row| {
+                    row.get(0)
+                })?;
+        if !empty {
+            return Ok(false);
+        }
         self.conn.execute_batch(
             "DROP INDEX IF EXISTS comments_by_author; DROP INDEX IF EXISTS comments_by_time;",
         )?;
         // Marked as no version while it is written without a journal: a
         // start killed now leaves a store the next one makes again.
         self.bulk = true;
-        let empty: bool =
-            self.conn
-                .query_row("SELECT NOT EXISTS (SELECT 1 FROM comments)", [], |row| {
-                    row.get(0)
-                })?;
-        self.tally = empty.then(Default::default);
+        self.tally = Some(Default::default());
         self.conn.pragma_update(None, "user_version", 0)?;
         self.conn.pragma_update(None, "journal_mode", "OFF")?;
         self.conn.pragma_update(None, "synchronous", "OFF")?;
-        Ok(())
+        Ok(true)
     }
 
     /// Makes the comments' indexes (when they are missing).
