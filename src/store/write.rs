@@ -139,7 +139,8 @@ impl Store {
         writer.finish(written, bulk)
     }
 
-    /// Keeps the authors' counts a first reading made as it wrote.
+    /// Keeps what a first reading counted as it wrote: the activity and
+    /// the authors' counts.
     pub(super) fn keep_counts(&mut self, tally: Tally) -> rusqlite::Result<()> {
         tally.activity.keep(&self.conn)?;
         let tally = tally.authors;
