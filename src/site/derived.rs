@@ -177,7 +177,9 @@ pub struct Derived {
     /// times and sizes through once. The whole archive's is kept apart,
     /// made when first asked for (a quarter of a byte a comment).
     timelines: Kind<Selection, TimePages>,
-    whole_timeline: OnceLock<Arc<TimePages>>,
+    /// (Made under its lock: a page that asks while it is being made
+    /// waits for it rather than making it again.)
+    whole_timeline: std::sync::Mutex<Option<Arc<TimePages>>>,
     /// The pages of names (`/by-name`), made when first asked for.
     names: std::sync::OnceLock<NamePages>,
 }
@@ -204,7 +206,7 @@ impl Derived {
             charts: Kind::new(bytes / 8),
             authors: Kind::new(bytes / 8),
             timelines: Kind::one_shard(bytes / 8),
-            whole_timeline: OnceLock::new(),
+            whole_timeline: std::sync::Mutex::new(None),
             names: std::sync::OnceLock::new(),
         }
     }
@@ -224,11 +226,16 @@ impl Derived {
                 .timelines
                 .try_get(selection.clone(), || TimePages::new(archive, selection));
         }
-        if let Some(made) = self.whole_timeline.get() {
+        let mut whole = self
+            .whole_timeline
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(made) = &*whole {
             return Ok(made.clone());
         }
         let made = Arc::new(TimePages::new(archive, selection)?);
-        Ok(self.whole_timeline.get_or_init(|| made).clone())
+        *whole = Some(made.clone());
+        Ok(made)
     }
 
     /// The pages of names, made once by `make`.
