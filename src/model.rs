@@ -13,7 +13,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 /// A piece of a post's media that is not on disk.
@@ -1529,13 +1529,8 @@ impl Archive {
         span: Span,
         top: usize,
     ) -> Result<Vec<(String, usize)>, Unreadable> {
-        // The community as this archive names it.
-        let stats = match community {
-            Some(c) => match self.community(c) {
-                Some(stats) => Some(stats),
-                None => return Ok(Vec::new()),
-            },
-            None => None,
+        let Some(stats) = self.scope(community) else {
+            return Ok(Vec::new());
         };
         let mut counts: FxHashMap<i64, usize> = FxHashMap::default();
         let mut counted: Vec<(String, usize)> = match (stats, span) {
@@ -1553,26 +1548,9 @@ impl Archive {
                 self.named_most(counts, top)?
             }
             (_, Span::Between(from, to)) => {
-                let member: Option<FxHashMap<i64, ()>> = stats.map(|stats| {
-                    stats
-                        .discussions
-                        .iter()
-                        .map(|&i| (self.keys[i], ()))
-                        .collect()
-                });
-                self.shelf.authors_between(
-                    from.timestamp(),
-                    to.timestamp(),
-                    &mut |key, author| {
-                        let kept = match &member {
-                            Some(member) => member.contains_key(&key),
-                            None => self.by_key.contains_key(&key),
-                        };
-                        if kept {
-                            *counts.entry(author).or_default() += 1;
-                        }
-                    },
-                )?;
+                self.each_author_between(stats, from, to, &mut |author| {
+                    *counts.entry(author).or_default() += 1;
+                })?;
                 self.named_most(counts, top)?
             }
         };
@@ -1589,42 +1567,74 @@ impl Archive {
         community: Option<&Community>,
         span: Span,
     ) -> Result<usize, Unreadable> {
-        let positions: Vec<usize> = match community {
-            Some(c) => match self.community(c) {
-                Some(stats) => stats.discussions.clone(),
-                None => return Ok(0),
-            },
-            None => (0..self.discussions.len()).collect(),
+        let Some(stats) = self.scope(community) else {
+            return Ok(0);
+        };
+        // What `count` says of each of the discussions, added up.
+        let sum = |count: &dyn Fn(&Head) -> usize| -> usize {
+            match stats {
+                Some(stats) => stats
+                    .discussions
+                    .iter()
+                    .map(|&i| count(&self.discussions[i]))
+                    .sum(),
+                None => self.discussions.iter().map(|d| count(d)).sum(),
+            }
         };
         let months = |from: u32, to: u32| {
-            positions
-                .iter()
-                .flat_map(|&i| self.discussions[i].comment_months())
-                .filter(|&&(m, _)| m >= from && m < to)
-                .map(|&(_, n)| n as usize)
-                .sum()
+            sum(&|d: &Head| {
+                d.comment_months()
+                    .iter()
+                    .filter(|&&(m, _)| m >= from && m < to)
+                    .map(|&(_, n)| n as usize)
+                    .sum()
+            })
         };
         let month = |year: i32, month0: u32| (year.max(0) as u32) * 12 + month0;
         Ok(match span {
-            Span::Counted(Counted::All) => positions
-                .iter()
-                .map(|&i| self.discussions[i].comment_count())
-                .sum(),
+            Span::Counted(Counted::All) => sum(&|d: &Head| d.comment_count()),
             Span::Counted(Counted::Year(year)) => months(month(year, 0), month(year + 1, 0)),
             Span::Counted(Counted::Month(year, m)) => {
                 months(month(year, m.saturating_sub(1)), month(year, m))
             }
             Span::Between(from, to) => {
-                let member: FxHashMap<i64, ()> =
-                    positions.iter().map(|&i| (self.keys[i], ())).collect();
                 let mut count = 0;
-                self.shelf
-                    .authors_between(from.timestamp(), to.timestamp(), &mut |key, _| {
-                        count += usize::from(member.contains_key(&key));
-                    })?;
+                self.each_author_between(stats, from, to, &mut |_| count += 1)?;
                 count
             }
         })
+    }
+
+    /// The statistics of `community` as this archive names it (None
+    /// within: the whole archive), or None when it has no such community.
+    fn scope(&self, community: Option<&Community>) -> Option<Option<&CommunityStats>> {
+        match community {
+            Some(c) => self.community(c).map(Some),
+            None => Some(None),
+        }
+    }
+
+    /// The author of each comment made from `from` to before `to` in the
+    /// discussions of `stats` (None: of the archive).
+    fn each_author_between(
+        &self,
+        stats: Option<&CommunityStats>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        each: &mut dyn FnMut(i64),
+    ) -> Result<(), Unreadable> {
+        let member: Option<FxHashSet<i64>> =
+            stats.map(|stats| stats.discussions.iter().map(|&i| self.keys[i]).collect());
+        self.shelf
+            .authors_between(from.timestamp(), to.timestamp(), &mut |key, author| {
+                let kept = match &member {
+                    Some(member) => member.contains(&key),
+                    None => self.by_key.contains_key(&key),
+                };
+                if kept {
+                    each(author);
+                }
+            })
     }
 
     /// The names and counts of the `top` authors of `counts` (by author

@@ -52,12 +52,7 @@ impl TimePages {
                 Some(member)
             }
         };
-        let mut made = TimePages {
-            pages: Pages::uniform(0, 1),
-            starts: Vec::new(),
-            member,
-            to: selection.before.map(|day| day.start().timestamp()),
-        };
+        let to = selection.before.map(|day| day.start().timestamp());
         let budget = match selection.per_page {
             Some(n) => Budget::items(n),
             None => FLAT_BUDGET,
@@ -69,7 +64,7 @@ impl TimePages {
         let from = selection
             .after
             .map_or(i64::MIN, |day| day.start().timestamp());
-        archive.each_in_time(from, made.to, &|i| made.keeps(i), &mut |t| {
+        archive.each_in_time(from, to, &|i| keeps(&member, i), &mut |t| {
             match last == Some(t.seconds()) {
                 true => same += 1,
                 false => (last, same) = (Some(t.seconds()), 0),
@@ -83,18 +78,17 @@ impl TimePages {
             }
             true
         })?;
-        made.pages = cutter.finish();
-        made.starts = starts;
-        Ok(made)
+        Ok(TimePages {
+            pages: cutter.finish(),
+            starts,
+            member,
+            to,
+        })
     }
 
     /// About how many bytes it holds.
     pub fn weight(&self) -> usize {
         self.starts.len() * 16 + self.pages.count() * 8 + self.member.as_ref().map_or(0, Vec::len)
-    }
-
-    fn keeps(&self, discussion: usize) -> bool {
-        self.member.as_ref().is_none_or(|member| member[discussion])
     }
 
     /// How many comments it has.
@@ -110,7 +104,7 @@ impl TimePages {
         let (from, skip) = self.starts[page - 1];
         let mut comments = Vec::with_capacity(range.len());
         let mut skipped = 0;
-        archive.each_in_time(from, self.to, &|i| self.keeps(i), &mut |t| {
+        archive.each_in_time(from, self.to, &|i| keeps(&self.member, i), &mut |t| {
             if t.seconds() == from && skipped < skip {
                 skipped += 1;
             } else {
@@ -138,4 +132,10 @@ impl TimePages {
         let position = self.pages.range(before).map_or(0, |r| r.start) + earlier;
         Ok(self.pages.page_of(position.min(self.comment_count() - 1)))
     }
+}
+
+/// Whether a timeline of `member` (None: every discussion) keeps the
+/// discussion at `position`.
+fn keeps(member: &Option<Vec<bool>>, position: usize) -> bool {
+    member.as_ref().is_none_or(|member| member[position])
 }

@@ -158,14 +158,10 @@ fn community_id(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
 /// Adds the comments of discussion `id`, as its rows say, to the table
 /// (`sign` 1), or takes them away (−1).
 pub(super) fn apply(conn: &Connection, id: i64, sign: i64) -> rusqlite::Result<()> {
-    let name: String = conn
-        .prepare_cached(
-            "SELECT CASE community_kind WHEN 'subreddit' THEN 'r/' || community
-               WHEN 'source' THEN 's/' || community ELSE '' END
-             FROM discussions WHERE id = ?1",
-        )?
-        .query_row([id], |row| row.get(0))?;
-    let community = community_id(conn, &name)?;
+    let of = conn
+        .prepare_cached("SELECT community_kind, community FROM discussions WHERE id = ?1")?
+        .query_row([id], |row| super::read::community(row, 0))?;
+    let community = community_id(conn, &community_name(of.as_ref()))?;
     let (first, last) = super::write::comment_range(id);
     let mut counts: FxHashMap<(i64, i64), i64> = FxHashMap::default();
     {

@@ -366,21 +366,27 @@ const HEAD_COLUMNS: &str = "name, title, source, submitter, body, community_kind
 /// How many they are.
 const HEAD_WIDTH: usize = 35;
 
+/// A discussion's community, from its `community_kind` (column `kind`)
+/// and `community` (the next).
+pub(super) fn community(row: &Row<'_>, kind: usize) -> rusqlite::Result<Option<Community>> {
+    match (
+        row.get::<_, Option<String>>(kind)?.as_deref(),
+        row.get::<_, Option<String>>(kind + 1)?,
+    ) {
+        (Some("subreddit"), Some(name)) => Ok(Some(Community::Subreddit(name))),
+        (Some("source"), Some(name)) => Ok(Some(Community::Source(name))),
+        (None, None) => Ok(None),
+        _ => Err(invalid(kind, "community")),
+    }
+}
+
 /// A discussion's head and its article's body, from a row of
 /// [`HEAD_COLUMNS`], with its post's media and thumbnail.
 fn head(
     row: &Row<'_>,
     (media, thumbnail): (Vec<Media>, Option<Media>),
 ) -> rusqlite::Result<(Head, String)> {
-    let community = match (
-        row.get::<_, Option<String>>(5)?.as_deref(),
-        row.get::<_, Option<String>>(6)?,
-    ) {
-        (Some("subreddit"), Some(name)) => Some(Community::Subreddit(name)),
-        (Some("source"), Some(name)) => Some(Community::Source(name)),
-        (None, None) => None,
-        _ => return Err(invalid(5, "community")),
-    };
+    let community = community(row, 5)?;
     let span = match (time(row.get(30)?), time(row.get(31)?)) {
         (Some(first), Some(last)) => Some((first, last)),
         _ => None,

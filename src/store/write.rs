@@ -401,7 +401,6 @@ impl<'t> Writer<'t> {
     fn discussion(&mut self, file: Option<i64>, d: &Discussion) -> rusqlite::Result<(i64, u64)> {
         let fingerprint = d.known_fingerprint();
         let id = self.discussion_row(file, d, fingerprint)?;
-        let (first, _) = comment_range(id);
         let authors: Vec<i64> = d
             .comments()
             .iter()
@@ -441,8 +440,7 @@ impl<'t> Writer<'t> {
                     bind_comment(
                         &mut insert,
                         row,
-                        d,
-                        first,
+                        (id, d),
                         position + row,
                         authors[position + row],
                     )?;
@@ -610,13 +608,12 @@ fn comment_insert(rows: usize) -> String {
     )
 }
 
-/// Binds comment `position` of `d` (kept under `first` on) as row `row`
-/// of an insert.
+/// Binds comment `position` of `d` (kept under key `id`) as row `row` of
+/// an insert.
 fn bind_comment(
     insert: &mut rusqlite::CachedStatement<'_>,
     row: usize,
-    d: &Discussion,
-    first: i64,
+    (id, d): (i64, &Discussion),
     position: usize,
     author: i64,
 ) -> rusqlite::Result<()> {
@@ -635,8 +632,8 @@ fn bind_comment(
         Clock::Seconds => 2,
     };
     let values: [&dyn rusqlite::ToSql; COMMENT_COLUMNS] = [
-        &(first + position as i64),
-        &(first >> 32),
+        &(comment_range(id).0 + position as i64),
+        &id,
         &(position as i64),
         &c.id.as_str(),
         &author,
